@@ -1,0 +1,168 @@
+"""The `csi` command line: parses options, calls the core, prints.
+
+Exit codes: 0 clean (or warnings only), 1 problems in the records, 2 usage errors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+
+from generator import __version__
+
+ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
+                           show_default=True, help="The garage repository (holds garage.yaml).")
+
+
+class IsoDate(click.ParamType):
+    name = "YYYY-MM-DD"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(f"{value!r} is not a date like 2026-10-08", param, ctx)
+
+
+AS_OF_OPTION = click.option("--as-of", type=IsoDate(), default=None,
+                            help="Treat this date as today (default: as_of in garage.yaml, else today).")
+
+
+def _echo_problems(problems, stream_err: bool = False) -> None:
+    for problem in problems:
+        click.echo(problem.format(), err=stream_err)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="csi")
+def main() -> None:
+    """Customer-satisfaction reports for garages, from plain-text records."""
+
+
+@main.command()
+@ROOT_OPTION
+@AS_OF_OPTION
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def validate(root: Path, as_of: date | None, strict: bool, output_format: str) -> None:
+    """Check every record, questionnaire and setting; report all problems at once.
+
+    \b
+    Example:
+      csi validate --root . --strict
+    """
+    from generator.problems import summary
+    from generator.validate import load_records
+
+    loaded = load_records(root, as_of)
+    failed = bool(loaded.errors) or (strict and bool(loaded.problems))
+    if output_format == "json":
+        click.echo(json.dumps({
+            "ok": not failed, "files": loaded.files,
+            "errors": len(loaded.errors), "warnings": len(loaded.problems) - len(loaded.errors),
+            "problems": [problem.to_json() for problem in loaded.problems],
+        }, ensure_ascii=False, indent=2))
+    else:
+        _echo_problems(loaded.problems)
+        click.echo(f"{loaded.files} files checked: {summary(loaded.problems)}")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to write the schemas (default: ROOT/.csi/schemas).")
+def schema(root: Path, out: Path | None) -> None:
+    """Write JSON Schemas of every record kind for YAML-aware editors.
+
+    \b
+    Example (VS Code with the YAML extension):
+      csi schema && cat .vscode/settings.json
+    """
+    from generator.validate.editor_schema import vscode_settings, write_schemas
+
+    target = out or root / ".csi" / "schemas"
+    applies = write_schemas(target)
+    for name, pattern in applies.items():
+        click.echo(f"{target / name}  ->  {pattern}")
+    try:
+        relative = target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        relative = target.resolve().as_posix()
+    click.echo("\nVS Code: put this in .vscode/settings.json of the garage repository:")
+    click.echo(json.dumps(vscode_settings(relative, applies), ensure_ascii=False, indent=2))
+
+
+def _load_or_exit(root: Path, as_of: date | None):
+    """Validated records, or the validator's messages and exit 1."""
+    from generator.problems import summary
+    from generator.validate import load_records
+
+    loaded = load_records(root, as_of)
+    if loaded.records is None or loaded.errors:
+        _echo_problems(loaded.errors, stream_err=True)
+        click.echo(f"stopped: {summary(loaded.errors)} in the records (run csi validate for the details)", err=True)
+        sys.exit(1)
+    return loaded
+
+
+def _period_or_usage_error(text: str | None, loaded):
+    from generator.stats.periods import default_period, parse_period
+
+    if text is None:
+        return default_period(loaded.records.garage, loaded.as_of)
+    try:
+        return parse_period(text)
+    except ValueError as problem:
+        raise click.BadParameter(str(problem), param_hint="--period") from None
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--period", default=None, metavar="PERIOD",
+              help="2026-10, 2026-Q3, 2026 or 2026-04-01..2026-06-30 (default: latest complete month or quarter).")
+@AS_OF_OPTION
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def stats(root: Path, period: str | None, as_of: date | None, output_format: str) -> None:
+    """Compute every statistic for a period: CSI, items, staff, follow-ups, complaints ...
+
+    \b
+    Example:
+      csi stats --period 2026-Q3 --as-of 2026-10-08 --format json > stats.json
+    """
+    from generator.stats.report import build_report
+    from generator.stats.text import format_text
+
+    loaded = _load_or_exit(root, as_of)
+    report = build_report(loaded.records, _period_or_usage_error(period, loaded), loaded.as_of)
+    if output_format == "json":
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))
+    else:
+        click.echo(format_text(report, loaded.records.garage.language))
+
+
+@main.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to create.")
+@click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+@click.option("--layout", type=click.Choice(["record", "month"]), default="record", show_default=True,
+              help="One file per record, or one file per month and kind.")
+@click.option("--profile", type=click.Choice(["demo", "sample"]), default="demo", show_default=True, hidden=True)
+@AS_OF_OPTION
+def demo(out: Path, customers: int, seed: int, layout: str, profile: str, as_of: date | None) -> None:
+    """Write a complete, valid demo garage repository of any size.
+
+    \b
+    Example:
+      csi demo --out /tmp/big-dealer --customers 20000 --seed 7 --layout month
+    """
+    from generator.demo import write_demo
+
+    summary = write_demo(out, customers=customers, seed=seed, layout=layout, as_of=as_of, profile=profile)
+    click.echo(f"wrote {out}: {summary}")

@@ -1,0 +1,50 @@
+"""Problems are data: every stage returns them, none raises them.
+
+Printed as ``path:line:col: error|warning CODE: message`` with a one-line hint,
+the way compilers and beancount print theirs, so editors can jump to them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    path: str  # relative to the garage root, with forward slashes
+    line: int  # 1-based; 0 when the problem concerns a whole file
+    col: int  # 1-based; 0 when unknown
+    severity: str  # ERROR or WARNING
+    code: str  # stable kebab-case identifier, e.g. "duplicate-key"
+    message: str
+    hint: str = ""
+
+    @property
+    def is_error(self) -> bool:
+        return self.severity == ERROR
+
+    def format(self) -> str:
+        head = f"{self.path}:{self.line}:{self.col}: {self.severity} {self.code}: {self.message}"
+        return f"{head}\n    hint: {self.hint}" if self.hint else head
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+def error(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
+    return Problem(path, line, col, ERROR, code, message, hint)
+
+
+def warning(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
+    return Problem(path, line, col, WARNING, code, message, hint)
+
+
+def summary(problems: list[Problem]) -> str:
+    errors = sum(1 for problem in problems if problem.is_error)
+    warnings = len(problems) - errors
+    if not problems:
+        return "no problems found"
+    return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"

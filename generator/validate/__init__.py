@@ -1,0 +1,145 @@
+"""Validate a garage repository: settings, questionnaires and records.
+
+``load_records`` runs every check and returns the typed records together with
+all problems found, sorted by file and line.  Nothing here writes a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from generator import model
+from generator.problems import Problem, error, warning
+from generator.validate import schema
+from generator.validate.files import FileResult, load_garage, load_questionnaire, load_record_file
+from generator.validate.references import Locator, ReferenceCheck, duplicate_ids
+from generator.validate.rules import business_rules
+
+SETTINGS_FILE = "garage.yaml"
+YAML_SUFFIXES = (".yaml", ".yml")
+
+# (root, [(path, kind)], questionnaires) -> one FileResult per path, in order;
+# the cache and the parallel loader plug in here.
+FileLoader = Callable[[Path, list[tuple[str, schema.Kind]], dict[str, model.Questionnaire]], list[FileResult]]
+
+
+@dataclass
+class Loaded:
+    records: model.Records | None  # None when the settings themselves are unusable
+    problems: list[Problem]
+    files: int
+    as_of: date | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [problem for problem in self.problems if problem.is_error]
+
+
+def load_sequentially(root: Path, jobs: list[tuple[str, schema.Kind]],
+                      questionnaires: dict[str, model.Questionnaire]) -> list[FileResult]:
+    return [load_record_file(root, path, kind, questionnaires) for path, kind in jobs]
+
+
+def record_files(root: Path, problems: list[Problem]) -> list[tuple[str, schema.Kind]]:
+    """Every YAML file under records/<kind>/ at any depth, in a stable order."""
+    jobs: list[tuple[str, schema.Kind]] = []
+    records_dir = root / "records"
+    if not records_dir.is_dir():
+        return jobs
+    for folder in sorted(records_dir.iterdir()):
+        if folder.name.startswith(".") or not folder.is_dir():
+            continue
+        kind = schema.RECORD_KINDS.get(folder.name)
+        if kind is None:
+            problems.append(warning(f"records/{folder.name}", 0, 0, "unknown-folder",
+                                    f"records/{folder.name}/ is not a record kind and is not read",
+                                    f"record folders are: {', '.join(schema.RECORD_KINDS)}"))
+            continue
+        for path in sorted(folder.rglob("*")):
+            relative = path.relative_to(root)
+            if path.suffix in YAML_SUFFIXES and path.is_file() and not any(part.startswith(".") for part in relative.parts):
+                jobs.append((relative.as_posix(), kind))
+    return jobs
+
+
+def today_at(garage: model.Garage | None) -> date:
+    try:
+        zone = ZoneInfo(garage.timezone if garage else "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = None
+    return datetime.now(zone).date()
+
+
+def load_records(root: Path, as_of: date | None = None, file_loader: FileLoader = load_sequentially) -> Loaded:
+    problems: list[Problem] = []
+    if not (root / SETTINGS_FILE).is_file():
+        problems.append(error(SETTINGS_FILE, 0, 0, "missing-settings", f"no {SETTINGS_FILE} in {root}",
+                              "run csi in a garage repository, pass --root DIR, or create one with csi init"))
+        return Loaded(None, problems, 0)
+    garage = load_garage(root, SETTINGS_FILE, problems)
+    problems.extend(_check_garage(garage) if garage else [])
+    questionnaires = _questionnaires(root, garage, problems)
+    jobs = record_files(root, problems)
+    results = file_loader(root, jobs, questionnaires)
+    if garage is None:
+        return Loaded(None, sorted(problems + [p for result in results for p in result.problems]), len(jobs) + 1)
+    records = model.Records(garage=garage, questionnaires=questionnaires)
+    known: dict[str, set[str]] = {"survey": set(questionnaires), "staff": set(garage.staff_by_id())}
+    by_kind: dict[str, list[FileResult]] = {kind.folder: [] for kind in schema.RECORD_KINDS.values()}
+    for (_, kind), result in zip(jobs, results):
+        by_kind[kind.folder].append(result)
+        problems.extend(result.problems)
+    for folder, kind in schema.RECORD_KINDS.items():
+        ids, duplicates = duplicate_ids(kind.name, by_kind[folder])
+        known[kind.name] = ids
+        problems.extend(duplicates)
+        getattr(records, folder).extend(record for result in by_kind[folder] for record in result.records)
+    locate = Locator(root)
+    problems.extend(ReferenceCheck(records, known, locate).run())
+    effective = as_of or garage.as_of or today_at(garage)
+    problems.extend(business_rules(records, effective, locate))
+    return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective)
+
+
+def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Problem]) -> dict[str, model.Questionnaire]:
+    found: dict[str, model.Questionnaire] = {}
+    surveys_dir = root / "surveys"
+    paths = sorted(surveys_dir.glob("*.y*ml")) if surveys_dir.is_dir() else []
+    for path in paths:
+        relative = path.relative_to(root).as_posix()
+        questionnaire = load_questionnaire(root, relative, garage, problems)
+        if questionnaire is None:
+            continue
+        if questionnaire.id in found:
+            other = found[questionnaire.id].where
+            problems.append(error(relative, 1, 1, "duplicate-id",
+                                  f"questionnaire id {questionnaire.id!r} is already used in {other[0]}",
+                                  "give each questionnaire its own id"))
+            continue
+        found[questionnaire.id] = questionnaire
+    return found
+
+
+def _check_garage(garage: model.Garage) -> list[Problem]:
+    problems = []
+    seen: dict[str, model.Staff] = {}
+    for member in garage.staff:
+        if member.id in seen:
+            problems.append(error(*member.where, 1, "duplicate-id",
+                                  f"staff id {member.id!r} is already used at line {seen[member.id].where[1]}",
+                                  "give each person their own id"))
+        seen[member.id] = member
+    try:
+        ZoneInfo(garage.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        problems.append(error(garage.where[0], 1, 1, "bad-timezone", f"unknown time zone {garage.timezone!r}",
+                              "use an IANA name such as Asia/Shanghai"))
+    if garage.at_risk_days >= garage.lost_days:
+        problems.append(error(garage.where[0], 1, 1, "bad-setting",
+                              f"at_risk_days ({garage.at_risk_days}) must be below lost_days ({garage.lost_days})",
+                              "a customer is at risk before being presumed lost"))
+    return problems

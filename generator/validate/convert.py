@@ -1,0 +1,290 @@
+"""Turn parsed YAML (text everywhere) into typed values by the declared schema.
+
+A value means what the person typed: the parser hands over text, and only the
+field's declared type decides whether ``0755123456`` is a phone number (text)
+or ``9:30`` a time.  Problems are collected, never raised to the caller.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+
+from generator.load.yamlsafe import Mapping, Sequence
+from generator.problems import Problem, error, warning
+from generator.validate import schema
+from generator.validate.schema import Field, Kind
+
+_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+_DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z")
+_INT = re.compile(r"[+-]?\d+\Z")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\Z")
+_TRUE = frozenset(("yes", "y", "true", "on", "1", "是", "对"))
+_FALSE = frozenset(("no", "n", "false", "off", "0", "否", "不"))
+_NOT_APPLICABLE = frozenset(("na", "n/a", "不适用", "-"))
+_DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-06-03"
+_DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-06-03 09:30"
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; caught inside this module only."""
+
+    def __init__(self, code: str, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.code, self.message, self.hint = code, message, hint
+
+
+def _check_date(year: int, month: int, day: int, typed: str) -> date:
+    try:
+        return date(year, month, day)
+    except ValueError as problem:
+        raise Invalid("bad-date", f"{typed!r} is not a real date ({problem})", "check the day and month") from None
+
+
+def parse_date(text: str) -> date:
+    match = _DATE.match(text.strip())
+    if not match:
+        raise Invalid("bad-date", f"{text!r} is not a date", _DATE_HINT)
+    return _check_date(int(match[1]), int(match[2]), int(match[3]), text)
+
+
+def parse_datetime(text: str) -> datetime:
+    match = _DATETIME.match(text.strip())
+    if not match:
+        raise Invalid("bad-datetime", f"{text!r} is not a date and time", _DATETIME_HINT)
+    if match[4] is None:
+        raise Invalid("bad-datetime", f"{text!r} has a date but no time", _DATETIME_HINT)
+    day = _check_date(int(match[1]), int(match[2]), int(match[3]), text)
+    hour, minute, second = int(match[4]), int(match[5]), int(match[6] or 0)
+    if hour > 23 or minute > 59 or second > 59:
+        raise Invalid("bad-datetime", f"{text!r} has an impossible time of day", _DATETIME_HINT)
+    return datetime(day.year, day.month, day.day, hour, minute, second)
+
+
+def parse_bool(text: str) -> bool:
+    folded = text.strip().lower()
+    if folded in _TRUE:
+        return True
+    if folded in _FALSE:
+        return False
+    raise Invalid("bad-bool", f"{text!r} is not yes or no", "write yes or no")
+
+
+def _number(text: str, field: Field, integral: bool) -> int | float:
+    pattern = _INT if integral else _NUMBER
+    cleaned = text.strip().replace(",", "") if integral else text.strip()
+    if not pattern.match(cleaned):
+        kind = "a whole number" if integral else "a number"
+        raise Invalid("bad-number", f"{text!r} is not {kind}", f"write {field.name} as digits, e.g. {field.example or '3'}")
+    value = int(cleaned) if integral else float(cleaned)
+    _check_range(value, field)
+    return value
+
+
+def _check_range(value: float | Decimal, field: Field) -> None:
+    if field.minimum is not None and value < field.minimum:
+        raise Invalid("out-of-range", f"{field.name} {value} is below {field.minimum:g}", f"use a value of at least {field.minimum:g}")
+    if field.maximum is not None and value > field.maximum:
+        raise Invalid("out-of-range", f"{field.name} {value} is above {field.maximum:g}", f"use a value of at most {field.maximum:g}")
+
+
+def _money(text: str, field: Field) -> Decimal:
+    cleaned = text.strip().lstrip("¥￥").replace(",", "")
+    try:
+        value = Decimal(cleaned)
+    except InvalidOperation:
+        raise Invalid("bad-number", f"{text!r} is not an amount", "write an amount like 860.00") from None
+    if not value.is_finite():
+        raise Invalid("bad-number", f"{text!r} is not an amount", "write an amount like 860.00")
+    _check_range(value, field)
+    return value
+
+
+def _enum(text: str, field: Field) -> str:
+    if text in field.choices:
+        return text
+    close = difflib.get_close_matches(text, field.choices, n=1)
+    suggestion = f"did you mean {close[0]!r}? " if close else ""
+    raise Invalid("bad-choice", f"{field.name} {text!r} is not one of: {', '.join(field.choices)}",
+                  f"{suggestion}use one of the listed values")
+
+
+def _scalar(text: str, field: Field) -> object:
+    kind = field.type
+    if kind in (schema.TEXT, schema.LINE, schema.REF):
+        if kind != schema.TEXT and "\n" in text.strip():
+            raise Invalid("bad-text", f"{field.name} must be a single line", "remove the line break")
+        return text
+    if kind == schema.ID:
+        if not _ID.match(text):
+            raise Invalid("bad-id", f"id {text!r} may only use letters, digits, '-', '_' and '.' (at most 64)",
+                          "use an id like RO20260601-001")
+        return text
+    if kind == schema.DATE:
+        return parse_date(text)
+    if kind == schema.DATETIME:
+        return parse_datetime(text)
+    if kind == schema.INT:
+        return _number(text, field, integral=True)
+    if kind == schema.NUMBER:
+        return _number(text, field, integral=False)
+    if kind == schema.MONEY:
+        return _money(text, field)
+    if kind == schema.BOOL:
+        return parse_bool(text)
+    if kind == schema.ENUM:
+        return _enum(text, field)
+    raise Invalid("bad-type", f"{field.name} needs a {kind}, not a single value", "see the record format in the README")
+
+
+def score(text: str, scale: tuple[int, int]) -> int | None:
+    """One survey answer: a score on the scale, or None for "not applicable"."""
+    folded = text.strip().lower()
+    if folded in _NOT_APPLICABLE:
+        return None
+    if not _INT.match(folded):
+        raise Invalid("bad-score", f"answer {text!r} is not a score", f"write a whole number {scale[0]}-{scale[1]} or na")
+    value = int(folded)
+    if not scale[0] <= value <= scale[1]:
+        raise Invalid("bad-score", f"answer {value} is outside the scale {scale[0]}-{scale[1]}",
+                      f"write a whole number {scale[0]}-{scale[1]} or na")
+    return value
+
+
+_MISSING = object()
+
+
+class Converter:
+    """Converts the records of one file, collecting its problems."""
+
+    def __init__(self, path: str, problems: list[Problem]) -> None:
+        self.path = path
+        self.problems = problems
+
+    def fail(self, line: int, col: int, invalid: Invalid) -> None:
+        self.problems.append(error(self.path, line, col, invalid.code, invalid.message, invalid.hint))
+
+    def record(self, node: object, kind: Kind, line: int, col: int) -> dict | None:
+        """The typed values of a mapping, or None when a required field is unusable."""
+        if not isinstance(node, Mapping):
+            self.problems.append(error(self.path, line, col, "not-a-mapping",
+                                       f"a {kind.name} must be a mapping of keys to values, not {_shape(node)}",
+                                       "write one `key: value` per line"))
+            return None
+        self._unknown_keys(node, kind)
+        values: dict = {}
+        usable = True
+        for field in kind.fields:
+            raw = node.get(field.name)
+            field_line, field_col = node.key_pos.get(field.name, (node.line, node.col))
+            if raw is None:
+                if field.required:
+                    usable = False
+                    self.problems.append(error(self.path, node.line, node.col, "missing-field",
+                                               f"{kind.name} has no {field.name}: {field.doc}",
+                                               f"add `{field.name}: {field.example or '...'}`"))
+                continue
+            value = self.value(raw, field, field_line, field_col)
+            if value is _MISSING:
+                usable = usable and not field.required
+                continue
+            if field.type == schema.TEXT and node.cut and field.name in node.cut:
+                self.problems.append(warning(self.path, field_line, node.cut[field.name], "comment-cut",
+                                             f"{field.name} stops at ' #': the rest of the line is a YAML comment and is lost",
+                                             f'put the whole text in quotes: {field.name}: "..."'))
+            values[field.attribute] = value
+        for group in kind.one_of:
+            present = [key for key in group if node.get(key) is not None]
+            if len(present) != 1:
+                usable = False
+                what = "both " + " and ".join(present) if present else "neither " + " nor ".join(group)
+                self.problems.append(error(self.path, node.line, node.col, "one-of",
+                                           f"a {kind.name} needs exactly one of {', '.join(group)}, it has {what}",
+                                           f"keep exactly one of {', '.join(group)}"))
+        return values if usable else None
+
+    def _unknown_keys(self, node: Mapping, kind: Kind) -> None:
+        for key in node:
+            if key in kind.keys:
+                continue
+            key_line, key_col = node.key_pos.get(key, (node.line, node.col))
+            close = difflib.get_close_matches(key, kind.keys, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}?" if close else f"known keys: {', '.join(kind.keys)}"
+            self.problems.append(error(self.path, key_line, key_col, "unknown-key",
+                                       f"{kind.name} has no field {key!r}", hint))
+
+    def value(self, raw: object, field: Field, line: int, col: int) -> object:
+        try:
+            if field.type == schema.LIST:
+                return self._list(raw, field, line, col)
+            if field.type == schema.OBJECT:
+                return self.instance(raw, field.of, line, col)
+            if field.type == schema.I18N:
+                return self._i18n(raw, field, line, col)
+            if field.type == schema.ANSWERS:
+                return self._answers(raw, field, line, col)
+            if not isinstance(raw, str):
+                raise Invalid("bad-type", f"{field.name} must be a single value, not {_shape(raw)}",
+                              f"write `{field.name}: {field.example or 'value'}` on one line")
+            return _scalar(raw, field)
+        except Invalid as invalid:
+            self.fail(line, col, invalid)
+            return _MISSING
+
+    def instance(self, raw: object, kind: Kind, line: int, col: int) -> object:
+        values = self.record(raw, kind, line, col)
+        if values is None:
+            return _MISSING
+        if kind.model is None:
+            return values
+        if "where" in kind.model.__dataclass_fields__:
+            values["where"] = (self.path, getattr(raw, "line", line))
+        return kind.model(**values)
+
+    def _list(self, raw: object, field: Field, line: int, col: int) -> list:
+        element = field.of
+        if isinstance(raw, str) and isinstance(element, Field):
+            raw_items, positions = [raw], [(line, col)]  # `technicians: T01` means a list of one
+        elif isinstance(raw, Sequence):
+            raw_items, positions = raw, raw.item_pos
+        else:
+            raise Invalid("bad-type", f"{field.name} must be a list, not {_shape(raw)}", f"write each entry of {field.name} on a line starting with '- '")
+        converted = []
+        for entry, (entry_line, entry_col) in zip(raw_items, positions):
+            if isinstance(element, Kind):
+                value = self.instance(entry, element, entry_line, entry_col)
+            else:
+                value = self.value(entry, element, entry_line, entry_col)
+            if value is not _MISSING:
+                converted.append(value)
+        return converted
+
+    def _i18n(self, raw: object, field: Field, line: int, col: int) -> object:
+        from generator.model import Text
+
+        if isinstance(raw, str):
+            return Text(en=raw, zh=raw)
+        value = self.instance(raw, schema.TEXT_BOTH, line, col)
+        if value is _MISSING:
+            raise Invalid("bad-text", f"{field.name} needs en and zh texts", f"write {field.name}: {{en: ..., zh: ...}}")
+        return value
+
+    def _answers(self, raw: object, field: Field, line: int, col: int) -> dict:
+        """Item id -> raw text; scores are checked against the questionnaire later."""
+        if not isinstance(raw, Mapping):
+            raise Invalid("bad-type", f"answers must be a mapping of item: score, not {_shape(raw)}",
+                          "write one `item_id: score` per line under answers:")
+        return {item_id: (text, raw.key_pos[item_id]) for item_id, text in raw.items()}
+
+
+def _shape(node: object) -> str:
+    if isinstance(node, Mapping):
+        return "a mapping"
+    if isinstance(node, Sequence):
+        return "a list"
+    if node is None:
+        return "nothing"
+    return f"the text {str(node)[:40]!r}"

@@ -1,0 +1,113 @@
+"""JSON Schemas of every record kind, for YAML-aware editors.
+
+Editors type unquoted values their own way (``23500`` a number, ``yes`` maybe
+a boolean), while csi reads everything as text and converts by field; so each
+schema accepts both the typed and the textual spelling of a value, and is as
+strict as csi about keys, required fields and choices.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from generator.validate import schema
+from generator.validate.schema import Field, Kind
+
+_DATE_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}$"
+_DATETIME_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}[ T]+\d{1,2}:\d{2}(:\d{2})?$"
+_INT_TEXT = {"type": "string", "pattern": r"^[+-]?\d+$"}
+_NUMBER_TEXT = {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"}
+_BOOL_WORDS = ["yes", "no", "y", "n", "true", "false", "on", "off", "是", "否", "Yes", "No", "True", "False"]
+_SCORE = {"anyOf": [{"type": "integer"}, _INT_TEXT, {"enum": ["na", "n/a", "NA", "N/A", "不适用", None]}]}
+
+
+def _numeric(field: Field, json_type: str, text: dict) -> dict:
+    typed: dict = {"type": json_type}
+    if field.minimum is not None:
+        typed["minimum"] = field.minimum
+    if field.maximum is not None:
+        typed["maximum"] = field.maximum
+    return {"anyOf": [typed, text]}
+
+
+def field_schema(field: Field) -> dict:
+    kind = field.type
+    if kind in (schema.TEXT, schema.LINE, schema.ID, schema.REF):
+        # an unquoted phone number or an id like 2026 is a number to the editor
+        found: dict = {"type": ["string", "number"]}
+    elif kind == schema.DATE:
+        found = {"anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, {"type": "string", "format": "date"}]}
+    elif kind == schema.DATETIME:
+        found = {"type": "string", "pattern": _DATETIME_PATTERN}
+    elif kind == schema.INT:
+        found = _numeric(field, "integer", _INT_TEXT)
+    elif kind in (schema.NUMBER, schema.MONEY):
+        found = _numeric(field, "number", _NUMBER_TEXT)
+    elif kind == schema.BOOL:
+        found = {"anyOf": [{"type": "boolean"}, {"enum": _BOOL_WORDS}]}
+    elif kind == schema.ENUM:
+        found = {"enum": list(field.choices)}
+    elif kind == schema.I18N:
+        found = {"anyOf": [{"type": "string"}, kind_schema(schema.TEXT_BOTH)]}
+    elif kind == schema.ANSWERS:
+        found = {"type": "object", "additionalProperties": _SCORE}
+    elif kind == schema.LIST:
+        element = kind_schema(field.of) if isinstance(field.of, Kind) else field_schema(field.of)
+        found = {"anyOf": [{"type": "array", "items": element}]}
+        if isinstance(field.of, Field):
+            found["anyOf"].append(element)  # `technicians: T01` is a list of one
+    elif kind == schema.OBJECT:
+        found = kind_schema(field.of)
+    else:  # pragma: no cover - every declared type is handled above
+        raise ValueError(f"no JSON Schema for field type {kind}")
+    return {**found, "description": field.doc}
+
+
+def kind_schema(kind: Kind) -> dict:
+    found = {
+        "type": "object",
+        "description": kind.doc,
+        "properties": {field.name: field_schema(field) for field in kind.fields},
+        "required": [field.name for field in kind.fields if field.required],
+        "additionalProperties": False,
+    }
+    if kind.one_of:
+        found["allOf"] = [
+            {"oneOf": [{"required": [key]} for key in group]} for group in kind.one_of
+        ]
+    return found
+
+
+def file_schema(kind: Kind) -> dict:
+    """A records file holds one record or a list of them."""
+    record = kind_schema(kind)
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": f"csi {kind.name}",
+        "anyOf": [record, {"type": "array", "items": record}],
+    }
+
+
+SCHEMA_FILES: dict[str, tuple[Kind, str]] = {
+    "garage.schema.json": (schema.GARAGE, "garage.yaml"),
+    "questionnaire.schema.json": (schema.QUESTIONNAIRE, "surveys/*.yaml"),
+    **{f"{kind.name}.schema.json": (kind, f"records/{kind.folder}/**/*.yaml") for kind in schema.RECORD_KINDS.values()},
+}
+
+
+def write_schemas(out: Path) -> dict[str, str]:
+    """Write every schema into `out`; returns file name -> the files it applies to."""
+    out.mkdir(parents=True, exist_ok=True)
+    applies: dict[str, str] = {}
+    for name, (kind, pattern) in SCHEMA_FILES.items():
+        document = kind_schema(kind) if kind is schema.GARAGE or kind is schema.QUESTIONNAIRE else file_schema(kind)
+        document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"csi {kind.name}", **document}
+        (out / name).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        applies[name] = pattern
+    return applies
+
+
+def vscode_settings(schema_dir: str, applies: dict[str, str]) -> dict:
+    """The `yaml.schemas` setting of VS Code's YAML extension."""
+    return {"yaml.schemas": {f"./{schema_dir}/{name}": pattern for name, pattern in applies.items()}}

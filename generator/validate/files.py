@@ -1,0 +1,188 @@
+"""Per-file work: read, decode, parse and convert one file.
+
+Each function here depends only on its file's bytes (and, for follow-ups, the
+questionnaires), so files can be handled in any order, in parallel, or served
+from a cache keyed by content.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator import model
+from generator.load.source import decode
+from generator.load.yamlsafe import Mapping, Sequence, parse
+from generator.problems import Problem, error, warning
+from generator.validate import schema
+from generator.validate.convert import Converter, Invalid, score
+
+DEFAULT_BANDS = (
+    ("very_satisfied", 9, 10), ("satisfied", 7, 8), ("neutral", 5, 6),
+    ("dissatisfied", 3, 4), ("very_dissatisfied", 1, 2),
+)
+
+
+@dataclass
+class FileResult:
+    path: str
+    records: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # (id, line) of every record that named an id, usable or not, so that a
+    # broken record does not also produce "unknown id" errors everywhere else
+    ids: list[tuple[str, int]] = field(default_factory=list)
+
+
+def read_tree(root: Path, path: str, problems: list[Problem]) -> object | None:
+    """Parse one file into text-valued YAML nodes; problems go to `problems`."""
+    try:
+        data = (root / path).read_bytes()
+    except OSError as failure:
+        problems.append(error(path, 0, 0, "unreadable", f"cannot read the file: {failure.strerror}", "check its permissions"))
+        return None
+    text, source_errors = decode(data)
+    for found in source_errors:
+        problems.append(error(path, found.line, found.col, found.code, found.message, found.hint))
+    if text is None:
+        return None
+    tree, yaml_errors = parse(text)
+    for found in yaml_errors:
+        problems.append(error(path, found.line, found.col, found.code, found.message, found.hint))
+    return None if yaml_errors else tree
+
+
+def load_record_file(root: Path, path: str, kind: schema.Kind,
+                     questionnaires: dict[str, model.Questionnaire]) -> FileResult:
+    result = FileResult(path)
+    tree = read_tree(root, path, result.problems)
+    if tree is None:
+        return result
+    if isinstance(tree, Mapping):
+        entries, positions = [tree], [(tree.line, tree.col)]
+    elif isinstance(tree, Sequence):
+        entries, positions = tree, tree.item_pos
+    else:
+        result.problems.append(error(path, 1, 1, "not-a-record",
+                                     f"a file under records/{kind.folder}/ holds one {kind.name} or a list of them",
+                                     "start with `id: ...` for one record, or `- id: ...` for a list"))
+        return result
+    converter = Converter(path, result.problems)
+    for entry, (line, col) in zip(entries, positions):
+        if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+            result.ids.append((entry["id"], line))
+        values = converter.record(entry, kind, line, col)
+        if values is None:
+            continue
+        if kind is schema.FOLLOWUP:
+            values["answers"] = _scores(values.get("answers", {}), values, questionnaires, converter)
+        result.records.append(kind.model(**values, where=(path, line)))
+    return result
+
+
+def _scores(raw_answers: dict, followup: dict, questionnaires: dict[str, model.Questionnaire],
+            converter: Converter) -> dict[str, int | None]:
+    """Check each answer against its questionnaire's scale and items."""
+    questionnaire = questionnaires.get(followup.get("survey") or "")
+    scale = (questionnaire.scale_min, questionnaire.scale_max) if questionnaire else (1, 10)
+    known = questionnaire.item_ids() if questionnaire else None
+    scores: dict[str, int | None] = {}
+    for item_id, (text, (line, col)) in raw_answers.items():
+        if not isinstance(text, str):
+            if text is None:
+                converter.problems.append(warning(converter.path, line, col, "empty-answer",
+                                                  f"answer to {item_id} is empty and counts as not applicable",
+                                                  "write a score or na"))
+                scores[item_id] = None
+                continue
+            converter.fail(line, col, Invalid("bad-score", f"answer to {item_id} must be a score or na",
+                                              f"write `{item_id}: 8` or `{item_id}: na`"))
+            continue
+        try:
+            scores[item_id] = score(text, scale)
+        except Invalid as invalid:
+            converter.fail(line, col, invalid)
+            continue
+        if known is not None and item_id not in known:
+            converter.problems.append(warning(converter.path, line, col, "unknown-item",
+                                              f"questionnaire {questionnaire.id!r} has no item {item_id!r}; the answer is ignored",
+                                              _suggest(item_id, known)))
+            del scores[item_id]
+    if raw_answers and not followup.get("survey"):
+        converter.problems.append(error(converter.path, followup_line(raw_answers), 1, "missing-field",
+                                        "a follow-up with answers needs `survey:` naming its questionnaire",
+                                        "add `survey: service` (or sales)"))
+    return scores
+
+
+def followup_line(raw_answers: dict) -> int:
+    return min(line for _, (line, _col) in raw_answers.values())
+
+
+def _suggest(name: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, sorted(known), n=1)
+    return f"did you mean {close[0]!r}?" if close else "see the questionnaire's item ids in surveys/"
+
+
+def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:
+    tree = read_tree(root, path, problems)
+    if tree is None:
+        return None
+    converter = Converter(path, problems)
+    garage = converter.instance(tree, schema.GARAGE, 1, 1)
+    return garage if isinstance(garage, model.Garage) else None
+
+
+def load_questionnaire(root: Path, path: str, garage: model.Garage | None,
+                       problems: list[Problem]) -> model.Questionnaire | None:
+    tree = read_tree(root, path, problems)
+    if tree is None:
+        return None
+    converter = Converter(path, problems)
+    values = converter.record(tree, schema.QUESTIONNAIRE, 1, 1)
+    if values is None:
+        return None
+    scale = values.get("scale") or {}
+    sections = values.get("sections", [])
+    for section in sections:
+        for survey_item in section.items:
+            survey_item.section = section.id
+    overall = values.get("overall")
+    bands = values.get("bands") or (garage.bands if garage and garage.bands else None)
+    if not bands:
+        bands = [model.Band(band_id, low, high) for band_id, low, high in DEFAULT_BANDS]
+    questionnaire = model.Questionnaire(
+        id=values["id"], kind=values["kind"], title=values["title"],
+        scale_min=scale.get("min", 1), scale_max=scale.get("max", 10), bands=bands,
+        sections=sections, overall=overall, where=(path, getattr(tree, "line", 1)))
+    _check_questionnaire(questionnaire, tree, converter)
+    return questionnaire
+
+
+def _check_questionnaire(questionnaire: model.Questionnaire, tree: Mapping, converter: Converter) -> None:
+    path, problems = converter.path, converter.problems
+    if questionnaire.scale_min >= questionnaire.scale_max:
+        problems.append(error(path, tree.key_pos.get("scale", (1, 1))[0], 1, "bad-scale",
+                              f"scale min {questionnaire.scale_min} must be below max {questionnaire.scale_max}",
+                              "write scale: {min: 1, max: 10}"))
+    seen: set[str] = set()
+    for survey_item in questionnaire.items():
+        if survey_item.id in seen:
+            problems.append(error(path, tree.line, tree.col, "duplicate-id",
+                                  f"questionnaire {questionnaire.id!r} has item {survey_item.id!r} twice",
+                                  "give every item its own id"))
+        seen.add(survey_item.id)
+    covered = sorted((band.min, band.max) for band in questionnaire.bands)
+    expected = questionnaire.scale_min
+    for low, high in covered:
+        if low != expected or high < low:
+            problems.append(error(path, tree.key_pos.get("bands", (1, 1))[0], 1, "bad-bands",
+                                  f"bands must cover {questionnaire.scale_min}-{questionnaire.scale_max} without gaps or overlaps",
+                                  "check each band's min and max"))
+            return
+        expected = high + 1
+    if expected != questionnaire.scale_max + 1:
+        problems.append(error(path, tree.key_pos.get("bands", (1, 1))[0], 1, "bad-bands",
+                              f"bands must cover {questionnaire.scale_min}-{questionnaire.scale_max} without gaps or overlaps",
+                              "check each band's min and max"))

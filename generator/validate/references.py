@@ -1,0 +1,229 @@
+"""Checks across records: unique ids, every reference, time order, status sense.
+
+Each check returns problems; none raises.  Positions point at the referencing
+key when the file can tell (``Locator``), else at the record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from generator import model
+from generator.load.yamlsafe import Mapping, Sequence
+from generator.problems import Problem, error, warning
+from generator.validate.files import FileResult, read_tree
+
+
+class Locator:
+    """Finds the line of a key inside a record, re-reading the file only on demand.
+
+    Records keep only their own (path, line); problems are rare, so paying a
+    second parse of the few files that have one is cheaper than keeping every
+    key's position of every record in memory.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._records: dict[str, dict[int, Mapping]] = {}
+
+    def __call__(self, where: model.Source, key: str) -> tuple[str, int, int]:
+        path, line = where
+        if path not in self._records:
+            self._records[path] = self._index(path)
+        record = self._records[path].get(line)
+        if record is not None and key in record.key_pos:
+            return (path, *record.key_pos[key])
+        return path, line, 1
+
+    def _index(self, path: str) -> dict[int, Mapping]:
+        tree = read_tree(self.root, path, [])
+        entries = tree if isinstance(tree, Sequence) else [tree]
+        return {entry.line: entry for entry in entries if isinstance(entry, Mapping)}
+
+
+def duplicate_ids(kind: str, results: Iterable[FileResult]) -> tuple[set[str], list[Problem]]:
+    """All ids named in a kind's files, and an error for each repeated one."""
+    first: dict[str, tuple[str, int]] = {}
+    problems = []
+    for result in results:
+        for record_id, line in result.ids:
+            if record_id in first:
+                other_path, other_line = first[record_id]
+                problems.append(error(result.path, line, 1, "duplicate-id",
+                                      f"{kind} id {record_id!r} is already used at {other_path}:{other_line}",
+                                      "give this record a new id (csi new picks the next free one)"))
+            else:
+                first[record_id] = (result.path, line)
+    return set(first), problems
+
+
+class ReferenceCheck:
+    """Every reference and time-order rule over the validated records."""
+
+    def __init__(self, records: model.Records, known_ids: dict[str, set[str]], locate: Locator) -> None:
+        self.records = records
+        self.known = known_ids
+        self.locate = locate
+        self.staff = records.garage.staff_by_id()
+        self.customers = {customer.id: customer for customer in records.customers}
+        self.visits = {visit.id: visit for visit in records.visits}
+        self.plates = self._plates()
+        self.problems: list[Problem] = []
+
+    def _plates(self) -> dict[str, tuple[model.Customer, model.Vehicle]]:
+        plates: dict[str, tuple[model.Customer, model.Vehicle]] = {}
+        for customer in self.records.customers:
+            for vehicle in customer.vehicles:
+                if vehicle.plate in plates:
+                    other = plates[vehicle.plate][0]
+                    self._error(vehicle.where, "plate", "duplicate-plate",
+                                f"plate {vehicle.plate} is also a vehicle of customer {other.id} ({other.where[0]}:{other.where[1]})",
+                                "a car belongs to one customer: remove it from the former owner when it changes hands")
+                else:
+                    plates[vehicle.plate] = (customer, vehicle)
+        return plates
+
+    def run(self) -> list[Problem]:
+        for visit in self.records.visits:
+            self._visit(visit)
+        for followup in self.records.followups:
+            self._followup(followup)
+        for complaint in self.records.complaints:
+            self._complaint(complaint)
+        for action in self.records.actions:
+            self._action(action)
+        return self.problems
+
+    def _error(self, where: model.Source, key: str, code: str, message: str, hint: str) -> None:
+        self.problems.append(error(*self.locate(where, key), code, message, hint))
+
+    def _warning(self, where: model.Source, key: str, code: str, message: str, hint: str) -> None:
+        self.problems.append(warning(*self.locate(where, key), code, message, hint))
+
+    def _ref(self, where: model.Source, key: str, kind: str, value: str | None) -> bool:
+        if value is None or value in self.known[kind]:
+            return value is not None
+        self._error(where, key, f"unknown-{kind}", f"{key} {value!r}: there is no {kind} with that id",
+                    f"check the id, or add the {kind} first")
+        return False
+
+    def _staff(self, where: model.Source, key: str, staff_id: str | None, role: str | None = None) -> None:
+        if staff_id is None:
+            return
+        member = self.staff.get(staff_id)
+        if member is None:
+            self._error(where, key, "unknown-staff", f"{key} {staff_id!r} is not in the staff list of garage.yaml",
+                        "add the person to `staff:` in garage.yaml, or fix the id")
+        elif role and member.role != role:
+            self._warning(where, key, "wrong-role", f"{key} {staff_id} ({member.name}) is a {member.role}, not a {role}",
+                          f"check the id or the person's role in garage.yaml")
+
+    def _visit(self, visit: model.Visit) -> None:
+        if self._ref(visit.where, "customer", "customer", visit.customer):
+            owner = self.plates.get(visit.vehicle)
+            if owner is None or owner[0].id != visit.customer:
+                self._error(visit.where, "vehicle", "unknown-vehicle",
+                            f"vehicle {visit.vehicle} is not a vehicle of customer {visit.customer}",
+                            "add it under the customer's vehicles: or fix the plate")
+        self._staff(visit.where, "service_advisor", visit.service_advisor, "service_advisor")
+        for technician in visit.technicians:
+            self._staff(visit.where, "technicians", technician, "technician")
+        if visit.handed_over and visit.handed_over < visit.check_in:
+            self._error(visit.where, "handed_over", "time-order",
+                        f"handed over {visit.handed_over:%Y-%m-%d %H:%M} before check-in {visit.check_in:%Y-%m-%d %H:%M}",
+                        "check both times")
+        if visit.comeback_of and self._ref(visit.where, "comeback_of", "visit", visit.comeback_of):
+            earlier = self.visits.get(visit.comeback_of)
+            if earlier and earlier.check_in >= visit.check_in:
+                self._error(visit.where, "comeback_of", "time-order",
+                            f"comeback_of {earlier.id} is not an earlier visit", "link the earlier visit for the same fault")
+
+    def _followup(self, followup: model.Followup) -> None:
+        if followup.visit and self._ref(followup.where, "visit", "visit", followup.visit):
+            visit = self.visits.get(followup.visit)
+            if visit and visit.handed_over is None:
+                self._error(followup.where, "at", "time-order",
+                            f"follow-up of visit {visit.id}, which has no handed_over time",
+                            "add the visit's handed_over time, or check the visit id")
+            elif visit and followup.at < visit.handed_over:
+                self._error(followup.where, "at", "time-order",
+                            f"follow-up at {followup.at:%Y-%m-%d %H:%M} is before the hand-over at {visit.handed_over:%Y-%m-%d %H:%M}",
+                            "check the date and time of the call and of the hand-over")
+        if followup.purchase:
+            self._purchase(followup)
+        if followup.source == "internal":
+            self._staff(followup.where, "by", followup.by)
+        if followup.survey:
+            self._ref(followup.where, "survey", "survey", followup.survey)
+        if followup.complaint:
+            self._ref(followup.where, "complaint", "complaint", followup.complaint)
+        if followup.answers and followup.outcome != "reached":
+            self._error(followup.where, "answers", "answers-without-contact",
+                        f"outcome is {followup.outcome} but the follow-up has answers",
+                        "set outcome: reached, or remove the answers")
+
+    def _purchase(self, followup: model.Followup) -> None:
+        owner = self.plates.get(followup.purchase)
+        if owner is None:
+            self._error(followup.where, "purchase", "unknown-vehicle",
+                        f"purchase {followup.purchase}: no customer has a vehicle with that plate",
+                        "add the vehicle to its customer, or fix the plate")
+            return
+        vehicle = owner[1]
+        if vehicle.purchase_date and followup.at.date() < vehicle.purchase_date:
+            self._error(followup.where, "at", "time-order",
+                        f"sales follow-up at {followup.at:%Y-%m-%d} is before the purchase on {vehicle.purchase_date}",
+                        "check the dates")
+
+    def _complaint(self, complaint: model.Complaint) -> None:
+        self._ref(complaint.where, "customer", "customer", complaint.customer)
+        if complaint.visit and self._ref(complaint.where, "visit", "visit", complaint.visit):
+            visit = self.visits.get(complaint.visit)
+            if visit and visit.customer != complaint.customer:
+                self._warning(complaint.where, "visit", "wrong-customer",
+                              f"visit {visit.id} is a visit of customer {visit.customer}, not {complaint.customer}",
+                              "check the customer or the visit")
+        self._staff(complaint.where, "owner", complaint.owner)
+        for entry in complaint.log:
+            self._staff(complaint.where, "log", entry.by)
+            if entry.at < complaint.received:
+                self._error(complaint.where, "log", "time-order",
+                            f"log entry at {entry.at:%Y-%m-%d %H:%M} is before the complaint was received",
+                            "check the dates of the log")
+        if complaint.compensation:
+            self._staff(complaint.where, "compensation", complaint.compensation.approved_by)
+        if complaint.resolved and complaint.resolved < complaint.received:
+            self._error(complaint.where, "resolved", "time-order",
+                        f"resolved {complaint.resolved:%Y-%m-%d %H:%M} before it was received {complaint.received:%Y-%m-%d %H:%M}",
+                        "check both times")
+        if complaint.escalation and complaint.escalation.at < complaint.received:
+            self._error(complaint.where, "escalation", "time-order",
+                        "escalated before the complaint was received", "check the escalation time")
+        if complaint.status in ("resolved", "closed") and complaint.resolved is None:
+            self._error(complaint.where, "status", "missing-field",
+                        f"complaint is {complaint.status} but has no resolved time",
+                        "add `resolved: YYYY-MM-DD HH:MM`")
+        if complaint.status in ("open", "in_progress") and complaint.resolved is not None:
+            self._warning(complaint.where, "status", "status-mismatch",
+                          f"complaint has a resolved time but status {complaint.status}",
+                          "set status: resolved, or remove the resolved time")
+
+    def _action(self, action: model.Action) -> None:
+        self._staff(action.where, "owner", action.owner)
+        questionnaire = self.records.questionnaires.get(action.survey)
+        if questionnaire is None:
+            self._error(action.where, "survey", "unknown-survey", f"survey {action.survey!r} does not exist",
+                        f"use one of: {', '.join(sorted(self.records.questionnaires))}")
+        elif action.item and action.item not in questionnaire.item_ids():
+            self._error(action.where, "item", "unknown-item",
+                        f"questionnaire {questionnaire.id!r} has no item {action.item!r}",
+                        "use an item id from surveys/")
+        if action.status == "done" and action.done is None:
+            self._error(action.where, "status", "missing-field", "action is done but has no done date",
+                        "add `done: YYYY-MM-DD`")
+        if action.done and action.status != "done":
+            self._warning(action.where, "done", "status-mismatch",
+                          f"action has a done date but status {action.status}", "set status: done, or remove the date")
+        if action.done and action.start and action.done < action.start:
+            self._error(action.where, "done", "time-order", "done before it started", "check start and done")

@@ -1,0 +1,54 @@
+"""Business rules: things that are not wrong data but need someone's attention.
+
+They are warnings: `csi validate` still exits 0 unless `--strict`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from generator import model
+from generator.problems import Problem, warning
+from generator.validate.references import Locator
+
+
+def followup_due(visit: model.Visit, window_days: int) -> datetime | None:
+    """When the follow-up window of a handed-over visit closes."""
+    if visit.handed_over is None:
+        return None
+    return visit.handed_over + timedelta(days=window_days)
+
+
+def business_rules(records: model.Records, as_of: date, locate: Locator) -> list[Problem]:
+    problems: list[Problem] = []
+    end_of_day = datetime.combine(as_of, time.max)
+    attempted = {followup.visit for followup in records.followups if followup.visit}
+    do_not_call = {customer.id for customer in records.customers if customer.do_not_call}
+    window = records.garage.followup_window_days
+    for visit in records.visits:
+        due = followup_due(visit, window)
+        if due is None or due >= end_of_day or visit.id in attempted or visit.customer in do_not_call:
+            continue
+        problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
+                                f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up attempt "
+                                f"after {window} days",
+                                "call the customer and record the attempt under records/followups/"))
+    for complaint in records.complaints:
+        if complaint.status in ("open", "in_progress") and complaint.promised and complaint.promised < as_of:
+            problems.append(warning(*locate(complaint.where, "promised"), "complaint-overdue",
+                                    f"complaint {complaint.id} is {complaint.status} past the date promised to the customer "
+                                    f"({complaint.promised})",
+                                    "tell the customer where things stand and log it, or resolve it"))
+    _do_not_call(records, do_not_call, locate, problems)
+    return problems
+
+
+def _do_not_call(records: model.Records, do_not_call: set[str], locate: Locator, problems: list[Problem]) -> None:
+    if not do_not_call:
+        return
+    visit_customer = {visit.id: visit.customer for visit in records.visits}
+    for followup in records.followups:
+        if followup.channel == "phone" and followup.source == "internal" and visit_customer.get(followup.visit) in do_not_call:
+            problems.append(warning(*locate(followup.where, "channel"), "do-not-call",
+                                    f"follow-up {followup.id} phoned customer {visit_customer[followup.visit]}, who asked not to be called",
+                                    "use SMS, mail or WeChat for this customer"))

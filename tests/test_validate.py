@@ -1,0 +1,253 @@
+"""`csi validate`: every rule, with file, line and message asserted."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.validate import load_records
+from tests.conftest import CUSTOMER, VISIT
+
+
+def run(root, *args):
+    result = CliRunner().invoke(main, ["validate", "--root", str(root), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def lines(result) -> list[str]:
+    return [line for line in result.output.splitlines() if ": error " in line or ": warning " in line]
+
+
+def error_lines(result) -> list[str]:
+    return [line for line in lines(result) if ": error " in line]
+
+
+def test_clean_garage_exits_zero(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": """\
+                       id: F1
+                       visit: RO1
+                       at: 2026-06-02 10:00
+                       channel: phone
+                       by: CS01
+                       outcome: reached
+                       survey: service
+                       answers: {reception_attitude: 9, waiting_care: na, overall: 10}
+                       """})
+    result = run(root)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("no problems found")
+
+
+def test_values_mean_what_was_typed(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER + "note: no\n", "records/visits/v.yaml": VISIT})
+    loaded = load_records(root)
+    customer = loaded.records.customers[0]
+    assert customer.phone == "0755123456"
+    assert customer.note == "no"
+    assert loaded.records.visits[0].check_in.hour == 9 and loaded.records.visits[0].check_in.minute == 30
+
+
+def test_missing_required_field_and_unknown_key_with_suggestion(garage):
+    root = garage({"records/customers/c1.yaml": """\
+        id: C0001
+        phnoe: 13812345678
+        """})
+    result = run(root)
+    assert result.exit_code == 1
+    assert lines(result) == [
+        "records/customers/c1.yaml:1:1: error missing-field: customer has no name: "
+        "Full name (masked on the site unless privacy.mask_names is false).",
+        "records/customers/c1.yaml:2:1: error unknown-key: customer has no field 'phnoe'",
+    ]
+    assert "hint: did you mean 'phone'?" in result.output
+    assert "1 error" not in result.output and "2 errors, 0 warnings" in result.output
+
+
+def test_impossible_date_bad_enum_and_bad_number_all_reported(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER + "birthday: 1985-02-30\ncontact_preference: phnoe\n",
+                   "records/visits/v.yaml": VISIT + "mileage: lots\n"})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "records/customers/c1.yaml:6:1: error bad-date: '1985-02-30' is not a real date (day is out of range for month)",
+        "records/customers/c1.yaml:7:1: error bad-choice: contact_preference 'phnoe' is not one of: "
+        "phone, sms, mail, face_to_face, online",
+        "records/visits/v.yaml:9:1: error bad-number: 'lots' is not a whole number",
+    ]
+    assert "hint: did you mean 'phone'? use one of the listed values" in result.output
+
+
+def test_duplicate_ids_across_files_name_both_places(garage):
+    root = garage({"records/customers/a.yaml": CUSTOMER,
+                   "records/customers/b.yaml": "- id: C0002\n  name: 李娜\n- id: C0001\n  name: 陈杰\n"})
+    result = run(root)
+    assert lines(result) == [
+        "records/customers/b.yaml:3:1: error duplicate-id: customer id 'C0001' is already used at "
+        "records/customers/a.yaml:1",
+    ]
+
+
+def test_references_are_checked_at_the_referencing_key(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": """\
+        id: RO1
+        customer: C0009
+        vehicle: 粤B12345
+        type: repair
+        check_in: 2026-06-01 09:30
+        service_advisor: SA09
+        """, "records/followups/f.yaml": """\
+        id: F1
+        visit: RO7
+        at: 2026-06-02 10:00
+        channel: phone
+        by: CS01
+        outcome: no_answer
+        complaint: CP1
+        """, "records/actions/a.yaml": """\
+        id: A1
+        kind: improve
+        item: waiting_kare
+        title: t
+        owner: SM01
+        due: 2026-08-01
+        status: planned
+        """})
+    result = run(root)
+    assert lines(result) == [
+        "records/actions/a.yaml:3:1: error unknown-item: questionnaire 'service' has no item 'waiting_kare'",
+        "records/followups/f.yaml:2:1: error unknown-visit: visit 'RO7': there is no visit with that id",
+        "records/followups/f.yaml:7:1: error unknown-complaint: complaint 'CP1': there is no complaint with that id",
+        "records/visits/v.yaml:2:1: error unknown-customer: customer 'C0009': there is no customer with that id",
+        "records/visits/v.yaml:6:1: error unknown-staff: service_advisor 'SA09' is not in the staff list of garage.yaml",
+    ]
+
+
+def test_time_order(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": """\
+                       id: F1
+                       visit: RO1
+                       at: 2026-06-01 12:00
+                       channel: phone
+                       by: CS01
+                       outcome: no_answer
+                       """,
+                   "records/complaints/c.yaml": """\
+                       id: CP1
+                       received: 2026-06-05 10:00
+                       channel: phone
+                       customer: C0001
+                       category: noise
+                       severity: low
+                       description: 异响
+                       owner: SA01
+                       status: resolved
+                       resolved: 2026-06-04 10:00
+                       """})
+    result = run(root)
+    assert lines(result) == [
+        "records/complaints/c.yaml:10:1: error time-order: resolved 2026-06-04 10:00 before it was received 2026-06-05 10:00",
+        "records/followups/f.yaml:3:1: error time-order: follow-up at 2026-06-01 12:00 is before the hand-over at 2026-06-01 16:40",
+    ]
+
+
+def test_business_rule_warnings_exit_zero_unless_strict(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/complaints/c.yaml": """\
+                       id: CP1
+                       received: 2026-06-05 10:00
+                       channel: phone
+                       customer: C0001
+                       category: noise
+                       severity: low
+                       description: 异响
+                       owner: SA01
+                       status: open
+                       promised: 2026-06-10
+                       """})
+    result = run(root)
+    assert result.exit_code == 0
+    assert lines(result) == [
+        "records/complaints/c.yaml:10:1: warning complaint-overdue: complaint CP1 is open past the date promised "
+        "to the customer (2026-06-10)",
+        "records/visits/v.yaml:6:1: warning followup-overdue: visit RO1 was handed over 2026-06-01 and has no "
+        "follow-up attempt after 3 days",
+    ]
+    assert run(root, "--strict").exit_code == 1
+
+
+def test_answers_checked_against_the_questionnaire(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": """\
+                       id: F1
+                       visit: RO1
+                       at: 2026-06-02 10:00
+                       channel: phone
+                       by: CS01
+                       outcome: reached
+                       survey: service
+                       answers:
+                         reception_attitude: 11
+                         lounge: 8
+                         waiting_care: good
+                       """})
+    result = run(root)
+    assert lines(result) == [
+        "records/followups/f.yaml:9:3: error bad-score: answer 11 is outside the scale 1-10",
+        "records/followups/f.yaml:10:3: warning unknown-item: questionnaire 'service' has no item 'lounge'; "
+        "the answer is ignored",
+        "records/followups/f.yaml:11:3: error bad-score: answer 'good' is not a score",
+    ]
+
+
+def test_comment_cutting_free_text_is_warned(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER + "note: 停在 #3 车位\n"})
+    result = run(root)
+    assert lines(result) == [
+        "records/customers/c1.yaml:6:10: warning comment-cut: note stops at ' #': the rest of the line is a YAML "
+        "comment and is lost",
+    ]
+
+
+def test_yaml_errors_keep_their_position_and_other_files_still_checked(garage):
+    root = garage({"records/customers/c1.yaml": "id: C1\nname: 张伟\nname: 李娜\n",
+                   "records/customers/c2.yaml": "id: C2\nname: 'unterminated\n",
+                   "records/customers/c3.yaml": "id: C3\nnmae: 王强\n"})
+    result = run(root)
+    found = lines(result)
+    assert found[0].startswith("records/customers/c1.yaml:3:1: error duplicate-key:")
+    assert "line 2" in found[0] and "line 3" in found[0]
+    assert found[1].startswith("records/customers/c2.yaml:")
+    assert found[-1] == "records/customers/c3.yaml:2:1: error unknown-key: customer has no field 'nmae'"
+
+
+def test_non_utf8_file_named_with_gbk_hint(garage):
+    root = garage({"records/customers/c1.yaml": "id: C1\nname: 张伟\n".encode("gbk")})
+    result = run(root)
+    assert lines(result)[0].startswith("records/customers/c1.yaml:2:7: error not-utf8:")
+    assert "GBK" in result.output
+
+
+def test_json_format_and_missing_settings(tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--root", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 1
+    report = json.loads(result.output)
+    assert report["ok"] is False
+    assert report["problems"][0]["code"] == "missing-settings"
+
+
+def test_usage_error_exits_two(tmp_path):
+    result = CliRunner().invoke(main, ["validate", "--root", str(tmp_path), "--as-of", "yesterday"])
+    assert result.exit_code == 2
+
+
+def test_validate_never_writes(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
+    before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    run(root)
+    after = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    assert before == after
