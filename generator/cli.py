@@ -166,3 +166,58 @@ def demo(out: Path, customers: int, seed: int, layout: str, profile: str, as_of:
 
     summary = write_demo(out, customers=customers, seed=seed, layout=layout, as_of=as_of, profile=profile)
     click.echo(f"wrote {out}: {summary}")
+
+
+def _report_build(outcome) -> None:
+    from generator.problems import summary
+
+    if not outcome.ok:
+        _echo_problems([problem for problem in outcome.problems if problem.is_error], stream_err=True)
+        click.echo(f"build failed: {outcome.failure}", err=True)
+        sys.exit(1)
+    click.echo(f"built {outcome.site_dir} from {outcome.records_counted} records ({summary(outcome.problems)})")
+
+
+@main.command()
+@ROOT_OPTION
+@click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Where to publish the site (default: ROOT/site).")
+@click.option("--period", default=None, metavar="PERIOD", help="Report period (default: latest complete one).")
+@AS_OF_OPTION
+@click.option("--profile", is_flag=True, help="Print how long each stage took.")
+def build(root: Path, site_dir: Path | None, period: str | None, as_of: date | None, profile: bool) -> None:
+    """Validate, compute the statistics and build the report site.
+
+    The site replaces SITE_DIR only when the whole build succeeded.
+
+    \b
+    Example:
+      csi build --root . --site-dir public --as-of 2026-10-08
+    """
+    from generator.build import build as build_site
+
+    log = (lambda line: click.echo(line, err=True)) if profile else None
+    _report_build(build_site(root, site_dir, as_of, period, log=log))
+
+
+@main.command()
+@ROOT_OPTION
+@AS_OF_OPTION
+@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+def serve(root: Path, as_of: date | None, port: int, host: str) -> None:
+    """Build the site and serve it, rebuilding when a record, questionnaire, setting or template changes.
+
+    \b
+    Example:
+      csi serve --root . --port 8000
+    """
+    from generator.serve import serve as serve_site
+
+    serve_site(root, as_of, host, port, echo=click.echo)
+
+
+from generator.desk.commands import COMMANDS  # noqa: E402 - the service-desk commands (issue 6)
+
+for command in COMMANDS:
+    main.add_command(command)

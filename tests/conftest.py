@@ -76,3 +76,11 @@ def write_garage(root: Path, files: dict[str, str], *, base: bool = True) -> Pat
 def garage(tmp_path):
     """Call with a dict of files to get a garage root."""
     return lambda files=None, base=True: write_garage(tmp_path, files or {}, base=base)
+
+
+# Property tests check behaviour, not speed: no per-example deadline, so a busy
+# CI machine cannot turn slowness into a failure.
+from hypothesis import settings as _hypothesis_settings  # noqa: E402
+
+_hypothesis_settings.register_profile("csi", deadline=None)
+_hypothesis_settings.load_profile("csi")

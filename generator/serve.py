@@ -1,0 +1,38 @@
+"""`csi serve`: the build, re-run on every change, behind MkDocs' live-reload server."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from generator.build import WATCHED, build
+
+
+def serve(root: Path, as_of: date | None, host: str, port: int, echo: Callable[[str], None]) -> None:
+    from mkdocs.livereload import LiveReloadServer
+
+    with tempfile.TemporaryDirectory(prefix="csi-serve-") as scratch:
+        site_dir = Path(scratch) / "site"
+
+        def rebuild() -> None:
+            outcome = build(root, site_dir, as_of)
+            for problem in outcome.problems:
+                if problem.is_error:
+                    echo(problem.format())
+            # a failed build keeps the last good site on screen, with the reason in the terminal
+            echo(f"rebuilt {outcome.records_counted} records" if outcome.ok else f"build failed: {outcome.failure}")
+
+        rebuild()
+        server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+        for name in WATCHED:
+            if (root / name).exists():
+                server.watch(str(root / name))
+        echo(f"serving on http://{host}:{port}/ (Ctrl+C stops)")
+        try:
+            server.serve()
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.shutdown()
