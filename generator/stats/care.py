@@ -1,0 +1,78 @@
+"""Customer care reminders (关怀提醒) falling due in the next ``care_horizon_days``.
+
+Kinds: birthday, first_maintenance (a new car's break-in service, reminded
+within three weeks of purchase, until its first visit), next_service (the
+latest visit's next-service date), insurance_expiry, licence_expiry and
+warranty_expiry.  Lost customers get no reminders; do-not-call customers are
+listed but flagged, since a letter or a message may still be welcome.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date, timedelta
+
+from generator.model import Customer, Visit
+
+CARE_KINDS = ("birthday", "first_maintenance", "next_service",
+              "insurance_expiry", "licence_expiry", "warranty_expiry")
+FIRST_MAINTENANCE_DAYS = 21
+
+
+def next_birthday(birthday: date, on_or_after: date) -> date:
+    for year in (on_or_after.year, on_or_after.year + 1):
+        try:
+            candidate = birthday.replace(year=year)
+        except ValueError:  # 29 February in a common year: celebrate on the 28th
+            candidate = date(year, 2, 28)
+        if candidate >= on_or_after:
+            return candidate
+    raise AssertionError("unreachable: a birthday recurs within two years")
+
+
+def _latest_by_vehicle(visits: list[Visit], as_of: date) -> dict[str, Visit]:
+    latest: dict[str, Visit] = {}
+    for visit in visits:
+        if visit.check_in.date() <= as_of:
+            known = latest.get(visit.vehicle)
+            if known is None or visit.check_in > known.check_in:
+                latest[visit.vehicle] = visit
+    return latest
+
+
+def care_reminders(customers: list[Customer], visits: list[Visit], as_of: date, horizon_days: int) -> dict:
+    last = as_of + timedelta(days=horizon_days)
+    latest = _latest_by_vehicle(visits, as_of)
+    rows = []
+
+    def add(kind: str, customer: Customer, plate: str | None, due: date) -> None:
+        rows.append({"kind": kind, "customer": customer.id, "vehicle": plate, "date": due.isoformat(),
+                     "days": (due - as_of).days, "do_not_call": customer.do_not_call})
+
+    for customer in customers:
+        if customer.lost is not None and customer.lost.date <= as_of:
+            continue
+        if customer.birthday is not None:
+            upcoming = next_birthday(customer.birthday, as_of)
+            if upcoming <= last:
+                add("birthday", customer, None, upcoming)
+        for vehicle in customer.vehicles:
+            visit = latest.get(vehicle.plate)
+            purchase = vehicle.purchase_date
+            if purchase is not None and purchase <= last and (
+                    visit is None or visit.check_in.date() < purchase):
+                due = purchase + timedelta(days=FIRST_MAINTENANCE_DAYS)
+                if due >= as_of:
+                    add("first_maintenance", customer, vehicle.plate, due)
+            if visit is not None and visit.next_service_due and as_of <= visit.next_service_due <= last:
+                add("next_service", customer, vehicle.plate, visit.next_service_due)
+            for kind, due in (("insurance_expiry", vehicle.insurance_expiry),
+                              ("licence_expiry", vehicle.licence_expiry),
+                              ("warranty_expiry", vehicle.warranty_expiry)):
+                if due is not None and as_of <= due <= last:
+                    add(kind, customer, vehicle.plate, due)
+    rows.sort(key=lambda row: (row["date"], CARE_KINDS.index(row["kind"]), row["customer"]))
+    counts = Counter(row["kind"] for row in rows)
+    return {"horizon_days": horizon_days, "from": as_of.isoformat(), "to": last.isoformat(),
+            "counts": {kind: counts.get(kind, 0) for kind in CARE_KINDS},
+            "total": len(rows), "list": rows}

@@ -1,0 +1,65 @@
+"""Comebacks (返修): repairs that did not fix the fault the first time.
+
+A repair handed over in the period is a comeback when a later visit names it
+in ``comeback_of``, or when the same vehicle is checked in again for a repair
+within ``comeback_days`` of the hand-over.  The rate is per 100 repairs, and
+a comeback counts against the technicians of the original repair.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections import defaultdict
+from datetime import date, timedelta
+
+from generator.model import Visit
+from generator.stats.intervals import share
+
+REPAIR_TYPES = ("repair", "warranty")
+
+
+def comeback_map(visits: list[Visit], comeback_days: int, as_of: date) -> dict[str, list[str]]:
+    """Repair id -> ids of the visits that came back for it, over all records, in one pass."""
+    returns: dict[str, list[str]] = defaultdict(list)
+    by_vehicle: dict[str, list[Visit]] = defaultdict(list)
+    for visit in visits:
+        if visit.check_in.date() > as_of:
+            continue
+        if visit.comeback_of:
+            returns[visit.comeback_of].append(visit.id)
+        if visit.type in REPAIR_TYPES:
+            by_vehicle[visit.vehicle].append(visit)
+    window = timedelta(days=comeback_days)
+    for repairs in by_vehicle.values():
+        repairs.sort(key=lambda v: (v.check_in, v.id))
+        check_ins = [v.check_in for v in repairs]
+        for position, repair in enumerate(repairs):
+            if repair.handed_over is None:
+                continue
+            following = bisect_right(check_ins, repair.handed_over, lo=position + 1)
+            if following < len(repairs) and repairs[following].check_in <= repair.handed_over + window:
+                later = repairs[following].id
+                if later not in returns[repair.id]:
+                    returns[repair.id].append(later)
+    return dict(returns)
+
+
+def comeback_stats(period_visits: list[Visit], returns: dict[str, list[str]]) -> dict:
+    """Comebacks per 100 repairs handed over in the period, overall and by technician."""
+    repairs = [visit for visit in period_visits if visit.type in REPAIR_TYPES]
+    came_back = [visit for visit in repairs if returns.get(visit.id)]
+    per_technician: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for visit in repairs:
+        for technician in set(visit.technicians):
+            per_technician[technician][0] += 1
+            per_technician[technician][1] += bool(returns.get(visit.id))
+    return {
+        "repairs": len(repairs),
+        "comebacks": len(came_back),
+        "per_100_repairs": share(100 * len(came_back), len(repairs)),
+        "by_technician": [{"technician": technician, "repairs": counts[0], "comebacks": counts[1],
+                           "per_100_repairs": share(100 * counts[1], counts[0])}
+                          for technician, counts in sorted(per_technician.items())],
+        "list": [{"visit": visit.id, "returned": returns[visit.id], "technicians": visit.technicians}
+                 for visit in came_back],
+    }

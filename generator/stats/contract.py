@@ -1,0 +1,313 @@
+"""The JSON contract of ``csi stats --format json`` (schema_version 1).
+
+Conventions: shares are fractions 0-1; CSI and item/response scores are
+0-100; item means are on the questionnaire's scale (usually 1-10); dates are
+ISO ``YYYY-MM-DD``, times ``YYYY-MM-DDTHH:MM`` (garage local time); every
+value undefined on the data (no answers, a zero variance, fewer than two
+values for an interval) is ``null``, never NaN.  Intervals are 95%: Wilson
+for shares, Student's t for means.  ``*_p`` values are two-sided p-values;
+``*_significant`` means p < 0.05.  Customers appear by id only; masking
+names for publication is the site's job.
+
+Top level
+- ``schema_version`` (1), ``garage`` (name), ``language`` (en|zh).
+- ``period``: ``label`` (2026-10, 2026-Q3, 2026, 2026-W40 or
+  2026-04-01..2026-06-30), ``start``, ``end`` (inclusive).
+- ``as_of``: the day the report is made "as of" (windows and deadlines are
+  judged against it).
+- ``survey``: id of the headline questionnaire (``service`` when present);
+  the following headline fields are for it, on *internal* responses (the
+  garage's own follow-ups) whose event (the visit's hand-over, or the
+  purchase for a sales survey) falls in the period:
+- ``responses``: number of responses (reached follow-ups with at least one
+  scored item).
+- ``csi``: ``value`` (mean response score 0-100), ``n`` (responses with a
+  score), ``ci_low``, ``ci_high`` (95% t-interval).
+- ``satisfied_share``: share of responses whose overall item (or, without
+  one, weighted mean on the item scale) is satisfied or very satisfied.
+- ``satisfied``: ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``.
+- ``items``: one row per questionnaire item (section items in order, then
+  the overall item): ``id``, ``section`` ("" for overall), ``overall``
+  (bool), ``n`` (answers, "not applicable" excluded), ``mean`` (scale),
+  ``score`` (mean on 0-100), ``top_share`` (very satisfied) with
+  ``top_ci_low``/``top_ci_high``, ``bottom_share`` (dissatisfied + very
+  dissatisfied) with ``bottom_ci_low``/``bottom_ci_high``, ``bands`` (band id
+  -> ``share``, ``ci_low``, ``ci_high``), ``previous`` (the previous period
+  of the same length: ``n``, ``mean``, ``top_share``, ``top_share_change``
+  (now minus then), ``p_value`` (two-proportion z-test of the top share)),
+  ``class`` (strength | weakness | neutral | too_few), ``reasons``
+  (below_min_sample, low_top_high_bottom, significant_drop,
+  no_bottom_high_top), ``importance`` and ``quadrant`` (from ``drivers``;
+  null for the overall item).
+- ``drivers``: ``method`` (correlation: Pearson r of each item with the
+  overall item; stated_weights: the item's share of the CSI, used when there
+  is no overall item or fewer than the minimum sample answered it), ``n``
+  (responses that answered the overall item), ``message`` (why the fallback,
+  else null), ``importance_median``, ``performance_median``, ``items``
+  (``id``, ``importance``, ``performance`` = item score 0-100, ``quadrant``:
+  concentrate_here (important, below median performance),
+  keep_up_the_good_work, low_priority, possible_overkill; at or above a
+  median counts as high).
+- ``internal``, ``external``: ``responses``, ``csi``, ``satisfied_share``,
+  ``satisfied`` as above, for each source separately.
+- ``gap``: internal minus external: ``csi_change``, ``csi_p`` (Welch
+  t-test), ``csi_significant``, ``satisfied_share_change``,
+  ``satisfied_share_p`` (two-proportion z-test),
+  ``satisfied_share_significant``.
+- ``comparison``: ``previous`` and ``year_before`` (the same period a year
+  earlier), each: ``period``, ``responses``, ``csi``, ``satisfied_share``,
+  ``satisfied`` of that period, and the changes (now minus then) with tests
+  as in ``gap``.
+- ``series``: ``monthly`` (the 12 months up to the period's end, or every
+  month of a longer period) and ``weekly`` (13 ISO weeks up to the period's
+  end): ``label``, ``start``, ``end``, ``csi``, ``n``, ``ci_low``,
+  ``ci_high``, ``satisfied_share``, ``responses``.
+- ``surveys``: questionnaire id -> the same block (``survey``,
+  ``responses``, ``csi``, ``satisfied_share``, ``satisfied``, ``items``,
+  ``drivers``, ``internal``, ``external``, ``gap``, ``comparison``,
+  ``series``) for every questionnaire, the headline one included.
+- ``followups``: for visits handed over in the period: ``visits``;
+  ``eligible`` (window ended before the as-of day, customer not
+  do-not-call); ``covered`` (an internal attempt by the window's end) and
+  ``coverage`` with ``coverage_ci_low``/``high``; ``attempted`` (eligible
+  visits with any attempt); ``reached`` and ``reach_rate`` (reached /
+  attempted); ``attempts`` and ``attempts_per_visit`` (per attempted visit);
+  ``channels`` and ``outcomes`` (key -> ``count``, ``share`` of attempts);
+  ``median_days_to_first_attempt`` (from hand-over); ``fixed_answered``,
+  ``not_fixed``, ``not_fixed_share`` ("is the fault really fixed?" answered
+  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``);
+  ``overdue``: eligible visits whose customer was not reached (``visit``,
+  ``customer``, ``service_advisor``, ``handed_over``, ``due``,
+  ``days_overdue``, ``attempts``, ``last_outcome``).
+- ``complaints``: for complaints received in the period: ``received``,
+  ``open`` (open or in_progress), ``overdue`` (open and past the promised
+  date, or without one past ``complaint_resolution_days``, or with no first
+  response past ``complaint_response_hours``), ``escalated``,
+  ``compensated``, ``by_category``/``by_severity``/``by_channel`` (Pareto:
+  ``key``, ``count``, ``share``, ``cumulative_share``),
+  ``median_hours_to_first_response`` (first log entry),
+  ``late_first_responses``, ``median_days_to_resolution``,
+  ``outcome_answered``, ``satisfied_with_outcome`` (share of closed/resolved
+  complaints whose customer was satisfied) with ``_ci_low``/``_ci_high``,
+  ``per_100_visits`` (visits handed over in the period),
+  ``repeat_complainants`` (``customer``, ``count``, ``complaints``: two or
+  more in the 365 days to the period's end, one in the period),
+  ``overdue_list`` (``complaint``, ``customer``, ``owner``, ``category``,
+  ``severity``, ``received``, ``deadline``, ``reasons``: past_promise,
+  past_resolution_limit, no_first_response); ``backlog_open`` and
+  ``backlog_overdue_list``: the same for every complaint still open at the
+  as-of day, whatever its period.
+- ``comebacks``: repairs (types repair, warranty) handed over in the period:
+  ``repairs``, ``comebacks`` (a later visit names it in ``comeback_of``, or
+  the same vehicle is back for a repair within ``comeback_days``),
+  ``per_100_repairs``, ``by_technician`` (``technician``, ``repairs``,
+  ``comebacks``, ``per_100_repairs``), ``list`` (``visit``, ``returned``,
+  ``technicians``).
+- ``staff``: one row per staff member (managers excepted): ``id``,
+  ``role``, ``active``; service advisors and technicians add ``visits``,
+  ``eligible``, ``covered``, ``coverage``, ``responses``, ``csi``,
+  ``satisfied_share`` with ``satisfied_ci_low``/``high``, ``complaints``
+  (received in the period about their visits), ``repairs``, ``comebacks``,
+  ``comebacks_per_100_repairs``; customer service adds ``attempts``,
+  ``reached``, ``reach_rate`` and ``coverage`` (the garage's, their team
+  target); all rows: ``small_sample`` (fewer responses than the minimum:
+  shown, not ranked), ``rank`` (by CSI within the role, null when not
+  ranked), ``target`` (the role's target for the quarter holding the
+  period's end: ``quarter``, ``csi``, ``satisfied_share``,
+  ``followup_coverage``; null without one) and ``meets`` (per target field:
+  true/false, null when there is no target or no value).
+- ``actions``: ``total``, ``open`` (planned or in_progress), ``overdue``
+  (open past due), ``done``, ``cancelled``, ``list``: ``id``, ``kind``,
+  ``title``, ``owner``, ``survey``, ``item``, ``category``, ``status``,
+  ``start``, ``due``, ``done``, ``overdue``, ``days_overdue``, ``loop`` (for
+  a done action aimed at an item, else null): ``window_days`` (the action's
+  duration, at least 30), ``complete`` (false when the after-window is cut
+  at the as-of day), ``before``/``after`` (``start``, ``end``, ``n``,
+  ``mean``, ``top``, ``top_share``, ``bottom``, ``bottom_share``),
+  ``top_share_change``, ``top_share_p``, ``bottom_share_change``,
+  ``bottom_share_p``, ``mean_change``, ``mean_p`` (Welch).
+- ``care``: ``horizon_days``, ``from``, ``to``, ``counts`` (per kind),
+  ``total``, ``list`` (``kind``: birthday, first_maintenance (due three
+  weeks after purchase, until the car's first visit), next_service,
+  insurance_expiry, licence_expiry, warranty_expiry; ``customer``,
+  ``vehicle``, ``date``, ``days`` from the as-of day, ``do_not_call``).
+- ``retention``: ``customers``, ``active``, ``at_risk`` (no visit for
+  more than ``at_risk_days``), ``lost`` (marked lost, or no visit for more
+  than ``lost_days``), ``no_visits`` (neither a visit nor a ``since``
+  date), ``lost_by_cause`` (recorded cause, or ``unknown`` when presumed),
+  ``retention_base`` (customers with a visit in the year before the last
+  365 days), ``retained`` (of those, back in the last 365 days),
+  ``retention_rate`` with ``retention_ci_low``/``high``, ``at_risk_list``
+  (``customer``, ``last_visit``, ``days_since``).
+- ``integrity``: ``signals`` (``kind``: self_followup,
+  straight_lining, identical_timestamps, implausible_reach_rate,
+  implausible_scores, internal_external_gap; ``subject`` (a staff id or
+  null), ``message`` (English), ``evidence`` (the numbers and record ids
+  behind it)), ``counts`` (per kind), ``total``.
+"""
+
+from __future__ import annotations
+
+NUMBER = {"type": ["number", "null"]}
+SHARE = {"type": ["number", "null"], "minimum": 0, "maximum": 1}
+SCORE = {"type": ["number", "null"], "minimum": 0, "maximum": 100}
+COUNT = {"type": "integer", "minimum": 0}
+TEXT = {"type": "string"}
+TEXT_OR_NULL = {"type": ["string", "null"]}
+DATE = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+DATE_OR_NULL = {"type": ["string", "null"], "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+TIME = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$"}
+BOOL = {"type": "boolean"}
+BOOL_OR_NULL = {"type": ["boolean", "null"]}
+P_VALUE = SHARE
+
+
+def obj(properties: dict, optional: tuple[str, ...] = (), nullable: bool = False, closed: bool = True) -> dict:
+    schema = {"type": ["object", "null"] if nullable else "object", "properties": properties,
+              "required": [key for key in properties if key not in optional]}
+    if closed:
+        schema["additionalProperties"] = False
+    return schema
+
+
+def array(items: dict) -> dict:
+    return {"type": "array", "items": items}
+
+
+def mapping(values: dict) -> dict:
+    return {"type": "object", "additionalProperties": values}
+
+
+PERIOD = obj({"label": TEXT, "start": DATE, "end": DATE})
+CSI = obj({"value": SCORE, "n": COUNT, "ci_low": NUMBER, "ci_high": NUMBER})
+SATISFIED = obj({"count": COUNT, "n": COUNT, "share": SHARE, "ci_low": SHARE, "ci_high": SHARE})
+HEADLINE = {"responses": COUNT, "csi": CSI, "satisfied_share": SHARE, "satisfied": SATISFIED}
+CHANGES = {"csi_change": NUMBER, "csi_p": P_VALUE, "csi_significant": BOOL,
+           "satisfied_share_change": NUMBER, "satisfied_share_p": P_VALUE, "satisfied_share_significant": BOOL}
+COMPARISON = obj({"period": PERIOD, **HEADLINE, **CHANGES}, nullable=True)
+SHARE_CI = obj({"share": SHARE, "ci_low": SHARE, "ci_high": SHARE})
+CLASSES = ["strength", "weakness", "neutral", "too_few"]
+QUADRANT = {"enum": ["concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill", None]}
+
+ITEM = obj({
+    "id": TEXT, "section": TEXT, "overall": BOOL, "n": COUNT, "mean": NUMBER, "score": SCORE,
+    "top_share": SHARE, "top_ci_low": SHARE, "top_ci_high": SHARE,
+    "bottom_share": SHARE, "bottom_ci_low": SHARE, "bottom_ci_high": SHARE,
+    "bands": mapping(SHARE_CI),
+    "previous": obj({"n": COUNT, "mean": NUMBER, "top_share": SHARE, "top_share_change": NUMBER,
+                     "p_value": P_VALUE}, nullable=True),
+    "class": {"enum": CLASSES},
+    "reasons": array({"enum": ["below_min_sample", "low_top_high_bottom", "significant_drop",
+                               "no_bottom_high_top"]}),
+    "importance": NUMBER, "quadrant": QUADRANT,
+})
+DRIVERS = obj({
+    "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "message": TEXT_OR_NULL,
+    "importance_median": NUMBER, "performance_median": NUMBER,
+    "items": array(obj({"id": TEXT, "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
+}, nullable=True)
+POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": NUMBER,
+             "ci_high": NUMBER, "satisfied_share": SHARE, "responses": COUNT})
+SURVEY_BLOCK = {
+    "survey": TEXT_OR_NULL, **HEADLINE, "items": array(ITEM), "drivers": DRIVERS,
+    "internal": obj(HEADLINE), "external": obj(HEADLINE),
+    "gap": obj(CHANGES, nullable=True),
+    "comparison": obj({"previous": COMPARISON, "year_before": COMPARISON}),
+    "series": obj({"monthly": array(POINT), "weekly": array(POINT)}),
+}
+COUNT_SHARE = obj({"count": COUNT, "share": SHARE})
+FOLLOWUPS = obj({
+    "visits": COUNT, "eligible": COUNT, "covered": COUNT, "coverage": SHARE,
+    "coverage_ci_low": SHARE, "coverage_ci_high": SHARE, "attempted": COUNT, "reached": COUNT,
+    "reach_rate": SHARE, "attempts": COUNT, "attempts_per_visit": NUMBER,
+    "channels": mapping(COUNT_SHARE), "outcomes": mapping(COUNT_SHARE),
+    "median_days_to_first_attempt": NUMBER, "fixed_answered": COUNT, "not_fixed": COUNT,
+    "not_fixed_share": SHARE,
+    "not_fixed_list": array(obj({"visit": TEXT, "followup": TEXT, "comment": TEXT_OR_NULL})),
+    "overdue": array(obj({"visit": TEXT, "customer": TEXT, "service_advisor": TEXT, "handed_over": TIME,
+                          "due": TIME, "days_overdue": {"type": "integer"}, "attempts": COUNT,
+                          "last_outcome": TEXT_OR_NULL})),
+})
+PARETO = array(obj({"key": TEXT, "count": COUNT, "share": SHARE, "cumulative_share": SHARE}))
+OVERDUE_COMPLAINT = obj({"complaint": TEXT, "customer": TEXT, "owner": TEXT, "category": TEXT,
+                         "severity": TEXT, "received": TIME, "deadline": DATE,
+                         "reasons": array({"enum": ["past_promise", "past_resolution_limit",
+                                                    "no_first_response"]})})
+COMPLAINTS = obj({
+    "received": COUNT, "open": COUNT, "overdue": COUNT, "escalated": COUNT, "compensated": COUNT,
+    "by_category": PARETO, "by_severity": PARETO, "by_channel": PARETO,
+    "median_hours_to_first_response": NUMBER, "late_first_responses": COUNT,
+    "median_days_to_resolution": NUMBER, "outcome_answered": COUNT, "satisfied_with_outcome": SHARE,
+    "satisfied_with_outcome_ci_low": SHARE, "satisfied_with_outcome_ci_high": SHARE,
+    "per_100_visits": NUMBER,
+    "repeat_complainants": array(obj({"customer": TEXT, "count": COUNT, "complaints": array(TEXT)})),
+    "overdue_list": array(OVERDUE_COMPLAINT), "backlog_open": COUNT,
+    "backlog_overdue_list": array(OVERDUE_COMPLAINT),
+})
+COMEBACKS = obj({
+    "repairs": COUNT, "comebacks": COUNT, "per_100_repairs": NUMBER,
+    "by_technician": array(obj({"technician": TEXT, "repairs": COUNT, "comebacks": COUNT,
+                                "per_100_repairs": NUMBER})),
+    "list": array(obj({"visit": TEXT, "returned": array(TEXT), "technicians": array(TEXT)})),
+})
+STAFF_OPTIONAL = ("visits", "eligible", "covered", "responses", "csi", "satisfied_share", "satisfied_ci_low",
+                  "satisfied_ci_high", "complaints", "repairs", "comebacks", "comebacks_per_100_repairs",
+                  "attempts", "reached", "reach_rate")
+STAFF = obj({
+    "id": TEXT, "role": {"enum": ["service_advisor", "technician", "customer_service"]}, "active": BOOL,
+    "visits": COUNT, "eligible": COUNT, "covered": COUNT, "coverage": SHARE, "responses": COUNT, "csi": CSI,
+    "satisfied_share": SHARE, "satisfied_ci_low": SHARE, "satisfied_ci_high": SHARE, "complaints": COUNT,
+    "repairs": COUNT, "comebacks": COUNT, "comebacks_per_100_repairs": NUMBER,
+    "attempts": COUNT, "reached": COUNT, "reach_rate": SHARE,
+    "small_sample": BOOL, "rank": {"type": ["integer", "null"], "minimum": 1},
+    "target": obj({"quarter": TEXT, "csi": SCORE, "satisfied_share": SHARE, "followup_coverage": SHARE},
+                  nullable=True),
+    "meets": obj({"csi": BOOL_OR_NULL, "satisfied_share": BOOL_OR_NULL, "followup_coverage": BOOL_OR_NULL}),
+}, optional=STAFF_OPTIONAL)
+WINDOW = obj({"start": DATE_OR_NULL, "end": DATE_OR_NULL, "n": COUNT, "mean": NUMBER, "top": COUNT,
+              "top_share": SHARE, "bottom": COUNT, "bottom_share": SHARE})
+LOOP = obj({"window_days": COUNT, "complete": BOOL, "before": WINDOW, "after": WINDOW,
+            "top_share_change": NUMBER, "top_share_p": P_VALUE, "bottom_share_change": NUMBER,
+            "bottom_share_p": P_VALUE, "mean_change": NUMBER, "mean_p": P_VALUE}, nullable=True)
+ACTIONS = obj({
+    "total": COUNT, "open": COUNT, "overdue": COUNT, "done": COUNT, "cancelled": COUNT,
+    "list": array(obj({"id": TEXT, "kind": TEXT, "title": TEXT, "owner": TEXT, "survey": TEXT,
+                       "item": TEXT_OR_NULL, "category": TEXT_OR_NULL, "status": TEXT, "start": DATE_OR_NULL,
+                       "due": DATE, "done": DATE_OR_NULL, "overdue": BOOL,
+                       "days_overdue": {"type": ["integer", "null"]}, "loop": LOOP})),
+})
+CARE_KINDS = ["birthday", "first_maintenance", "next_service", "insurance_expiry", "licence_expiry",
+              "warranty_expiry"]
+CARE = obj({
+    "horizon_days": COUNT, "from": DATE, "to": DATE,
+    "counts": obj({kind: COUNT for kind in CARE_KINDS}), "total": COUNT,
+    "list": array(obj({"kind": {"enum": CARE_KINDS}, "customer": TEXT, "vehicle": TEXT_OR_NULL, "date": DATE,
+                       "days": {"type": "integer"}, "do_not_call": BOOL})),
+})
+RETENTION = obj({
+    "customers": COUNT, "active": COUNT, "at_risk": COUNT, "lost": COUNT, "no_visits": COUNT,
+    "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
+    "retention_ci_low": SHARE, "retention_ci_high": SHARE,
+    "at_risk_list": array(obj({"customer": TEXT, "last_visit": DATE, "days_since": COUNT})),
+})
+SIGNAL_KINDS = ["self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
+                "implausible_scores", "internal_external_gap"]
+INTEGRITY = obj({
+    "signals": array(obj({"kind": {"enum": SIGNAL_KINDS}, "subject": TEXT_OR_NULL, "message": TEXT,
+                          "evidence": {"type": "object"}})),
+    "counts": obj({kind: COUNT for kind in SIGNAL_KINDS}), "total": COUNT,
+})
+
+SCHEMA = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": "csi stats report",
+    **obj({
+        "schema_version": {"const": 1}, "garage": TEXT, "language": {"enum": ["en", "zh"]},
+        "period": PERIOD, "as_of": DATE,
+        **SURVEY_BLOCK,
+        "surveys": mapping(obj(SURVEY_BLOCK)),
+        "followups": FOLLOWUPS, "complaints": COMPLAINTS, "comebacks": COMEBACKS,
+        "staff": array(STAFF), "actions": ACTIONS, "care": CARE, "retention": RETENTION,
+        "integrity": INTEGRITY,
+    }),
+}

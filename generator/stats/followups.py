@@ -1,0 +1,101 @@
+"""The follow-up process (回访): is every customer called, in time, and reached?
+
+A visit is *eligible* when it was handed over in the period, its follow-up
+window ended before the as-of day began, and its customer is not do-not-call.
+It is *covered* when an internal attempt (any outcome) was made no later than
+the end of the window; *reached* when any internal attempt reached the
+customer, in time or not.  External survey calls are a sample, not the
+garage's follow-up, so they do not count here.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from generator.model import Followup, Visit
+from generator.stats.intervals import median, share, wilson
+
+
+@dataclass(frozen=True)
+class VisitStatus:
+    visit: Visit
+    due: datetime  # end of the follow-up window
+    eligible: bool
+    attempts: tuple[Followup, ...]
+    covered: bool
+    reached: bool
+
+
+def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]:
+    """Each handed-over visit's follow-up status, counting attempts made up to the end of ``as_of``."""
+    window = timedelta(days=index.records.garage.followup_window_days)
+    cutoff = datetime.combine(as_of, time.min)
+    found = []
+    for visit in visits:
+        due = visit.handed_over + window
+        customer = index.customers_by_id.get(visit.customer)
+        do_not_call = customer is not None and customer.do_not_call
+        attempts = tuple(f for f in index.followups_by_visit.get(visit.id, ()) if f.at.date() <= as_of)
+        found.append(VisitStatus(
+            visit, due, due < cutoff and not do_not_call, attempts,
+            any(f.at <= due for f in attempts),
+            any(f.outcome == "reached" for f in attempts),
+        ))
+    return found
+
+
+def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
+    eligible = [s for s in statuses if s.eligible]
+    covered = sum(s.covered for s in eligible)
+    attempted = [s for s in eligible if s.attempts]
+    reached = sum(s.reached for s in attempted)
+    attempts = [f for s in eligible for f in s.attempts]
+    channels = Counter(f.channel for f in attempts)
+    outcomes = Counter(f.outcome for f in attempts)
+    first_days = [(s.attempts[0].at - s.visit.handed_over).total_seconds() / 86400 for s in attempted]
+    fixed_answers = [(s.visit.id, f) for s in eligible for f in s.attempts
+                     if f.outcome == "reached" and f.fixed is not None]
+    not_fixed = [{"visit": visit_id, "followup": f.id, "comment": f.comment}
+                 for visit_id, f in fixed_answers if f.fixed is False]
+    coverage_low, coverage_high = wilson(covered, len(eligible))
+    return {
+        "visits": len(statuses),
+        "eligible": len(eligible),
+        "covered": covered,
+        "coverage": share(covered, len(eligible)),
+        "coverage_ci_low": coverage_low,
+        "coverage_ci_high": coverage_high,
+        "attempted": len(attempted),
+        "reached": reached,
+        "reach_rate": share(reached, len(attempted)),
+        "attempts": len(attempts),
+        "attempts_per_visit": share(len(attempts), len(attempted)),
+        "channels": {channel: {"count": count, "share": share(count, len(attempts))}
+                     for channel, count in channels.most_common()},
+        "outcomes": {outcome: {"count": count, "share": share(count, len(attempts))}
+                     for outcome, count in outcomes.most_common()},
+        "median_days_to_first_attempt": median(first_days),
+        "fixed_answered": len(fixed_answers),
+        "not_fixed": len(not_fixed),
+        "not_fixed_share": share(len(not_fixed), len(fixed_answers)),
+        "not_fixed_list": not_fixed,
+        "overdue": overdue_followups(eligible, as_of),
+    }
+
+
+def overdue_followups(eligible: list[VisitStatus], as_of: date) -> list[dict]:
+    """Eligible visits whose customer has not been reached: the specialist's worklist."""
+    rows = [{
+        "visit": s.visit.id,
+        "customer": s.visit.customer,
+        "service_advisor": s.visit.service_advisor,
+        "handed_over": s.visit.handed_over.isoformat(timespec="minutes"),
+        "due": s.due.isoformat(timespec="minutes"),
+        "days_overdue": (as_of - s.due.date()).days,
+        "attempts": len(s.attempts),
+        "last_outcome": s.attempts[-1].outcome if s.attempts else None,
+    } for s in eligible if not s.reached]
+    rows.sort(key=lambda row: (row["due"], row["visit"]))
+    return rows

@@ -1,0 +1,117 @@
+"""Records indexed once, so every statistic runs in passes proportional to the data.
+
+A large dealer has 100,000 visits and as many follow-ups with twenty answers
+each; statistics slice the date-sorted lists built here with ``bisect``
+instead of scanning all records for every period, staff member or item.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from generator.model import Customer, Followup, Records, Visit
+from generator.stats.periods import Period
+from generator.stats.scores import SurveyFrame, score_answers, survey_frame
+
+
+@dataclass(slots=True)
+class Response:
+    """A reached follow-up with at least one scored item, dated by the event it is about."""
+    followup: str
+    survey: str
+    source: str  # internal | external
+    by: str
+    day: date  # hand-over of the visit, or purchase date for a sales survey
+    visit: str | None
+    scores: dict[str, int]
+    score: float | None  # 0-100, None when only the overall item was answered
+    satisfied: bool | None
+
+
+@dataclass
+class Index:
+    records: Records
+    frames: dict[str, SurveyFrame]
+    primary: str | None  # the questionnaire whose CSI is the headline
+    visits_by_id: dict[str, Visit]
+    customers_by_id: dict[str, Customer]
+    handed_over: list[Visit]  # visits with a hand-over, sorted by it
+    handed_over_days: list[date]
+    followups_by_visit: dict[str, list[Followup]]  # internal attempts, sorted by time
+    responses: list[Response]  # sorted by day
+    response_days: list[date] = field(default_factory=list)
+
+    def visits_in(self, period: Period) -> list[Visit]:
+        low = bisect_left(self.handed_over_days, period.start)
+        high = bisect_right(self.handed_over_days, period.end)
+        return self.handed_over[low:high]
+
+    def responses_in(self, period: Period, survey: str | None = None,
+                     source: str | None = None) -> list[Response]:
+        low = bisect_left(self.response_days, period.start)
+        high = bisect_right(self.response_days, period.end)
+        return [response for response in self.responses[low:high]
+                if (survey is None or response.survey == survey)
+                and (source is None or response.source == source)]
+
+
+def survey_of(followup: Followup) -> str:
+    if followup.survey:
+        return followup.survey
+    return "sales" if followup.purchase and not followup.visit else "service"
+
+
+def primary_survey(frames: dict[str, SurveyFrame]) -> str | None:
+    if "service" in frames:
+        return "service"
+    for frame_id, frame in frames.items():
+        if frame.kind == "service":
+            return frame_id
+    return next(iter(frames), None)
+
+
+def build_index(records: Records) -> Index:
+    frames = {key: survey_frame(q, records.garage) for key, q in records.questionnaires.items()}
+    visits_by_id = {visit.id: visit for visit in records.visits}
+    customers_by_id = {customer.id: customer for customer in records.customers}
+    purchases = {vehicle.plate: vehicle.purchase_date
+                 for customer in records.customers for vehicle in customer.vehicles}
+    handed_over = sorted((v for v in records.visits if v.handed_over is not None),
+                         key=lambda v: (v.handed_over, v.id))
+    followups_by_visit: dict[str, list[Followup]] = defaultdict(list)
+    responses = []
+    for followup in records.followups:
+        if followup.visit and followup.source == "internal":
+            followups_by_visit[followup.visit].append(followup)
+        found = _response(followup, frames, visits_by_id, purchases)
+        if found is not None:
+            responses.append(found)
+    for attempts in followups_by_visit.values():
+        if len(attempts) > 1:
+            attempts.sort(key=lambda f: (f.at, f.id))
+    responses.sort(key=lambda r: (r.day, r.followup))
+    return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
+                 handed_over, [v.handed_over.date() for v in handed_over], dict(followups_by_visit),
+                 responses, [r.day for r in responses])
+
+
+def _response(followup: Followup, frames, visits_by_id, purchases) -> Response | None:
+    if followup.outcome != "reached":
+        return None
+    frame = frames.get(survey_of(followup))
+    if frame is None:
+        return None
+    scores, score, happy = score_answers(followup.answers, frame)
+    if not scores:
+        return None
+    day = followup.at.date()
+    visit = visits_by_id.get(followup.visit) if followup.visit else None
+    if visit is not None and visit.handed_over is not None:
+        day = visit.handed_over.date()
+    elif followup.purchase and purchases.get(followup.purchase):
+        day = purchases[followup.purchase]
+    return Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
+                    scores, score, happy)

@@ -1,0 +1,203 @@
+"""Assemble every statistic into one JSON-able report (see ``contract.py``).
+
+The headline (``csi``, ``satisfied_share``, ``items``, ...) is the primary
+questionnaire (``service`` when present) on *internal* responses, the
+garage's own 100% follow-up; external survey-firm responses are reported
+beside it, never mixed in, because the gap between the two is telling.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from generator.model import Records
+from generator.stats.actions import action_stats
+from generator.stats.care import care_reminders
+from generator.stats.comebacks import comeback_map, comeback_stats
+from generator.stats.complaints import complaint_stats
+from generator.stats.drivers import key_drivers
+from generator.stats.followups import followup_process, visit_statuses
+from generator.stats.index import Index, build_index
+from generator.stats import integrity
+from generator.stats.intervals import share, summarize, t_interval_from, two_proportion_p, welch_p, wilson
+from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
+from generator.stats.retention import retention_stats
+from generator.stats.scores import csi_values, item_row, satisfied_counts, tally
+from generator.stats.staff import staff_kpis
+
+SCHEMA_VERSION = 1
+SERIES_MONTHS = 12
+SERIES_WEEKS = 13
+SIGNIFICANCE = 0.05
+
+
+def headline(responses) -> dict:
+    """CSI with its t-interval and the satisfied share with its Wilson interval."""
+    summary = summarize(csi_values(responses))
+    happy, answered = satisfied_counts(responses)
+    low, high = wilson(happy, answered)
+    return {"responses": len(responses), "csi": t_interval_from(summary).to_json(),
+            "satisfied_share": share(happy, answered),
+            "satisfied": {"count": happy, "n": answered, "share": share(happy, answered),
+                          "ci_low": low, "ci_high": high},
+            "_summary": summary, "_satisfied": (happy, answered)}
+
+
+def compare(now: dict, then: dict, period: Period) -> dict:
+    """Change of CSI (Welch t-test) and satisfied share (two-proportion z-test) against ``then``."""
+    csi_change = _difference(now["csi"]["value"], then["csi"]["value"])
+    share_change = _difference(now["satisfied_share"], then["satisfied_share"])
+    csi_p = welch_p(now["_summary"], then["_summary"])
+    share_p = two_proportion_p(*now["_satisfied"], *then["_satisfied"])
+    return {"period": period.to_json(), **_public(then),
+            "csi_change": csi_change, "csi_p": csi_p,
+            "csi_significant": csi_p is not None and csi_p < SIGNIFICANCE,
+            "satisfied_share_change": share_change, "satisfied_share_p": share_p,
+            "satisfied_share_significant": share_p is not None and share_p < SIGNIFICANCE}
+
+
+def _difference(now, then):
+    return None if now is None or then is None else now - then
+
+
+def _gap(comparison: dict) -> dict:
+    """Internal minus external: only the differences and their tests."""
+    return {key: comparison[key] for key in ("csi_change", "csi_p", "csi_significant", "satisfied_share_change",
+                                             "satisfied_share_p", "satisfied_share_significant")}
+
+
+def _public(block: dict) -> dict:
+    return {key: value for key, value in block.items() if not key.startswith("_")}
+
+
+def series(index: Index, survey: str, period: Period) -> dict:
+    """Monthly (12 months) and weekly (13 ISO weeks) CSI up to the end of the period, one pass."""
+    last_month = month(period.end.year, period.end.month)
+    first_month = min(month(last_month.start.year, last_month.start.month - SERIES_MONTHS + 1).start,
+                      month(period.start.year, period.start.month).start)
+    months = months_between(first_month, period.end)
+    weeks = weeks_between(week(period.end).start - timedelta(weeks=SERIES_WEEKS - 1), period.end)
+    first = min(months[0].start, weeks[0].start)
+    by_month, by_week = defaultdict(list), defaultdict(list)
+    span = Period("series", first, max(months[-1].end, weeks[-1].end))
+    for response in index.responses_in(span, survey, "internal"):
+        by_month[(response.day.year, response.day.month)].append(response)
+        by_week[response.day.isocalendar()[:2]].append(response)
+    return {
+        "monthly": [_point(p, by_month.get((p.start.year, p.start.month), [])) for p in months],
+        "weekly": [_point(p, by_week.get(p.start.isocalendar()[:2], [])) for p in weeks],
+    }
+
+
+def _point(period: Period, responses) -> dict:
+    block = headline(responses)
+    csi = block["csi"]
+    return {**period.to_json(), "csi": csi["value"], "n": csi["n"], "ci_low": csi["ci_low"],
+            "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"], "responses": block["responses"]}
+
+
+def survey_block(index: Index, survey: str, period: Period) -> dict:
+    frame = index.frames[survey]
+    thresholds = index.records.garage.thresholds
+    before, year_ago = previous(period), year_before(period)
+    internal = index.responses_in(period, survey, "internal")
+    now, external = headline(internal), headline(index.responses_in(period, survey, "external"))
+    counts, earlier = tally(internal, frame), tally(index.responses_in(before, survey, "internal"), frame)
+    items = [item_row(item_id, counts[item_id], frame, thresholds, earlier[item_id]) for item_id in frame.items]
+    drivers = key_drivers(internal, frame, thresholds.min_sample, {row["id"]: row["score"] for row in items})
+    placed = {row["id"]: row for row in drivers["items"]}
+    for row in items:
+        row["importance"] = placed.get(row["id"], {}).get("importance")
+        row["quadrant"] = placed.get(row["id"], {}).get("quadrant")
+    return {
+        "survey": survey, **now, "items": items, "drivers": drivers,
+        "internal": _public(now), "external": _public(external),
+        "gap": _gap(compare(now, external, period)),
+        "comparison": {
+            "previous": compare(now, headline(index.responses_in(before, survey, "internal")), before),
+            "year_before": compare(now, headline(index.responses_in(year_ago, survey, "internal")), year_ago),
+        },
+        "series": series(index, survey, period),
+    }
+
+
+def build_report(records: Records, period: Period, as_of: date) -> dict:
+    index = build_index(records)
+    garage = records.garage
+    blocks = {survey: survey_block(index, survey, period) for survey in index.frames}
+    main = blocks.get(index.primary) or _empty_block()
+    period_visits = index.visits_in(period)
+    statuses = visit_statuses(index, period_visits, as_of)
+    followups = followup_process(statuses, as_of)
+    returns = comeback_map(records.visits, garage.comeback_days, as_of)
+    internal_responses = index.responses_in(period, index.primary, "internal") if index.primary else []
+    report = {
+        "schema_version": SCHEMA_VERSION,
+        "garage": garage.name,
+        "language": garage.language,
+        "period": period.to_json(),
+        "as_of": as_of.isoformat(),
+        **{key: main[key] for key in ("survey", "responses", "csi", "satisfied_share", "satisfied", "items",
+                                      "drivers", "internal", "external", "gap", "comparison", "series")},
+        "surveys": {survey: _public(block) for survey, block in blocks.items()},
+        "followups": followups,
+        "complaints": complaint_stats(records.complaints, period, as_of, garage, len(period_visits)),
+        "comebacks": comeback_stats(period_visits, returns),
+        "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
+                            followups["coverage"]),
+        "actions": action_stats(records.actions, index, as_of),
+        "care": care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days),
+        "retention": retention_stats(records.customers, records.visits, as_of,
+                                     garage.at_risk_days, garage.lost_days),
+        "integrity": integrity_block(index, period, statuses, internal_responses, main),
+    }
+    return to_json(report)
+
+
+def integrity_block(index: Index, period: Period, statuses, responses, main: dict) -> dict:
+    min_sample = index.records.garage.thresholds.min_sample
+    tops = {survey: frame.high for survey, frame in index.frames.items()}
+    attempts = [f for status in statuses for f in status.attempts]
+    logged = [f for f in index.records.followups if f.source == "internal" and f.at.date() in period]
+    internal_share = (main["internal"]["satisfied"]["count"], main["internal"]["satisfied"]["n"])
+    external_share = (main["external"]["satisfied"]["count"], main["external"]["satisfied"]["n"])
+    signals = (integrity.self_followups(statuses)
+               + integrity.straight_lining(responses, tops, min_sample)
+               + integrity.identical_timestamps(logged)
+               + integrity.implausible_reach_rates(attempts, min_sample)
+               + integrity.implausible_scores(responses, min_sample)
+               + integrity.internal_external_gap(internal_share, external_share,
+                                                 index.records.garage.thresholds.drop))
+    counts = {kind: 0 for kind in integrity.KINDS}
+    for signal in signals:
+        counts[signal["kind"]] += 1
+    return {"signals": signals, "counts": counts, "total": len(signals)}
+
+
+def _empty_block() -> dict:
+    empty = _public(headline([]))
+    return {"survey": None, **empty, "items": [], "drivers": None, "internal": empty, "external": empty,
+            "gap": None, "comparison": {"previous": None, "year_before": None},
+            "series": {"monthly": [], "weekly": []}}
+
+
+def to_json(value):
+    """Dates to ISO strings, Decimals to floats, NaN and infinities to None; drop private keys."""
+    if isinstance(value, dict):
+        return {str(key): to_json(item) for key, item in value.items() if not str(key).startswith("_")}
+    if isinstance(value, (list, tuple)):
+        return [to_json(item) for item in value]
+    if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON-able in the report: {type(value).__name__}")

@@ -1,0 +1,264 @@
+"""Response scores, CSI, bands, the per-item table and its classification.
+
+Definitions (issue 3): an answered item is normalised to 0-100 as
+(s - min) / (max - min) * 100; a section's score is the item-weighted mean of
+its answered items; a response's score is the section-weighted mean over the
+sections with at least one answer.  The overall item sits outside the sections
+and is not part of the CSI; it decides the satisfied share when answered.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections import Counter
+from dataclasses import dataclass, field
+
+from generator.model import Band, Garage, Questionnaire, Thresholds
+from generator.stats.intervals import share, two_proportion_p, wilson
+
+DEFAULT_BANDS = (
+    Band("very_satisfied", 9, 10),
+    Band("satisfied", 7, 8),
+    Band("neutral", 5, 6),
+    Band("dissatisfied", 3, 4),
+    Band("very_dissatisfied", 1, 2),
+)
+TOP_BANDS = ("very_satisfied",)
+SATISFIED_BANDS = ("very_satisfied", "satisfied")
+BOTTOM_BANDS = ("dissatisfied", "very_dissatisfied")
+CLASSES = ("strength", "weakness", "neutral", "too_few")
+SIGNIFICANCE = 0.05
+_EPSILON = 1e-9  # thresholds like 0.10 must not fail on 0.30 - 0.20
+
+
+@dataclass(frozen=True)
+class ItemMeta:
+    id: str
+    section: str  # "" for the overall item
+    weight: float
+    section_weight: float
+
+
+@dataclass(frozen=True)
+class SurveyFrame:
+    """What the statistics need from a questionnaire, resolved once."""
+    id: str
+    kind: str
+    low: int
+    high: int
+    bands: tuple[Band, ...]
+    items: dict[str, ItemMeta]  # section items in questionnaire order, then the overall item
+    overall: str | None
+    slots: dict[str, tuple[int, float]] = field(default_factory=dict)
+    section_weights: list[float] = field(default_factory=list)
+    satisfied_min: float | None = None  # lowest satisfied scale value; a mean at or above it is satisfied
+    complete: frozenset[str] = frozenset()  # every item id, overall included
+    coefficients: dict[str, float] = field(default_factory=dict)  # item's share of the score when all answered
+
+    def band_of(self, value: int) -> str | None:
+        for band in self.bands:
+            if band.min <= value <= band.max:
+                return band.id
+        return None
+
+    def values_in(self, band_ids: tuple[str, ...]) -> frozenset[int]:
+        return frozenset(value for value in range(self.low, self.high + 1) if self.band_of(value) in band_ids)
+
+    def section_slots(self) -> tuple[dict[str, tuple[int, float]], list[float]]:
+        """item id -> (section position, item weight) for weighted items, and the section weights."""
+        return self.slots, self.section_weights
+
+    def section_items(self) -> list[ItemMeta]:
+        return [meta for meta in self.items.values() if meta.id != self.overall]
+
+
+def survey_frame(questionnaire: Questionnaire, garage: Garage | None = None) -> SurveyFrame:
+    bands = questionnaire.bands or (garage.bands if garage is not None else None) or DEFAULT_BANDS
+    items: dict[str, ItemMeta] = {}
+    for section in questionnaire.sections:
+        for entry in section.items:
+            items[entry.id] = ItemMeta(entry.id, section.id, entry.weight, section.weight)
+    overall = questionnaire.overall.id if questionnaire.overall is not None else None
+    if overall is not None:
+        items[overall] = ItemMeta(overall, "", questionnaire.overall.weight, 0.0)
+    positions = {section.id: position for position, section in enumerate(questionnaire.sections)}
+    slots = {meta.id: (positions[meta.section], meta.weight) for meta in items.values()
+             if meta.section in positions and meta.weight > 0}
+    lows = [band.min for band in bands if band.id in SATISFIED_BANDS]
+    section_weights = [section.weight for section in questionnaire.sections]
+    return SurveyFrame(questionnaire.id, questionnaire.kind, questionnaire.scale_min,
+                       questionnaire.scale_max, tuple(bands), items, overall, slots,
+                       section_weights, min(lows) if lows else None, frozenset(items),
+                       _coefficients(items, slots, section_weights))
+
+
+def _coefficients(items, slots, section_weights) -> dict[str, float]:
+    item_totals = [0.0] * len(section_weights)
+    for position, weight in slots.values():
+        item_totals[position] += weight
+    answered = sum(w for position, w in enumerate(section_weights) if item_totals[position] > 0)
+    found = {item_id: 0.0 for item_id in items}
+    if answered <= 0:
+        return found
+    for item_id, (position, weight) in slots.items():
+        found[item_id] = section_weights[position] / answered * weight / item_totals[position]
+    return found
+
+
+def score_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[dict[str, int], float | None, bool | None]:
+    """(scored answers to known items, response score 0-100, satisfied) in one pass over the answers.
+
+    Normalising is linear, so the weighted means are taken on the item scale
+    and normalised once at the end: the same number, a fraction of the work
+    on a dealer's two million answers.
+    """
+    if frame.slots and answers.keys() == frame.complete and None not in answers.values():
+        # the usual case, every item answered: a fixed linear combination
+        on_scale = sum(map(operator.mul, map(frame.coefficients.__getitem__, answers), answers.values()))
+        return _finish(answers, on_scale, frame)
+    sections, weights = frame.section_slots()
+    sums = [0.0] * len(weights)
+    totals = [0.0] * len(weights)
+    scores = {}
+    for item_id, value in answers.items():
+        if value is None:
+            continue
+        slot = sections.get(item_id)
+        if slot is None:
+            if item_id == frame.overall:
+                scores[item_id] = value
+            continue
+        scores[item_id] = value
+        position, weight = slot
+        sums[position] += weight * value
+        totals[position] += weight
+    weighted, weight_total = 0.0, 0.0
+    for position, section_weight in enumerate(weights):
+        if totals[position] > 0:
+            weighted += section_weight * sums[position] / totals[position]
+            weight_total += section_weight
+    return _finish(scores, weighted / weight_total if weight_total > 0 else None, frame)
+
+
+def _finish(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame):
+    span = frame.high - frame.low
+    score = (on_scale - frame.low) / span * 100.0 if on_scale is not None and span > 0 else None
+    return scores, score, _satisfied(scores, on_scale, frame)
+
+
+def response_score(scores: dict[str, int], frame: SurveyFrame) -> float | None:
+    """0-100 score of one response; None when no section item is answered."""
+    return score_answers(scores, frame)[1]
+
+
+def _satisfied(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame) -> bool | None:
+    """Satisfied or very satisfied: the overall item when answered, else the weighted mean."""
+    threshold = frame.satisfied_min
+    if threshold is None:
+        return None
+    if frame.overall is not None and frame.overall in scores:
+        return scores[frame.overall] >= threshold
+    if on_scale is None:
+        return None
+    return on_scale >= threshold - _EPSILON
+
+
+# --- the item table ---------------------------------------------------------------
+
+def tally(responses, frame: SurveyFrame) -> dict[str, Counter]:
+    """Answer counts per item and scale value, in one pass."""
+    counts: dict[str, Counter] = {item_id: Counter() for item_id in frame.items}
+    for response in responses:
+        for item_id, value in response.scores.items():
+            found = counts.get(item_id)
+            if found is not None:
+                found[value] += 1
+    return counts
+
+
+def _with_interval(successes: int, n: int) -> dict:
+    low, high = wilson(successes, n)
+    return {"share": share(successes, n), "ci_low": low, "ci_high": high}
+
+
+def item_row(item_id: str, counts: Counter, frame: SurveyFrame, thresholds: Thresholds,
+             previous: Counter | None = None) -> dict:
+    """One row of the item table: n, mean, band shares, top/bottom shares with Wilson bounds, class."""
+    n = sum(counts.values())
+    total = sum(value * count for value, count in counts.items())
+    mean = total / n if n else None
+    top_values, bottom_values = frame.values_in(TOP_BANDS), frame.values_in(BOTTOM_BANDS)
+    top = sum(count for value, count in counts.items() if value in top_values)
+    bottom = sum(count for value, count in counts.items() if value in bottom_values)
+    bands = {band.id: _with_interval(sum(c for v, c in counts.items() if band.min <= v <= band.max), n)
+             for band in frame.bands}
+    top_ci, bottom_ci = _with_interval(top, n), _with_interval(bottom, n)
+    before = _previous_summary(previous, frame, top_values, top, n)
+    verdict, reasons = classify(n, top, bottom, before["n"], before["top"], thresholds)
+    span = frame.high - frame.low
+    return {
+        "id": item_id,
+        "section": frame.items[item_id].section if item_id in frame.items else "",
+        "overall": item_id == frame.overall,
+        "n": n,
+        "mean": mean,
+        "score": (mean - frame.low) / span * 100.0 if mean is not None and span > 0 else None,
+        "top_share": top_ci["share"], "top_ci_low": top_ci["ci_low"], "top_ci_high": top_ci["ci_high"],
+        "bottom_share": bottom_ci["share"],
+        "bottom_ci_low": bottom_ci["ci_low"], "bottom_ci_high": bottom_ci["ci_high"],
+        "bands": bands,
+        "previous": before["json"],
+        "class": verdict,
+        "reasons": reasons,
+    }
+
+
+def _previous_summary(previous: Counter | None, frame: SurveyFrame, top_values, top: int, n: int) -> dict:
+    if previous is None:
+        return {"n": 0, "top": 0, "json": None}
+    prev_n = sum(previous.values())
+    prev_top = sum(count for value, count in previous.items() if value in top_values)
+    prev_mean = sum(value * count for value, count in previous.items()) / prev_n if prev_n else None
+    prev_share = share(prev_top, prev_n)
+    now_share = share(top, n)
+    change = now_share - prev_share if now_share is not None and prev_share is not None else None
+    return {"n": prev_n, "top": prev_top, "json": {
+        "n": prev_n, "mean": prev_mean, "top_share": prev_share, "top_share_change": change,
+        "p_value": two_proportion_p(top, n, prev_top, prev_n),
+    }}
+
+
+def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
+             thresholds: Thresholds) -> tuple[str, list[str]]:
+    """strength | weakness | neutral | too_few, with the reasons that decided it.
+
+    A weakness wins over a strength: a still-high item whose top share fell
+    significantly needs the manager's attention more than praise.
+    """
+    if n <= 0 or n < thresholds.min_sample:
+        return "too_few", ["below_min_sample"]
+    top_share, bottom_share = top / n, bottom / n
+    reasons = []
+    if (top_share <= thresholds.weak_top_share + _EPSILON
+            and bottom_share >= thresholds.weak_bottom_share - _EPSILON):
+        reasons.append("low_top_high_bottom")
+    if previous_n > 0:
+        fall = previous_top / previous_n - top_share
+        p_value = two_proportion_p(top, n, previous_top, previous_n)
+        if fall >= thresholds.drop - _EPSILON and p_value is not None and p_value < SIGNIFICANCE:
+            reasons.append("significant_drop")
+    if reasons:
+        return "weakness", reasons
+    if bottom == 0 and top_share >= thresholds.strength_top_share - _EPSILON:
+        return "strength", ["no_bottom_high_top"]
+    return "neutral", []
+
+
+def csi_values(responses) -> list[float]:
+    return [response.score for response in responses if response.score is not None]
+
+
+def satisfied_counts(responses) -> tuple[int, int]:
+    """(satisfied, answered) over responses whose satisfaction is known."""
+    known = [response.satisfied for response in responses if response.satisfied is not None]
+    return sum(known), len(known)

@@ -1,0 +1,145 @@
+"""The terminal summary of ``csi stats``: the report dict, readable in 80 columns.
+
+It reads only the JSON report (never the records), so what the terminal
+shows is exactly what the site and ``--format json`` show.
+"""
+
+from __future__ import annotations
+
+LABELS = {
+    "en": {
+        "title": "Customer satisfaction", "as_of": "as of", "csi": "CSI", "satisfied": "Satisfied share",
+        "responses": "responses", "previous": "vs previous", "year_before": "vs a year before",
+        "significant": "significant", "not_significant": "not significant", "internal": "Internal",
+        "external": "External", "items": "Items", "item": "item", "class": "class", "quadrant": "quadrant",
+        "followups": "Follow-ups", "eligible": "eligible", "coverage": "coverage", "reach_rate": "reach rate",
+        "attempts_per_visit": "attempts/visit", "overdue": "overdue", "not_fixed": "fault not fixed",
+        "complaints": "Complaints", "received": "received", "open": "open", "escalated": "escalated",
+        "per_100_visits": "per 100 visits", "comebacks": "Comebacks", "per_100_repairs": "per 100 repairs",
+        "staff": "Staff", "small_sample": "too few answers", "actions": "Improvement actions", "done": "done",
+        "care": "Care due in the next {days} days", "retention": "Retention", "active": "active",
+        "at_risk": "at risk", "lost": "lost", "retention_rate": "12-month retention",
+        "integrity": "Integrity signals", "none": "none", "drivers_fallback": "key drivers: stated weights",
+        "no_data": "no responses in this period",
+        "classes": {"strength": "strength", "weakness": "WEAKNESS", "neutral": "neutral", "too_few": "too few"},
+    },
+    "zh": {
+        "title": "客户满意度", "as_of": "截至", "csi": "CSI", "satisfied": "满意率",
+        "responses": "份回答", "previous": "较上期", "year_before": "较去年同期",
+        "significant": "显著", "not_significant": "不显著", "internal": "内部", "external": "外部",
+        "items": "调查项目", "item": "项目", "class": "分类", "quadrant": "象限",
+        "followups": "回访", "eligible": "应回访", "coverage": "回访率", "reach_rate": "接通率",
+        "attempts_per_visit": "次/工单", "overdue": "逾期", "not_fixed": "故障未修复",
+        "complaints": "投诉", "received": "收到", "open": "未结", "escalated": "升级",
+        "per_100_visits": "每百工单", "comebacks": "返修", "per_100_repairs": "每百次维修",
+        "staff": "员工", "small_sample": "样本不足", "actions": "改进措施", "done": "已完成",
+        "care": "未来 {days} 天的关怀提醒", "retention": "客户保持", "active": "活跃",
+        "at_risk": "流失预警", "lost": "流失", "retention_rate": "12个月保持率",
+        "integrity": "真实性信号", "none": "无", "drivers_fallback": "关键驱动：按问卷权重",
+        "no_data": "本期没有回答",
+        "classes": {"strength": "优势", "weakness": "劣势", "neutral": "一般", "too_few": "样本不足"},
+    },
+}
+
+
+def pct(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"
+
+
+def num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def signed(value: float | None, scale: float = 1.0, suffix: str = "") -> str:
+    return "—" if value is None else f"{value * scale:+.1f}{suffix}"
+
+
+def _ci(block: dict, scale: float = 1.0) -> str:
+    if block.get("ci_low") is None:
+        return ""
+    return f" [{block['ci_low'] * scale:.1f}–{block['ci_high'] * scale:.1f}]"
+
+
+def _headline(report: dict, words: dict) -> list[str]:
+    csi, happy = report["csi"], report["satisfied"]
+    lines = [f"{words['csi']}: {num(csi['value'])}{_ci(csi)}  n={csi['n']}",
+             f"{words['satisfied']}: {pct(happy['share'])}{_ci(happy, 100)}  n={happy['n']}"]
+    for key in ("previous", "year_before"):
+        found = report["comparison"].get(key)
+        if not found:
+            continue
+        verdict = words["significant"] if found["csi_significant"] else words["not_significant"]
+        lines.append(f"  {words[key]} {found['period']['label']}: {words['csi']} {signed(found['csi_change'])}"
+                     f" ({verdict}), {words['satisfied']} {signed(found['satisfied_share_change'], 100, ' pt')}")
+    for source in ("internal", "external"):
+        block = report[source]
+        lines.append(f"  {words[source]}: {words['csi']} {num(block['csi']['value'])}, "
+                     f"{words['satisfied']} {pct(block['satisfied_share'])}, {block['responses']} {words['responses']}")
+    return lines
+
+
+def _items(report: dict, words: dict) -> list[str]:
+    if not report["items"]:
+        return []
+    lines = [f"{words['items']}:", f"  {words['item']:<24} {'n':>5} {'mean':>5} {'top':>7} {'bottom':>7}  "
+             f"{words['class']:<9} {words['quadrant']}"]
+    for row in report["items"]:
+        lines.append(f"  {row['id']:<24} {row['n']:>5} {num(row['mean']):>5} {pct(row['top_share']):>7} "
+                     f"{pct(row['bottom_share']):>7}  {words['classes'][row['class']]:<9} {row['quadrant'] or ''}")
+    drivers = report.get("drivers")
+    if drivers and drivers["method"] != "correlation":
+        lines.append(f"  ({words['drivers_fallback']}: {drivers['message']})")
+    return lines
+
+
+def _operations(report: dict, words: dict) -> list[str]:
+    f, c, b = report["followups"], report["complaints"], report["comebacks"]
+    return [
+        f"{words['followups']}: {words['eligible']} {f['eligible']}, {words['coverage']} {pct(f['coverage'])}, "
+        f"{words['reach_rate']} {pct(f['reach_rate'])}, {words['attempts_per_visit']} {num(f['attempts_per_visit'], 2)}, "
+        f"{words['overdue']} {len(f['overdue'])}, {words['not_fixed']} {f['not_fixed']}",
+        f"{words['complaints']}: {words['received']} {c['received']}, {words['open']} {c['open']}, "
+        f"{words['overdue']} {c['overdue']}, {words['escalated']} {c['escalated']}, "
+        f"{num(c['per_100_visits'], 2)} {words['per_100_visits']}",
+        f"{words['comebacks']}: {b['comebacks']}/{b['repairs']}, {num(b['per_100_repairs'])} {words['per_100_repairs']}",
+    ]
+
+
+def _staff(report: dict, words: dict) -> list[str]:
+    lines = [f"{words['staff']}:"]
+    for row in report["staff"]:
+        if "csi" in row:
+            mark = f"  ({words['small_sample']})" if row["small_sample"] else f"  #{row['rank']}"
+            lines.append(f"  {row['id']:<8} {row['role']:<16} {words['csi']} {num(row['csi']['value'])}"
+                         f"{_ci(row['csi'])} n={row['csi']['n']}  {words['satisfied']} {pct(row['satisfied_share'])}"
+                         f"  {words['coverage']} {pct(row['coverage'])}{mark}")
+        else:
+            lines.append(f"  {row['id']:<8} {row['role']:<16} {row['attempts']} → {row['reached']} "
+                         f"({words['reach_rate']} {pct(row['reach_rate'])})")
+    return lines
+
+
+def _rest(report: dict, words: dict) -> list[str]:
+    a, care, r, integrity = report["actions"], report["care"], report["retention"], report["integrity"]
+    counts = ", ".join(f"{kind} {count}" for kind, count in care["counts"].items() if count)
+    lines = [
+        f"{words['actions']}: {words['open']} {a['open']}, {words['overdue']} {a['overdue']}, {words['done']} {a['done']}",
+        f"{words['care'].format(days=care['horizon_days'])}: {care['total']}" + (f" ({counts})" if counts else ""),
+        f"{words['retention']}: {words['active']} {r['active']}, {words['at_risk']} {r['at_risk']}, "
+        f"{words['lost']} {r['lost']}, {words['retention_rate']} {pct(r['retention_rate'])}",
+        f"{words['integrity']}: {integrity['total'] or words['none']}",
+    ]
+    lines += [f"  - {signal['message']}" for signal in integrity["signals"]]
+    return lines
+
+
+def format_text(report: dict, language: str = "en") -> str:
+    words = LABELS.get(language, LABELS["en"])
+    period = report["period"]
+    lines = [f"{report['garage']} — {words['title']} {period['label']} ({period['start']}..{period['end']}), "
+             f"{words['as_of']} {report['as_of']}", ""]
+    lines += _headline(report, words) if report["responses"] else [words["no_data"]]
+    for block in (_items(report, words), _operations(report, words), _staff(report, words), _rest(report, words)):
+        if block:
+            lines += [""] + block
+    return "\n".join(lines) + "\n"

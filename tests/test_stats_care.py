@@ -1,0 +1,47 @@
+from datetime import date
+
+from generator.model import Lost, Vehicle
+from generator.stats.care import care_reminders, next_birthday
+from tests.stats_factories import customer, visit
+
+AS_OF = date(2026, 10, 8)
+
+
+def test_next_birthday_handles_29_february_and_the_year_end():
+    assert next_birthday(date(1992, 2, 29), date(2027, 2, 1)) == date(2027, 2, 28)
+    assert next_birthday(date(1992, 2, 29), date(2028, 2, 1)) == date(2028, 2, 29)
+    assert next_birthday(date(1980, 1, 3), date(2026, 12, 20)) == date(2027, 1, 3)
+    assert next_birthday(date(1980, 12, 20), date(2026, 12, 20)) == date(2026, 12, 20)
+
+
+def test_care_reminders_in_the_horizon():
+    customers = [
+        customer("C1", birthday=date(1980, 10, 20), vehicles=[
+            Vehicle("P1", purchase_date=date(2026, 9, 25), insurance_expiry=date(2026, 11, 7))]),
+        customer("C2", birthday=date(1990, 10, 1), do_not_call=True, vehicles=[
+            Vehicle("P2", purchase_date=date(2026, 9, 1), licence_expiry=date(2026, 11, 8))]),
+        customer("C3", vehicles=[Vehicle("P3", purchase_date=date(2026, 10, 1), warranty_expiry=date(2026, 10, 8))]),
+        customer("C4", birthday=date(1970, 10, 9), lost=Lost(date(2026, 5, 1), "moved")),
+    ]
+    visits = [visit("V1", date(2026, 10, 5), customer="C3", vehicle="P3", type="maintenance",
+                    next_service_due=date(2026, 10, 30)),
+              visit("V0", date(2026, 9, 2), customer="C2", vehicle="P2", next_service_due=date(2026, 12, 1))]
+    found = care_reminders(customers, visits, AS_OF, horizon_days=30)
+    assert (found["from"], found["to"]) == ("2026-10-08", "2026-11-07")
+    assert [(row["kind"], row["customer"], row["vehicle"], row["date"], row["days"], row["do_not_call"])
+            for row in found["list"]] == [
+        ("warranty_expiry", "C3", "P3", "2026-10-08", 0, False),
+        ("first_maintenance", "C1", "P1", "2026-10-16", 8, False),   # three weeks after purchase, no visit yet
+        ("birthday", "C1", None, "2026-10-20", 12, False),
+        ("next_service", "C3", "P3", "2026-10-30", 22, False),
+        ("insurance_expiry", "C1", "P1", "2026-11-07", 30, False),
+    ]
+    assert found["counts"] == {"birthday": 1, "first_maintenance": 1, "next_service": 1, "insurance_expiry": 1,
+                               "licence_expiry": 0, "warranty_expiry": 1}
+
+
+def test_do_not_call_customers_are_listed_but_flagged():
+    customers = [customer("C2", birthday=date(1990, 10, 10), do_not_call=True)]
+    rows = care_reminders(customers, [], AS_OF, horizon_days=5)["list"]
+    assert rows == [{"kind": "birthday", "customer": "C2", "vehicle": None, "date": "2026-10-10", "days": 2,
+                     "do_not_call": True}]

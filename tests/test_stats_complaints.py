@@ -1,0 +1,73 @@
+from datetime import date, datetime
+
+from generator.model import Complaint, Escalation, LogEntry
+from generator.stats.complaints import complaint_stats, overdue_reasons
+from generator.stats.periods import parse_period
+from tests.stats_factories import garage
+
+AS_OF = date(2026, 7, 20)
+
+
+def complaint(id, received, status, customer="C1", category="noise", severity="medium", **fields):
+    return Complaint(id, received, "phone", customer, category, severity, "text", "SA01", status, **fields)
+
+
+def log(*times):
+    return [LogEntry(moment, "SA01", "called") for moment in times]
+
+
+COMPLAINTS = [
+    complaint("c0", datetime(2026, 6, 10, 9), "closed", log=log(datetime(2026, 6, 10, 10))),
+    complaint("c1", datetime(2026, 7, 1, 10), "resolved", log=log(datetime(2026, 7, 1, 12), datetime(2026, 7, 2, 9)),
+              resolved=datetime(2026, 7, 3, 10), customer_satisfied=True,
+              escalation=Escalation(datetime(2026, 7, 1, 11), "SM01")),
+    complaint("c2", datetime(2026, 7, 5, 9), "open", customer="C2", severity="high", promised=date(2026, 7, 10),
+              log=log(datetime(2026, 7, 6, 9))),
+    complaint("c3", datetime(2026, 7, 18, 9), "in_progress", customer="C3", category="attitude", severity="low"),
+    complaint("c5", datetime(2026, 5, 1, 9), "open", customer="C5"),
+    complaint("c6", datetime(2026, 7, 2, 8), "closed", customer="C6", category="price",
+              log=log(datetime(2026, 7, 2, 20)), resolved=datetime(2026, 7, 12, 8), customer_satisfied=False),
+]
+
+
+def test_complaint_statistics_on_a_hand_checked_month():
+    found = complaint_stats(COMPLAINTS, parse_period("2026-07"), AS_OF, garage(), visits_in_period=8)
+    assert {key: found[key] for key in ("received", "open", "overdue", "escalated", "median_hours_to_first_response",
+                                        "late_first_responses", "median_days_to_resolution", "outcome_answered",
+                                        "satisfied_with_outcome", "per_100_visits", "backlog_open")} == {
+        "received": 4, "open": 2, "overdue": 2, "escalated": 1,
+        "median_hours_to_first_response": 12.0,   # 2 h, 24 h, 12 h
+        "late_first_responses": 0,                # 24 h is within the 24-hour limit
+        "median_days_to_resolution": 6.0,         # 2 and 10 days
+        "outcome_answered": 2, "satisfied_with_outcome": 0.5,
+        "per_100_visits": 50.0,
+        "backlog_open": 3,
+    }
+    assert found["by_category"] == [
+        {"key": "noise", "count": 2, "share": 0.5, "cumulative_share": 0.5},
+        {"key": "attitude", "count": 1, "share": 0.25, "cumulative_share": 0.75},
+        {"key": "price", "count": 1, "share": 0.25, "cumulative_share": 1.0},
+    ]
+    assert [(row["key"], row["count"]) for row in found["by_severity"]] == [("low", 1), ("medium", 2), ("high", 1)]
+    assert found["repeat_complainants"] == [{"customer": "C1", "count": 2, "complaints": ["c0", "c1"]}]
+    assert [(row["complaint"], row["deadline"], row["reasons"]) for row in found["overdue_list"]] == [
+        ("c2", "2026-07-10", ["past_promise"]),
+        ("c3", "2026-07-25", ["no_first_response"]),
+    ]
+    assert [(row["complaint"], row["reasons"]) for row in found["backlog_overdue_list"]] == [
+        ("c2", ["past_promise"]), ("c3", ["no_first_response"]),
+        ("c5", ["past_resolution_limit", "no_first_response"]),
+    ]
+
+
+def test_overdue_is_judged_at_the_end_of_the_as_of_day():
+    c = complaint("c", datetime(2026, 7, 1, 9), "open", promised=date(2026, 7, 10), log=log(datetime(2026, 7, 1, 10)))
+    assert overdue_reasons(c, garage(), date(2026, 7, 10)) == []
+    assert overdue_reasons(c, garage(), date(2026, 7, 11)) == ["past_promise"]
+    assert overdue_reasons(complaint("d", datetime(2026, 7, 1, 9), "resolved"), garage(), date(2027, 1, 1)) == []
+
+
+def test_no_complaints():
+    found = complaint_stats([], parse_period("2026-07"), AS_OF, garage(), visits_in_period=0)
+    assert (found["received"], found["per_100_visits"], found["median_hours_to_first_response"],
+            found["satisfied_with_outcome"], found["by_category"]) == (0, None, None, None, [])

@@ -1,0 +1,64 @@
+from datetime import date, datetime
+
+import pytest
+
+from generator.stats.followups import followup_process, visit_statuses
+from generator.stats.index import build_index
+from generator.stats.periods import parse_period
+from tests.stats_factories import customer, followup, records, visit
+
+JULY = parse_period("2026-07")
+AS_OF = date(2026, 7, 20)
+
+
+def _july():
+    # visits are checked in at 09:00 and handed over at 15:00; the window is 3 days
+    visits = [visit(f"V{n}", date(2026, 7, 1), customer=f"C{n}") for n in range(1, 6)]
+    visits += [visit("V6", date(2026, 7, 18), customer="C6"), visit("V7", date(2026, 6, 20), customer="C7")]
+    customers = [customer(f"C{n}", do_not_call=(n == 5)) for n in range(1, 8)]
+    followups = [
+        followup("F1", "V1", datetime(2026, 7, 2, 10), {"a": 9}, fixed=False, comment="still noisy"),
+        followup("F2a", "V2", datetime(2026, 7, 3, 10), outcome="no_answer"),
+        followup("F2b", "V2", datetime(2026, 7, 6, 10), {"a": 8}, fixed=True),
+        followup("F3", "V3", datetime(2026, 7, 5, 10), outcome="no_answer", channel="sms"),
+        followup("F4x", "V4", datetime(2026, 7, 2, 10), {"a": 10}, source="external", by="Firm"),
+    ]
+    return records(customers=customers, visits=visits, followups=followups)
+
+
+def test_followup_process_on_a_hand_checked_month():
+    index = build_index(_july())
+    found = followup_process(visit_statuses(index, index.visits_in(JULY), AS_OF), AS_OF)
+    assert {key: found[key] for key in ("visits", "eligible", "covered", "coverage", "attempted", "reached",
+                                        "reach_rate", "attempts", "attempts_per_visit")} == {
+        "visits": 6,       # V1-V6 handed over in July
+        "eligible": 4,     # V5 is do-not-call, V6's window ends after the as-of day
+        "covered": 2,      # V1, V2 attempted within three days; V3 late; V4 never (external calls do not count)
+        "coverage": 0.5,
+        "attempted": 3, "reached": 2, "reach_rate": 2 / 3,
+        "attempts": 4, "attempts_per_visit": 4 / 3,
+    }
+    assert found["channels"] == {"phone": {"count": 3, "share": 0.75}, "sms": {"count": 1, "share": 0.25}}
+    # first attempts 19 h, 43 h and 91 h after hand-over
+    assert found["median_days_to_first_attempt"] == pytest.approx(43 / 24)
+    assert (found["fixed_answered"], found["not_fixed"], found["not_fixed_share"]) == (2, 1, 0.5)
+    assert found["not_fixed_list"] == [{"visit": "V1", "followup": "F1", "comment": "still noisy"}]
+    assert found["overdue"] == [
+        {"visit": "V3", "customer": "C3", "service_advisor": "SA01", "handed_over": "2026-07-01T15:00",
+         "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 1, "last_outcome": "no_answer"},
+        {"visit": "V4", "customer": "C4", "service_advisor": "SA01", "handed_over": "2026-07-01T15:00",
+         "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 0, "last_outcome": None},
+    ]
+
+
+def test_attempts_after_the_as_of_day_are_not_known_yet():
+    index = build_index(_july())
+    found = followup_process(visit_statuses(index, index.visits_in(JULY), date(2026, 7, 5)), date(2026, 7, 5))
+    # as of 5 July: F2b (6 July) has not happened, so V2 is covered but not reached
+    assert (found["eligible"], found["covered"], found["reached"]) == (4, 2, 1)
+
+
+def test_no_visits_gives_nulls_not_errors():
+    found = followup_process([], AS_OF)
+    assert (found["eligible"], found["coverage"], found["reach_rate"], found["attempts_per_visit"],
+            found["median_days_to_first_attempt"], found["overdue"]) == (0, None, None, None, None, [])

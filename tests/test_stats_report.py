@@ -1,0 +1,115 @@
+"""The whole report: the documented contract, JSON safety, the text summary, and the sample garage."""
+
+import json
+from datetime import date
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
+from generator.model import Garage, Records
+from generator.stats.contract import SCHEMA
+from generator.stats.periods import default_period, parse_period
+from generator.stats.report import build_report
+from generator.stats.text import format_text
+from generator.validate import load_records
+from tests.stats_factories import answered, questionnaire, records
+
+REPO = Path(__file__).resolve().parent.parent
+VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
+
+
+def test_the_contract_is_a_valid_json_schema():
+    jsonschema.Draft202012Validator.check_schema(SCHEMA)
+
+
+def check_contract(report: dict) -> None:
+    errors = [f"{'/'.join(map(str, error.absolute_path))}: {error.message}" for error in VALIDATOR.iter_errors(report)]
+    assert errors == []
+    json.dumps(report, allow_nan=False)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample")
+    for name in ("garage.yaml", "surveys/service.yaml", "surveys/sales.yaml"):
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_bytes((REPO / name).read_bytes())
+    write_demo(out, customers=SAMPLE_CUSTOMERS, seed=SAMPLE_SEED, layout="month", profile="sample")
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample_report(sample) -> dict:
+    loaded = load_records(sample)
+    assert loaded.records is not None
+    return build_report(loaded.records, parse_period("2026-Q3"), date(2026, 10, 8))
+
+
+def test_sample_waiting_care_is_a_weakness_and_technician_attitude_a_strength(sample_report):
+    classes = {row["id"]: row["class"] for row in sample_report["items"]}
+    assert classes["waiting_care"] == "weakness"
+    assert classes["technician_attitude"] == "strength"
+
+
+def test_sample_report_matches_the_contract(sample_report):
+    check_contract(sample_report)
+    assert sample_report["period"] == {"label": "2026-Q3", "start": "2026-07-01", "end": "2026-09-30"}
+    assert sample_report["as_of"] == "2026-10-08"
+    assert set(sample_report["surveys"]) == {"service", "sales"}
+
+
+def test_committed_sample_records(sample_report):
+    loaded = load_records(REPO)
+    if loaded.records is None or not loaded.records.followups:
+        pytest.skip("the sample records are not committed under records/ yet")
+    report = build_report(loaded.records, parse_period("2026-Q3"), date(2026, 10, 8))
+    classes = {row["id"]: row["class"] for row in report["items"]}
+    assert (classes["waiting_care"], classes["technician_attitude"]) == ("weakness", "strength")
+
+
+def test_demo_weakening_item_is_a_weakness_and_strongest_item_a_strength(tmp_path):
+    write_demo(tmp_path, customers=400, seed=3, layout="month")
+    loaded = load_records(tmp_path)
+    period = default_period(loaded.records.garage, loaded.as_of)
+    report = build_report(loaded.records, period, loaded.as_of)
+    check_contract(report)
+    classes = {row["id"]: row["class"] for row in report["items"]}
+    assert (classes["waiting_care"], classes["technician_attitude"]) == ("weakness", "strength")
+
+
+@pytest.mark.parametrize("empty,title", [
+    (Records(Garage("Empty")), "Empty — Customer satisfaction 2026-07"),       # no questionnaire at all
+    (records(), "Test garage — Customer satisfaction 2026-07"),                # a questionnaire, no answers
+])
+def test_empty_garage_gives_nulls_and_still_matches_the_contract(empty, title):
+    report = build_report(empty, parse_period("2026-07"), date(2026, 8, 1))
+    check_contract(report)
+    assert report["csi"] == {"value": None, "n": 0, "ci_low": None, "ci_high": None}
+    assert (report["satisfied_share"], report["followups"]["coverage"]) == (None, None)
+    text = format_text(report, "en")
+    assert text.startswith(title) and "no responses in this period" in text
+
+
+def test_tiny_samples_give_nulls_not_nan():
+    visits, followups = answered(date(2026, 7, 3), [{"a": 8, "b": 8, "overall": 8}])
+    report = build_report(records([questionnaire({"m": ["a", "b"]})], visits=visits, followups=followups),
+                          parse_period("2026-07"), date(2026, 8, 1))
+    check_contract(report)
+    assert report["csi"] == {"value": pytest.approx(700 / 9), "n": 1, "ci_low": None, "ci_high": None}
+    assert report["drivers"]["method"] == "stated_weights"
+
+
+def test_text_summary_shows_the_headline_figures():
+    scores = [{"a": 10, "overall": 10}] * 3 + [{"a": 1, "overall": 1}]
+    visits, followups = answered(date(2026, 7, 3), scores)
+    report = build_report(records([questionnaire({"m": ["a"]})], visits=visits, followups=followups),
+                          parse_period("2026-07"), date(2026, 8, 1))
+    english = format_text(report, "en").splitlines()
+    # scores 100, 100, 100, 0: mean 75, t(3) interval 75 +- 3.182 * 50 / 2
+    assert english[0] == "Test garage — Customer satisfaction 2026-07 (2026-07-01..2026-07-31), as of 2026-08-01"
+    assert english[2] == "CSI: 75.0 [-4.6–154.6]  n=4"
+    assert english[3].startswith("Satisfied share: 75.0% [")
+    chinese = format_text(report, "zh")
+    assert "满意率: 75.0%" in chinese and "回访:" in chinese
