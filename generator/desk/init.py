@@ -1,0 +1,100 @@
+"""`csi init`: a new garage repository that validates and builds at once.
+
+Settings and questionnaires come from ``generator/defaults`` (the same ones
+the demo uses); CI, editor, hook and README files from
+``generator/defaults/init``.  Files already in the folder are left alone,
+so `csi init` can run in a fresh clone that already has a README.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator import __version__
+from generator.demo.write import Emitter, Plain
+from generator.desk import store
+from generator.validate import schema
+from generator.validate.editor_schema import SCHEMA_FILES, vscode_settings, write_schemas
+
+DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
+SCHEMA_DIR = ".csi/schemas"
+# Template in defaults/init -> where it goes (names without leading dots, which packaging drops).
+INIT_FILES = {
+    "gitignore": ".gitignore",
+    "github-site.yml": ".github/workflows/site.yml",
+    "gitlab-ci.yml": ".gitlab-ci.yml",
+    "pre-commit-config.yaml": ".pre-commit-config.yaml",
+}
+
+
+class Refused(Exception):
+    """Nothing was written; the message says why."""
+
+
+@dataclass
+class Created:
+    written: list[str] = field(default_factory=list)
+    kept: list[str] = field(default_factory=list)  # already there, left as they were
+
+
+def garage_settings(name: str, language: str) -> str:
+    """The demo's commented garage.yaml with this garage's name and language, and today not pinned."""
+    text = (DEFAULTS / "garage.yaml").read_text(encoding="utf-8")
+    quoted = Emitter().scalar(Plain(name))
+    text = re.sub(r"^name:.*$", lambda _: f"name: {quoted}", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^language: *\w+", f"language: {language}", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^as_of:.*\n", "", text, count=1, flags=re.MULTILINE)
+    text = re.sub(r"^staff:\n", "# Your staff: records refer to them by id. Replace these examples.\nstaff:\n",
+                  text, count=1, flags=re.MULTILINE)
+    return text
+
+
+def mkdocs_settings(name: str, language: str) -> str:
+    """The site's own MkDocs settings, pointed at the pages `csi build` writes."""
+    from generator.site.config import mkdocs_config
+
+    config = mkdocs_config(name, language, [], "site")
+    config["docs_dir"] = ".csi/mkdocs/docs"
+    del config["nav"]
+    return ("# Plain MkDocs settings for the pages `csi build` writes to .csi/mkdocs/docs, so that\n"
+            "# `mkdocs serve` works on them too; `csi build` and `csi serve` do not need this file.\n"
+            + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
+
+
+def planned_files(name: str, language: str) -> dict[str, str]:
+    files = {"garage.yaml": garage_settings(name, language)}
+    for survey in sorted((DEFAULTS / "surveys").glob("*.yaml")):
+        files[f"surveys/{survey.name}"] = survey.read_text(encoding="utf-8")
+    for template, target in INIT_FILES.items():
+        files[target] = (DEFAULTS / "init" / template).read_text(encoding="utf-8").replace("@CSI_VERSION@", __version__)
+    readme = (DEFAULTS / "init" / f"README.{language}.md").read_text(encoding="utf-8")
+    files["README.md"] = readme.replace("@GARAGE_NAME@", name)
+    for kind in schema.RECORD_KINDS.values():
+        files[f"records/{kind.folder}/.gitkeep"] = ""
+    files["mkdocs.yml"] = mkdocs_settings(name, language)
+    applies = {file_name: pattern for file_name, (_, pattern) in SCHEMA_FILES.items()}
+    files[".vscode/settings.json"] = json.dumps(vscode_settings(SCHEMA_DIR, applies), ensure_ascii=False, indent=2) + "\n"
+    return files
+
+
+def init_garage(root: Path, language: str = "zh", name: str | None = None) -> Created:
+    if (root / "garage.yaml").exists():
+        raise Refused(f"{root / 'garage.yaml'} exists: {root} is already a garage repository")
+    if root.exists() and not root.is_dir():
+        raise Refused(f"{root} is a file, not a folder")
+    name = name or root.resolve().name
+    created = Created()
+    for relative, text in planned_files(name, language).items():
+        try:
+            store.create_file(root / relative, text)
+            created.written.append(relative)
+        except store.RecordExists:
+            created.kept.append(relative)
+    write_schemas(root / SCHEMA_DIR)
+    created.written.append(SCHEMA_DIR + "/")
+    return created

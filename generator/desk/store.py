@@ -1,0 +1,196 @@
+"""Where a new record goes, which id it gets, and writing it without harm.
+
+A garage keeps each kind either one file per record (``records/visits/
+2026/06/RO20260601-001.yaml``, or flat like ``records/customers/C0001.yaml``)
+or one list file per month (``records/visits/2026-06.yaml``).  New records
+follow whatever the folder already does.  Files are created atomically and
+never replaced; month files are only appended to, so the text staff wrote
+(comments, spacing, order) stays byte for byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.validate.schema import Kind
+
+YAML_SUFFIXES = (".yaml", ".yml")
+MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
+# The id of a record: at the top of a one-record file, or as a list entry's key
+# (first key after "- ", or a later key indented by two spaces).
+_ID_LINE = re.compile(r"^(?:- +| {2})?id: *[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)", re.MULTILINE)
+
+# How `csi new` numbers each kind: id_prefix + date stem + sequence number.
+ID_STYLES: dict[str, tuple[str, int]] = {
+    "customer": ("", 4),  # C0081
+    "visit": ("%Y%m%d-", 3),  # RO20261123-004
+    "followup": ("%Y%m%d-", 3),  # F20261124-001
+    "complaint": ("%Y-", 3),  # CP2026-007
+    "action": ("%Y-", 2),  # A2026-03
+}
+
+
+class RecordExists(Exception):
+    """The target file is already there: nothing was written."""
+
+
+def record_files(root: Path, kind: Kind) -> list[Path]:
+    folder = root / "records" / kind.folder
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.rglob("*")
+                  if path.suffix in YAML_SUFFIXES and path.is_file()
+                  and not any(part.startswith(".") for part in path.relative_to(folder).parts))
+
+
+def existing_ids(root: Path, kind: Kind) -> set[str]:
+    """Every id written in the kind's folder, read by a quick text scan.
+
+    Deliberately lenient (no YAML parsing): a broken file's ids still count,
+    so a new record never takes an id someone already typed.
+    """
+    found: set[str] = set()
+    for path in record_files(root, kind):
+        text = path.read_bytes().decode("utf-8", errors="replace")
+        found.update(_ID_LINE.findall(text))
+    return found
+
+
+def next_id(kind: Kind, taken: set[str], day: date) -> str:
+    stem_format, width = ID_STYLES[kind.name]
+    stem = kind.id_prefix + day.strftime(stem_format)
+    pattern = re.compile(re.escape(stem) + r"(\d+)\Z")
+    numbers = [match[1] for match in map(pattern.match, taken) if match]
+    width = max([width] + [len(number) for number in numbers])
+    following = max((int(number) for number in numbers), default=0) + 1
+    return f"{stem}{following:0{width}d}"
+
+
+@dataclass(frozen=True)
+class Target:
+    path: Path
+    append: bool  # True: add a list entry to an existing month file
+
+
+@dataclass(frozen=True)
+class Layout:
+    """How a kind's folder is organised: "month" files, "dated" folders or "flat" files."""
+    folder: Path
+    mode: str
+    month_dir: Path | None = None
+    suffix: str = ".yaml"
+
+    def target(self, record_id: str, month: date) -> Target:
+        if self.mode == "month":
+            path = self.month_dir / f"{month.year:04d}-{month.month:02d}{self.suffix}"
+            if not path.exists():
+                return Target(path, append=False)
+            if _is_list_file(path):
+                return Target(path, append=True)
+            return Target(self.folder / f"{record_id}.yaml", append=False)
+        if self.mode == "dated":
+            return Target(self.folder / f"{month.year:04d}" / f"{month.month:02d}" / f"{record_id}.yaml", False)
+        return Target(self.folder / f"{record_id}.yaml", append=False)
+
+
+def _is_list_file(path: Path) -> bool:
+    with path.open("rb") as handle:
+        for raw in handle:
+            line = raw.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
+            if line and not line.startswith("#"):
+                return line.startswith("- ") or line == "-"
+    return True  # empty or only comments: appending list entries makes it a list
+
+
+def layout(root: Path, kind: Kind) -> Layout:
+    """The layout the folder already follows (majority wins); the demo's defaults when empty."""
+    folder = root / "records" / kind.folder
+    files = record_files(root, kind)
+    month_files = [path for path in files if MONTH_FILE.match(path.stem)]
+    if month_files and len(month_files) * 2 >= len(files):
+        newest = max(month_files, key=lambda path: path.stem)
+        return Layout(folder, "month", newest.parent, newest.suffix)
+    flat = sum(1 for path in files if path.parent == folder)
+    if files:
+        return Layout(folder, "dated" if len(files) - flat > flat else "flat")
+    return Layout(folder, "flat" if kind.folder in ("customers", "actions") else "dated")
+
+
+def create_file(path: Path, text: str) -> None:
+    """Write a new file atomically; RecordExists if anything is already there."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            os.link(temporary, path)  # fails instead of replacing an existing file
+        except FileExistsError:
+            raise RecordExists(str(path)) from None
+        except OSError:  # a file system without hard links
+            if path.exists():
+                raise RecordExists(str(path)) from None
+            os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def replace_file(path: Path, text: str) -> None:
+    """Write a generated file (an export) atomically, replacing an older one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(text.encode("utf-8"))
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def append_entries(path: Path, text: str) -> None:
+    """Add list entries at the end of a month file, touching none of its bytes."""
+    with path.open("ab+") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        prefix = b""
+        if size:
+            handle.seek(size - 1)
+            prefix = b"\n" if handle.read(1) == b"\n" else b"\n\n"
+        handle.seek(0, os.SEEK_END)
+        handle.write(prefix + text.encode("utf-8"))
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+def write_records(root: Path, kind: Kind, records: list[tuple[str, date, str, str]]) -> list[Path]:
+    """Write (id, month, document text, list-entry text) records; returns the paths touched.
+
+    Records bound for the same month file are appended in one write.
+    """
+    where = layout(root, kind)
+    touched: list[Path] = []
+    pending: dict[Path, list[str]] = {}
+    for record_id, month, document, entry in records:
+        found = where.target(record_id, month)
+        if where.mode == "month" and MONTH_FILE.match(found.path.stem):
+            pending.setdefault(found.path, []).append(entry)
+        else:
+            create_file(found.path, document)
+            touched.append(found.path)
+    for path, entries in pending.items():
+        text = "\n".join(entries)
+        if path.exists():
+            append_entries(path, text)
+        else:
+            create_file(path, text)
+        touched.append(path)
+    return touched

@@ -1,0 +1,146 @@
+"""YAML text for new records: templates for `csi new`, plain records for imports.
+
+Scalars go through the demo's emitter (``generator.demo.write.Emitter``), so
+quoting is decided in one place.  Templates are written from the field
+declarations in ``generator/validate/schema.py``: every field of the kind is
+there, with its doc as a comment; optional fields left empty are commented
+out, required ones are left empty for the validator to ask about.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, datetime
+
+from generator.demo.write import Emitter, Plain
+from generator.validate import schema
+from generator.validate.schema import Field, Kind
+
+COMMENT_COLUMN = 31
+# A plain null would be read as "nothing", not as the text typed.
+_NULL_WORDS = frozenset(("~", "null"))
+
+# An answer slot: (score text or None, the question as a comment)
+Answer = tuple[str | None, str]
+
+
+def text_value(value: object) -> object:
+    """Mark user text as meant-as-typed, so `0755123456` stays unquoted."""
+    if isinstance(value, str) and value.strip().lower() not in _NULL_WORDS:
+        return Plain(value)
+    return value
+
+
+def _describe(field: Field, blank: bool) -> str:
+    comment = field.doc
+    if field.type == schema.ENUM:
+        comment += " " + " | ".join(field.choices)
+    if field.required and blank:
+        comment += " (required)"
+    elif blank and field.example and field.type not in (schema.LIST, schema.OBJECT):
+        comment += f" e.g. {field.example}"
+    return comment
+
+
+_GAP = re.compile(r"(?<=\S)( {3,})(?=# )")
+
+
+def width(text: str) -> int:
+    """Columns on screen: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def _line(pad: str, text: str, comment: str) -> str:
+    head = pad + text
+    gap = max(COMMENT_COLUMN - width(head), 2)
+    return f"{head}{' ' * gap}# {comment}"
+
+
+def _commented(lines: list[str], pad: str) -> list[str]:
+    """Comment out a block, keeping the doc comments in their column."""
+    return [_GAP.sub(lambda gap: gap[1][2:], pad + "# " + line[len(pad):], count=1) for line in lines]
+
+
+def _entry(kind: Kind, values: dict, indent: int, emitter: Emitter, blank: bool) -> list[str]:
+    """One list entry: the first line gets the dash."""
+    lines = kind_lines(kind, values, indent + 2, emitter, blank)
+    lines[0] = " " * indent + "- " + lines[0][indent + 2:]
+    return lines
+
+
+def _nested(field: Field, value: object, pad: str, emitter: Emitter, blank: bool) -> list[str]:
+    indent = len(pad)
+    if value:
+        head = [_line(pad, f"{field.name}:", field.doc)]
+        if field.type == schema.OBJECT:
+            return head + kind_lines(field.of, value, indent + 2, emitter, blank)
+        return head + [line for entry in value for line in _entry(field.of, entry, indent + 2, emitter, blank)]
+    if field.type == schema.OBJECT:
+        body = kind_lines(field.of, {}, indent + 2, emitter, blank=True)
+    else:
+        body = _entry(field.of, {}, indent + 2, emitter, blank=True)
+    block = [_line(pad, f"{field.name}:", field.doc)] + body
+    return block if blank else _commented(block, pad)
+
+
+def _answers(field: Field, value: dict[str, Answer] | None, pad: str, emitter: Emitter, blank: bool) -> list[str]:
+    if not value:
+        line = _line(pad, f"{field.name}:", _describe(field, True))
+        return [line] if blank else _commented([line], pad)
+    lines = [_line(pad, f"{field.name}:", field.doc)]
+    for item_id, (score, question) in value.items():
+        typed = f"{item_id}: {emitter.scalar(text_value(score))}" if score is not None else f"{item_id}:"
+        lines.append(_line(pad + "  ", typed, question))
+    return lines
+
+
+def field_lines(field: Field, value: object, pad: str, emitter: Emitter, blank: bool = False) -> list[str]:
+    if field.type in (schema.OBJECT, schema.LIST) and isinstance(field.of, Kind):
+        return _nested(field, value, pad, emitter, blank)
+    if field.type == schema.ANSWERS:
+        return _answers(field, value, pad, emitter, blank)
+    if value is None or value == [] or value == "":
+        line = _line(pad, f"{field.name}:", _describe(field, True))
+        return [line] if field.required or blank else _commented([line], pad)
+    if isinstance(value, list):
+        rendered = "[" + ", ".join(emitter.scalar(text_value(entry), flow=True) for entry in value) + "]"
+    else:
+        rendered = emitter.scalar(text_value(value))
+    return [_line(pad, f"{field.name}: {rendered}", _describe(field, False))]
+
+
+def kind_lines(kind: Kind, values: dict, indent: int, emitter: Emitter, blank: bool = False) -> list[str]:
+    """Every field of ``kind`` in declaration order; ``blank`` writes all keys empty (for commented blocks)."""
+    pad = " " * indent
+    lines: list[str] = []
+    for field in kind.fields:
+        lines.extend(field_lines(field, values.get(field.name), pad, emitter, blank))
+    return lines
+
+
+def template(kind: Kind, values: dict) -> tuple[str, str]:
+    """(text of a one-record file, text of the same record as a month-file list entry)."""
+    emitter = Emitter()
+    document = "\n".join(kind_lines(kind, values, 0, emitter)) + "\n"
+    entry = "\n".join(_entry(kind, values, 0, emitter, blank=False)) + "\n"
+    return document, entry
+
+
+def record_texts(record: dict) -> tuple[str, str]:
+    """(one-record file, month-file list entry) for a plain record without comments."""
+    emitter = Emitter()
+    return emitter.document(record), emitter.sequence([record])
+
+
+def plain_record(values: dict) -> dict:
+    """Mark every text of an imported record meant-as-typed, recursively."""
+    def mark(value: object) -> object:
+        if isinstance(value, dict):
+            return {key: mark(inner) for key, inner in value.items()}
+        if isinstance(value, list):
+            return [mark(inner) for inner in value]
+        if isinstance(value, (date, datetime)):
+            return value
+        return text_value(value)
+    return mark(values)

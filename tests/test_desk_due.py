@@ -1,0 +1,154 @@
+"""`csi due`: the daily worklist, with the statistics' own definitions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.desk.commands import due_command
+
+REPO = Path(__file__).resolve().parent.parent
+
+# as_of 2026-06-30, follow-up window 3 days, complaint resolution 7 days, response 24 hours
+FILES = {
+    "records/customers/c.yaml": """\
+        - id: C0001
+          name: 张伟
+          phone: 0755123456
+          vehicles: [{plate: 粤B1, insurance_expiry: 2026-07-20}]
+        - id: C0002
+          name: 李娜
+          phone: 13800000002
+          do_not_call: yes
+          contact_preference: sms
+          vehicles: [{plate: 粤B2}]
+        - id: C0003
+          name: 王芳
+          contact_preference: online
+          birthday: 1990-07-03
+          vehicles: [{plate: 粤B3}]
+        """,
+    "records/visits/v.yaml": """\
+        - {id: RO1, customer: C0001, vehicle: 粤B1, type: repair, check_in: 2026-06-20 08:00, handed_over: 2026-06-20 10:00, service_advisor: SA01}
+        - {id: RO2, customer: C0001, vehicle: 粤B1, type: repair, check_in: 2026-06-25 08:00, handed_over: 2026-06-25 09:00, service_advisor: SA01}
+        - {id: RO3, customer: C0002, vehicle: 粤B2, type: repair, check_in: 2026-06-20 08:00, handed_over: 2026-06-20 11:00, service_advisor: SA01}
+        - {id: RO4, customer: C0003, vehicle: 粤B3, type: repair, check_in: 2026-06-24 08:00, handed_over: 2026-06-24 09:00, service_advisor: SA01}
+        - {id: RO5, customer: C0003, vehicle: 粤B3, type: maintenance, check_in: 2026-06-29 08:00, handed_over: 2026-06-29 12:00, service_advisor: SA01}
+        - {id: RO6, customer: C0001, vehicle: 粤B1, type: repair, check_in: 2026-05-01 08:00, handed_over: 2026-05-01 10:00, service_advisor: SA01}
+        - {id: RO7, customer: C0001, vehicle: 粤B1, type: repair, check_in: 2026-06-30 08:00, service_advisor: SA01}
+        """,
+    "records/followups/f.yaml": """\
+        - {id: F2, visit: RO2, at: 2026-06-26 10:00, channel: phone, by: CS01, outcome: no_answer}
+        - {id: F4, visit: RO4, at: 2026-06-25 10:00, channel: phone, by: CS01, outcome: reached}
+        """,
+    "records/complaints/c.yaml": """\
+        - {id: CP1, received: 2026-06-27 09:00, channel: phone, customer: C0001, category: noise, severity: high,
+           description: 异响, owner: SA01, status: open, promised: 2026-06-29}
+        - id: CP2
+          received: 2026-06-28 09:00
+          channel: walk_in
+          customer: C0003
+          category: price
+          severity: low
+          description: 价格
+          owner: SA01
+          status: in_progress
+          promised: 2026-07-02
+          log: [{at: 2026-06-28 10:00, by: SA01, action: 致电}]
+        - {id: CP3, received: 2026-06-29 09:00, channel: phone, customer: C0001, category: noise, severity: critical,
+           description: 异响, owner: SA01, status: open, promised: 2026-07-10}
+        - {id: CP4, received: 2026-06-01 09:00, channel: phone, customer: C0001, category: noise, severity: low,
+           description: 异响, owner: SA01, status: resolved, promised: 2026-06-02,
+           resolved: 2026-06-02 10:00, log: [{at: 2026-06-01 10:00, by: SA01, action: 致电}]}
+        """,
+}
+
+
+def due(root, *args):
+    result = CliRunner().invoke(due_command, ["--root", str(root), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def test_worklist_text_groups_and_sorts_by_urgency(garage):
+    root = garage(FILES)
+    result = due(root)
+    assert result.exit_code == 0, result.output
+    assert result.output == """\
+2026-06-30
+
+Follow-ups overdue (window passed, customer not reached) (2)
+  RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  7 days overdue  SA01  0 attempts
+  RO2  C0001 张伟  0755123456 (phone)  2026-06-28 09:00  2 days overdue  SA01  1 attempts, last: no_answer
+
+Follow-ups due (window still open) (1)
+  RO5  C0003 王芳  (online)  2026-07-02 12:00  in 2 days  SA01  0 attempts
+
+Complaints: promise past or near (3)
+  CP1  C0001 张伟  0755123456 (phone)  2026-06-29  1 days overdue  SA01  high: past_promise, no_first_response
+  CP3  C0001 张伟  0755123456 (phone)  2026-07-10  in 10 days  SA01  critical: no_first_response
+  CP2  C0003 王芳  (online)  2026-07-02  in 2 days  SA01  low: deadline_near
+
+Care reminders (1)
+  C0003  C0003 王芳  (online)  2026-07-03  in 3 days    birthday
+"""
+
+
+def test_period_and_care_days_widen_the_list(garage):
+    root = garage(FILES)
+    result = due(root, "--period", "2026-05", "--care-days", "20", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"), newline="")))
+    assert [(row["group"], row["id"], row["days"]) for row in rows] == [
+        ("followup_overdue", "RO6", "57"),  # due 2026-05-04: 27 days of May and 30 of June
+        ("followup_open", "RO5", "2"),
+        # CP3 is overdue too: no first response 24 hours after it came in
+        ("complaint", "CP1", "-1"), ("complaint", "CP3", "10"), ("complaint", "CP2", "2"),
+        ("care", "C0003", "3"), ("care", "粤B1", "20"),  # the insurance expiry on the 20th day counts
+    ]
+    assert rows[-1]["detail"] == "insurance_expiry"
+
+
+def test_date_option_moves_today(garage):
+    root = garage(FILES)
+    rows = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-27", "--format", "csv").output.lstrip("\ufeff"))))
+    # on the 27th RO1 is overdue; RO2 (due the 28th) was tried but not reached; RO4 was reached;
+    # CP1 came in that morning: not yet 24 hours without an answer, its promise two days away
+    assert [(row["group"], row["id"], row["detail"]) for row in rows] == [
+        ("followup_overdue", "RO1", "0 attempts"), ("followup_open", "RO2", "1 attempts, last: no_answer"),
+        ("complaint", "CP1", "high: deadline_near"), ("care", "C0003", "birthday")]
+
+
+def test_records_with_errors_stop_the_worklist(garage):
+    root = garage({"records/visits/v.yaml": "id: RO1\n"})
+    result = due(root)
+    assert result.exit_code == 1
+    assert "stopped: 5 errors, 0 warnings in the records (run csi validate for the details)" in result.output
+
+
+def test_chinese_headings_for_a_chinese_garage(garage):
+    from tests.conftest import MINIMAL_GARAGE
+
+    root = garage({**FILES, "garage.yaml": MINIMAL_GARAGE.replace("language: en", "language: zh")})
+    lines = due(root).output.splitlines()
+    assert lines[2] == "逾期回访（回访期已过，未联系上客户） (2)"
+    assert lines[3] == "  RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  逾期 7 天  SA01  已尝试 0 次"
+
+
+@pytest.mark.skipif(not any((REPO / "records").rglob("*.yaml")), reason="the sample garage has no records yet")
+def test_sample_garage_overdue_followups_are_exactly_what_stats_counts():
+    from generator.stats.periods import default_period
+    from generator.stats.report import build_report
+    from generator.validate import load_records
+
+    loaded = load_records(REPO)
+    period = default_period(loaded.records.garage, loaded.as_of)
+    report = build_report(loaded.records, period, loaded.as_of)
+    expected = [row["visit"] for row in report["followups"]["overdue"]]
+    result = due(REPO, "--period", period.label, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"), newline=""))
+    assert [row["id"] for row in rows if row["group"] == "followup_overdue"] == expected

@@ -1,0 +1,161 @@
+"""`csi new`: next free id, every field present, the folder's layout, never overwriting."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from click.testing import CliRunner
+
+from generator.desk.commands import new_group
+from generator.desk.new import new_record
+from generator.validate import load_records, schema
+from tests.conftest import CUSTOMER, VISIT
+
+
+def new(root, *args):
+    result = CliRunner().invoke(new_group, [*args, "--root", str(root)])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def keys_in(text: str) -> list[str]:
+    """Top-level keys, typed or commented out."""
+    return re.findall(r"^(?:# )?([a-z_]+):", text, flags=re.MULTILINE)
+
+
+def test_new_customer_gets_the_next_id_every_field_and_the_given_values(garage):
+    root = garage({"records/customers/C0080.yaml": CUSTOMER.replace("C0001", "C0080"),
+                   "records/customers/C0007.yaml": CUSTOMER.replace("C0001", "C0007").replace("粤B12345", "粤B7")})
+    result = new(root, "customer", "--name", "李娜", "--phone", "0755123456", "--plate", "粤B2N555")
+    path = root / "records/customers/C0081.yaml"
+    assert result.exit_code == 0, result.output
+    assert result.output == f"wrote {path}  (C0081)\n"
+    text = path.read_text(encoding="utf-8")
+    assert keys_in(text) == [field.name for field in schema.CUSTOMER.fields]
+    assert "phone: 0755123456" in text  # typed as given, not quoted
+    assert "# birthday:                    # For birthday care reminders. e.g. 1985-03-12" in text
+    loaded = load_records(root)
+    assert loaded.errors == []
+    customer = next(c for c in loaded.records.customers if c.id == "C0081")
+    assert (customer.name, customer.phone, [v.plate for v in customer.vehicles]) == ("李娜", "0755123456", ["粤B2N555"])
+
+
+def test_new_visit_numbers_by_check_in_day_and_goes_to_dated_folders(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER,
+                   "records/visits/2026/11/RO20261123-003.yaml": VISIT.replace("RO1", "RO20261123-003"),
+                   "records/visits/2026/11/RO20261122-009.yaml": VISIT.replace("RO1", "RO20261122-009")})
+    result = new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "repair",
+                 "--check-in", "2026-11-23 08:15", "--service_advisor", "SA01", "--technicians", "T01, T01")
+    path = root / "records/visits/2026/11/RO20261123-004.yaml"
+    assert result.output == f"wrote {path}  (RO20261123-004)\n"
+    loaded = load_records(root)
+    assert loaded.errors == []
+    visit = next(v for v in loaded.records.visits if v.id == "RO20261123-004")
+    assert visit.check_in == datetime(2026, 11, 23, 8, 15) and visit.technicians == ["T01", "T01"]
+
+
+def test_month_layout_gets_a_list_entry_appended_without_touching_the_text(garage):
+    month_file = """\
+        # June visits, typed by hand
+        - id: RO20260601-001   # first of the month
+          customer: C0001
+          vehicle: 粤B12345
+          type: repair
+          check_in: 2026-06-01 9:30
+          handed_over: 2026-06-01 16:40
+          service_advisor: SA01"""  # no final newline: the append must add one
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/2026-06.yaml": month_file,
+                   "records/visits/2026-05.yaml": "[]\n"})
+    before = (root / "records/visits/2026-06.yaml").read_bytes()
+    result = new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "maintenance",
+                 "--check_in", "2026-06-01 14:00", "--service_advisor", "SA01")
+    path = root / "records/visits/2026-06.yaml"
+    assert result.output == f"added to {path}  (RO20260601-002)\n"
+    after = path.read_bytes()
+    assert after.startswith(before + b"\n\n- id: RO20260601-002")
+    loaded = load_records(root)
+    assert loaded.errors == []
+    assert sorted(v.id for v in loaded.records.visits) == ["RO20260601-001", "RO20260601-002"]
+
+
+def test_a_new_month_gets_a_new_month_file(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/2026-06.yaml": "- " + VISIT.replace("\n", "\n  ")})
+    new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "repair",
+        "--check_in", "2026-07-02 10:00", "--service_advisor", "SA01")
+    assert load_records(root).errors == []
+    assert (root / "records/visits/2026-07.yaml").read_text(encoding="utf-8").startswith("- id: RO20260702-001")
+
+
+def test_refuses_an_id_that_exists_and_writes_nothing(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER})
+    result = new(root, "customer", "--id", "C0001", "--name", "重复")
+    assert result.exit_code == 1
+    assert "Error: customer C0001 already exists in records/customers/; pick another id" in result.output
+    assert sorted(p.name for p in (root / "records/customers").iterdir()) == ["c.yaml"]
+
+
+def test_a_value_the_validator_would_refuse_is_a_usage_error(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER})
+    result = new(root, "visit", "--customer", "C0001", "--check_in", "2026-11-31 09:00", "--mileage", "many")
+    assert result.exit_code == 2
+    assert "--check_in: '2026-11-31 09:00' is not a real date (day is out of range for month) (check the day and month)" in result.output
+    assert "--mileage: 'many' is not a whole number (write mileage as digits, e.g. 23500)" in result.output
+    assert not (root / "records/visits").exists()
+
+
+def test_followup_for_a_visit_lists_the_questionnaires_items(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
+    result = new(root, "followup", "--visit", "RO1", "--by", "CS01", "--outcome", "reached",
+                 "--at", "2026-06-03 10:15")
+    path = root / "records/followups/2026/06/F20260603-001.yaml"
+    assert result.output == f"wrote {path}  (F20260603-001)\n"
+    text = path.read_text(encoding="utf-8")
+    assert "survey: service" in text
+    assert re.findall(r"^  ([a-z_]+):", text, flags=re.MULTILINE) == ["reception_attitude", "waiting_care", "overall"]
+    assert "  waiting_care:                # Care while waiting" in text  # the garage's language (en)
+    typed = text.replace("  reception_attitude:", "  reception_attitude: 9").replace("  waiting_care:", "  waiting_care: na") \
+        .replace("  overall:", "  overall: 8")
+    path.write_text(typed, encoding="utf-8")
+    loaded = load_records(root)
+    assert loaded.problems == []
+    assert loaded.records.followups[0].answers == {"reception_attitude": 9, "waiting_care": None, "overall": 8}
+
+
+def test_followup_for_an_unknown_visit_is_refused(garage):
+    root = garage({})
+    result = new(root, "followup", "--visit", "RO404")
+    assert result.exit_code == 1 and "Error: no visit 'RO404' in records/visits/" in result.output
+
+
+def test_required_fields_nobody_gave_are_left_for_the_validator_to_ask_for(garage):
+    root = garage({})
+    written = new_record(root, "action", {"title": "改善等候区服务", "item": "waiting_care"},
+                         now=datetime(2026, 7, 1, 9, 0))
+    assert written.path == root / "records/actions/A2026-01.yaml"
+    text = written.path.read_text(encoding="utf-8")
+    assert "status: planned" in text and "start: 2026-07-01" in text
+    messages = [p.message for p in load_records(root).errors]
+    assert messages == ["action has no due: Completion date (完成时间).",
+                        "action has no kind: improve a weakness or maintain a strength.",
+                        "action has no owner: Staff id of the person responsible (责任人)."]
+
+
+def test_every_command_has_help_with_an_example(garage):
+    for name, command in new_group.commands.items():
+        result = CliRunner().invoke(new_group, [name, "--help"])
+        assert result.exit_code == 0
+        assert f"Example:\n    csi new {name}" in result.output, name
+
+
+def test_shell_completion_offers_record_ids(garage):
+    from generator.cli import main
+
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/visits/w.yaml": VISIT.replace("RO1", "RO2")})
+    env = {"_CSI_COMPLETE": "bash_complete", "COMP_WORDS": f"csi new followup --root {root} --visit RO",
+           "COMP_CWORD": "6"}
+    result = CliRunner().invoke(main, [], prog_name="csi", env=env)
+    assert result.output.splitlines() == ["plain,RO1", "plain,RO2"]
+    env["COMP_WORDS"], env["COMP_CWORD"] = f"csi new visit --root {root} --service_advisor S", "6"
+    assert CliRunner().invoke(main, [], prog_name="csi", env=env).output.splitlines() == ["plain,SA01", "plain,SM01"]
