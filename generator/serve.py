@@ -10,25 +10,34 @@ from pathlib import Path
 from generator.build import WATCHED, build
 
 
-def serve(root: Path, as_of: date | None, host: str, port: int, echo: Callable[[str], None]) -> None:
+def live_server(root: Path, site_dir: Path, as_of: date | None, host: str, port: int,
+                echo: Callable[[str], None]):
+    """A built site behind MkDocs' live-reload server, rebuilt when an input changes.
+
+    The browser reloads by itself after each rebuild; a failed build keeps the
+    last good site on screen, with the reason in the terminal.
+    """
     from mkdocs.livereload import LiveReloadServer
 
+    def rebuild() -> None:
+        outcome = build(root, site_dir, as_of)
+        for problem in outcome.problems:
+            if problem.is_error:
+                echo(problem.format())
+        echo(f"rebuilt {outcome.records_counted} records" if outcome.ok else f"build failed: {outcome.failure}")
+
+    rebuild()
+    site_dir.mkdir(parents=True, exist_ok=True)
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
+    for name in WATCHED:
+        if (root / name).exists():
+            server.watch(str(root / name))
+    return server
+
+
+def serve(root: Path, as_of: date | None, host: str, port: int, echo: Callable[[str], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="csi-serve-") as scratch:
-        site_dir = Path(scratch) / "site"
-
-        def rebuild() -> None:
-            outcome = build(root, site_dir, as_of)
-            for problem in outcome.problems:
-                if problem.is_error:
-                    echo(problem.format())
-            # a failed build keeps the last good site on screen, with the reason in the terminal
-            echo(f"rebuilt {outcome.records_counted} records" if outcome.ok else f"build failed: {outcome.failure}")
-
-        rebuild()
-        server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(site_dir))
-        for name in WATCHED:
-            if (root / name).exists():
-                server.watch(str(root / name))
+        server = live_server(root, Path(scratch) / "site", as_of, host, port, echo)
         echo(f"serving on http://{host}:{port}/ (Ctrl+C stops)")
         try:
             server.serve()

@@ -1,0 +1,119 @@
+"""Rendering the report into the site's Markdown pages, one template per page.
+
+Values are inserted once, here; the Markdown written is never run through a
+template engine again.  Page count stays small (MkDocs needs ~50 ms a page):
+one page per topic, one per month for the monthly reports, sortable tables
+instead of a page per record.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from generator.model import Records
+from generator.problems import Problem
+from generator.render import views
+from generator.render.env import make_environment, render
+from generator.render.i18n import text
+from generator.render.lookup import Lookup
+from generator.render.privacy import mask_phone
+
+
+@dataclass(frozen=True)
+class Page:
+    path: str  # relative to the docs folder
+    template: str
+    title: str
+
+
+TOPIC_PAGES = (
+    ("index.md", "overview.md.j2", "overview"),
+    ("items.md", "items.md.j2", "items"),
+    ("actions.md", "actions.md.j2", "actions"),
+    ("staff.md", "staff.md.j2", "staff"),
+    ("followups.md", "followups.md.j2", "followups"),
+    ("complaints.md", "complaints.md.j2", "complaints"),
+    ("care.md", "care.md.j2", "care"),
+    ("retention.md", "retention.md.j2", "retention"),
+    ("monthly/index.md", "monthly_index.md.j2", "monthly"),
+    ("quality.md", "quality.md.j2", "quality"),
+    ("guide.md", "guide.{language}.md.j2", "guide"),
+)
+
+
+def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, problems: list[Problem],
+                 as_of: date, commit: str | None, monthly: list[tuple[str, dict]]) -> list[dict]:
+    """Write every page under ``docs_dir``; returns the MkDocs ``nav``."""
+    lookup = Lookup.of(records, as_of)
+    language = lookup.language
+    env = make_environment(root, language, lookup.masker)
+    base = _base_context(records, report, problems, as_of, commit, lookup, monthly)
+    nav: list[dict] = []
+    month_pages = [Page(f"monthly/{label}.md", "monthly.md.j2", label) for label, _ in reversed(monthly)]
+    for path, template, key in TOPIC_PAGES:
+        page = Page(path, template.format(language=language), text(language, key))
+        _write(docs_dir / page.path, render(env, page.template, {**base, "page": page}), records)
+        if path == "monthly/index.md":
+            nav.append({page.title: [path] + [{p.title: p.path} for p in month_pages]})
+        else:
+            nav.append({page.title: path})
+    by_label = dict(monthly)
+    for page in month_pages:
+        context = {**base, "page": page, "month_report": by_label[page.title]}
+        _write(docs_dir / page.path, render(env, page.template, context), records)
+    return nav
+
+
+def _base_context(records: Records, report: dict, problems: list[Problem], as_of: date, commit: str | None,
+                  lookup: Lookup, monthly: list[tuple[str, dict]]) -> dict:
+    survey = report.get("survey") or _primary_survey(records)
+    item_rows = views.item_rows(report, lookup, survey)
+    quarter_end = report["period"]["end"]
+    csi_target = views._target_for(records, "service_advisor", "csi", views._quarter_of(quarter_end))
+    record_count = sum(len(getattr(records, kind)) for kind in
+                       ("customers", "visits", "followups", "complaints", "actions"))
+    return {
+        "report": report, "records": records, "garage": records.garage, "L": lookup, "survey": survey,
+        "as_of": as_of, "commit": commit, "problems": problems,
+        "warnings": [p for p in problems if not p.is_error],
+        "record_count": record_count,
+        "tiles": views.tiles(report, records, lookup),
+        "comparison_rows": views.comparison_rows(report, lookup),
+        "source_rows": views.source_rows(report, lookup),
+        "trend_charts": views.trend_charts(report, monthly, lookup, csi_target),
+        "item_rows": item_rows,
+        "sw": views.strength_weakness(item_rows, records, survey),
+        "ipa_chart": views.quadrant_chart(report, lookup, survey),
+        "actions": views.actions_ordered(report),
+        "complaint_list": views.complaint_records(records, as_of),
+        "retention_cause_bars": views.cause_bars(report, lookup),
+        "lost_customers": sorted((c for c in records.customers if c.lost is not None),
+                                 key=lambda c: c.lost.date, reverse=True),
+        "monthly": monthly,
+        "views": views,
+    }
+
+
+def _primary_survey(records: Records) -> str:
+    for questionnaire in records.questionnaires.values():
+        if questionnaire.kind == "service":
+            return questionnaire.id
+    return next(iter(records.questionnaires), "service")
+
+
+def _write(path: Path, markdown: str, records: Records) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(_sweep_phones(markdown, records), encoding="utf-8")
+
+
+def _sweep_phones(markdown: str, records: Records) -> str:
+    """Last line of defence: a customer's full number typed into any text is masked too."""
+    if not records.garage.privacy.mask_phones:
+        return markdown
+    for customer in records.customers:
+        if customer.phone and len(re.sub(r"\D", "", customer.phone)) >= 7 and customer.phone in markdown:
+            markdown = markdown.replace(customer.phone, mask_phone(customer.phone))
+    return markdown

@@ -1,0 +1,113 @@
+"""Masking of customer names, phone numbers and plates (``garage.privacy``).
+
+Applied in the render layer, so every page and the search index (which MkDocs
+builds from the pages) only ever see the masked form.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from generator.model import Privacy
+
+# Two-character Chinese surnames (复姓): without them 欧阳娜娜 would show as 欧***,
+# which hides less of the surname and more of what identifies the family.
+COMPOUND_SURNAMES = frozenset(
+    "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 令狐 端木 西门 "
+    "南宫 独孤 百里 呼延 澹台 公冶 太叔 申屠 闻人 万俟 钟离 宗政 濮阳 淳于 单于 赫连 第五 "
+    "拓跋 司空 仲孙 东郭 闾丘 亓官 羊舌 微生 梁丘 左丘 东门 公羊 谷梁 段干 巫马 公西 漆雕 "
+    "乐正 壤驷 公良 子车 颛孙 鲜于 司寇 南门 东里 公伯 夹谷 宰父 诸葛 歐陽 司馬 諸葛 "
+    "東方 長孫 夏侯 慕容".split()
+)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+
+
+def mask_name(name: str | None) -> str:
+    """张伟 -> 张*, 欧阳娜娜 -> 欧阳**, John Smith -> J*** S****."""
+    if not name:
+        return ""
+    name = name.strip()
+    if _CJK.match(name):
+        keep = 2 if name[:2] in COMPOUND_SURNAMES and len(name) > 2 else 1
+        return name[:keep] + "*" * (len(name) - keep)
+    return " ".join(_mask_word(word) for word in name.split())
+
+
+def _mask_word(word: str) -> str:
+    letters = [char for char in word if char.isalnum()]
+    if len(letters) <= 1:
+        return word  # an initial such as "J." identifies nobody
+    first = True
+    masked = []
+    for char in word:
+        if char.isalnum():
+            masked.append(char if first else "*")
+            first = False
+        else:
+            masked.append(char)
+    return "".join(masked)
+
+
+def mask_phone(phone: str | None) -> str:
+    """13812345678 -> 138****5678; landlines keep the area code and last 4 digits."""
+    if not phone:
+        return ""
+    phone = phone.strip()
+    digits = re.sub(r"\D", "", phone)
+    if digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return f"{digits[:3]}****{digits[-4:]}"
+    if digits.startswith("0") and len(digits) >= 9:
+        area = _area_code(phone, digits)
+        return area + "-" + "*" * (len(digits) - len(area) - 4) + digits[-4:]
+    if len(digits) <= 4:
+        return "*" * len(digits)
+    return "*" * (len(digits) - 4) + digits[-4:]
+
+
+def _area_code(phone: str, digits: str) -> str:
+    typed = re.match(r"\s*(0\d{2,3})[\s\-)]", phone)
+    if typed:
+        return typed.group(1)
+    # Beijing 010 and the 02x cities have three-digit codes, the rest four.
+    return digits[:3] if digits[1] in "12" else digits[:4]
+
+
+def mask_plate(plate: str | None) -> str:
+    """粤B12345 -> 粤B1***5: province and city letter stay, so a plate is still recognisable."""
+    if not plate:
+        return ""
+    plate = plate.strip()
+    if len(plate) <= 4:
+        return plate[:1] + "*" * (len(plate) - 1)
+    return plate[:3] + "*" * (len(plate) - 4) + plate[-1]
+
+
+def mask_mobiles_in_text(text: str) -> str:
+    """Mask mainland mobile numbers wherever they occur in free text."""
+    return _MOBILE.sub(lambda match: f"{match.group(1)}****{match.group(3)}", text)
+
+
+@dataclass(frozen=True)
+class Masker:
+    """The garage's privacy settings as functions the templates call."""
+
+    privacy: Privacy
+
+    def name(self, value: str | None) -> str:
+        return mask_name(value) if self.privacy.mask_names else (value or "")
+
+    def phone(self, value: str | None) -> str:
+        return mask_phone(value) if self.privacy.mask_phones else (value or "")
+
+    def plate(self, value: str | None) -> str:
+        return mask_plate(value) if self.privacy.mask_plates else (value or "")
+
+    def free_text(self, value: str | None) -> str:
+        """Free text may quote a customer's number: mask it there too."""
+        if value is None:
+            return ""
+        return mask_mobiles_in_text(value) if self.privacy.mask_phones else value

@@ -1,0 +1,222 @@
+"""What each page shows, derived from the report (``generator.stats``) and records.
+
+These functions only pick, join and order: every figure comes from the report,
+and every name goes through ``Lookup`` so that it is masked.  Templates then
+escape each text value as they place it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from generator.model import Records
+from generator.render import charts
+from generator.render.i18n import text
+from generator.render.lookup import Lookup
+
+TREND_MONTHS = 24
+
+
+def _target_for(records: Records, role: str, field: str, quarter: str | None) -> float | None:
+    """The garage-wide target for the tile: the service advisors' target of the quarter."""
+    for target in records.garage.targets:
+        if target.role == role and (quarter is None or target.quarter == quarter):
+            value = getattr(target, field)
+            if value is not None:
+                return value
+    return None
+
+
+def _quarter_of(day_text: str) -> str:
+    year, month = int(day_text[:4]), int(day_text[5:7])
+    return f"{year}-Q{(month - 1) // 3 + 1}"
+
+
+def tiles(report: dict, records: Records, lookup: Lookup) -> list[dict]:
+    """The overview's headline figures, each against its target when one is set."""
+    quarter = _quarter_of(report["period"]["end"])
+    csi, followups, complaints, actions = report["csi"], report["followups"], report["complaints"], report["actions"]
+    csi_target = _target_for(records, "service_advisor", "csi", quarter)
+    share_target = _target_for(records, "service_advisor", "satisfied_share", quarter)
+    coverage_target = (_target_for(records, "customer_service", "followup_coverage", quarter)
+                       or _target_for(records, "service_advisor", "followup_coverage", quarter))
+    def tile(key, shown, value=None, target=None, target_shown=None, note="", higher_is_better=True):
+        meets = None
+        if value is not None and target is not None:
+            meets = value >= target if higher_is_better else value <= target
+        return {"key": key, "title": text(lookup.language, key), "value": shown, "target": target_shown,
+                "meets": meets, "note": note}
+    ci = ("" if csi.get("ci_low") is None else
+          f"{text(lookup.language, 'ci')} {csi['ci_low']:.1f}–{csi['ci_high']:.1f} · n={csi['n']}")
+    return [
+        tile("csi", _num(csi["value"]), csi["value"], csi_target, _num(csi_target), ci),
+        tile("satisfied_share", _pct(report["satisfied_share"]), report["satisfied_share"], share_target,
+             _pct(share_target)),
+        tile("coverage", _pct(followups["coverage"]), followups["coverage"], coverage_target,
+             _pct(coverage_target), f"{followups['covered']}/{followups['eligible']}"),
+        tile("complaints_received", str(complaints["received"])),
+        tile("complaints_open", str(complaints["open"])),
+        tile("complaints_overdue", str(complaints["overdue"]), complaints["overdue"], 0, "0",
+             higher_is_better=False),
+        tile("actions_overdue", str(actions["overdue"]), actions["overdue"], 0, "0", higher_is_better=False),
+    ]
+
+
+def _num(value: float | None) -> str | None:
+    return None if value is None else f"{value:.1f}"
+
+
+def _pct(value: float | None) -> str | None:
+    return None if value is None else f"{value * 100:.0f}%"
+
+
+def _as_pct(value: float | None) -> float | None:
+    return None if value is None else value * 100
+
+
+def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
+                 csi_target: float | None) -> list[str]:
+    """CSI and satisfied share from the report's monthly series; coverage and reach per month report."""
+    language = lookup.language
+    month, empty = text(language, "month"), text(language, "no_data")
+    series = report["series"]["monthly"][-TREND_MONTHS:]
+    csi = [charts.Point(p["label"], p["csi"], p["ci_low"], p["ci_high"]) for p in series]
+    satisfied = [charts.Point(p["label"], _as_pct(p["satisfied_share"])) for p in series]
+    chosen = monthly[-TREND_MONTHS:]
+    coverage = [charts.Point(label, _as_pct(r["followups"]["coverage"]),
+                             _as_pct(r["followups"].get("coverage_ci_low")),
+                             _as_pct(r["followups"].get("coverage_ci_high"))) for label, r in chosen]
+    reach = [charts.Point(label, _as_pct(r["followups"]["reach_rate"])) for label, r in chosen]
+    return [
+        charts.line_chart(text(language, "trend_csi"), csi, x_label=month, y_label="CSI",
+                          target=csi_target, empty_text=empty),
+        charts.line_chart(text(language, "trend_satisfied"), satisfied, x_label=month, y_label="%",
+                          empty_text=empty),
+        charts.line_chart(text(language, "trend_coverage"), coverage, x_label=month, y_label="%",
+                          target=100, empty_text=empty),
+        charts.line_chart(text(language, "trend_reach"), reach, x_label=month, y_label="%", empty_text=empty),
+    ]
+
+
+def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> dict | None:
+    """The action record that answers a strength or weakness: the latest one not cancelled."""
+    found = [a for a in records.actions
+             if a.item == item_id and a.survey == survey and a.kind == kind and a.status != "cancelled"]
+    if not found:
+        return None
+    chosen = max(found, key=lambda a: (a.start or a.due, a.id))
+    return {"id": chosen.id, "title": chosen.title, "cause": chosen.cause, "measures": chosen.measures,
+            "owner": chosen.owner, "due": chosen.due, "status": chosen.status, "done": chosen.done}
+
+
+def item_rows(report: dict, lookup: Lookup, survey: str) -> list[dict]:
+    rows = []
+    for row in report["items"]:
+        previous = row.get("previous") or {}
+        change = previous.get("top_share_change")
+        p_value = previous.get("p_value")
+        rows.append({**row, "text": lookup.item(survey, row["id"]),
+                     "section_title": lookup.section(survey, row.get("section")),
+                     "change": change, "significant": p_value is not None and p_value < 0.05})
+    return rows
+
+
+def strength_weakness(rows: list[dict], records: Records, survey: str) -> dict[str, list[dict]]:
+    """The two tables garages fill by hand, filled from the action records."""
+    tables = {"strength": [], "weakness": []}
+    for row in rows:
+        if row["class"] not in tables:
+            continue
+        kind = "maintain" if row["class"] == "strength" else "improve"
+        tables[row["class"]].append({"item": row, "action": action_for_item(records, survey, row["id"], kind)})
+    return tables
+
+
+def quadrant_chart(report: dict, lookup: Lookup, survey: str) -> str | None:
+    drivers = report.get("drivers")
+    if not drivers or not drivers.get("items"):
+        return None
+    language = lookup.language
+    dots = [charts.Dot(lookup.item(survey, row["id"]), row["importance"], row["performance"])
+            for row in drivers["items"] if row.get("importance") is not None and row.get("performance") is not None]
+    if not dots:
+        return None
+    xs = [dot.x for dot in dots]
+    ys = [dot.y for dot in dots]
+    pad_x = (max(xs) - min(xs)) * 0.1 or 0.05
+    pad_y = (max(ys) - min(ys)) * 0.1 or 5
+    x_label = "importance" if drivers.get("method") == "correlation" else "importance_stated"
+    names = {key: lookup.label("quadrant", key) for key in
+             ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")}
+    return charts.quadrant_chart(
+        text(language, "ipa_title"), dots, x_label=text(language, x_label), y_label=text(language, "performance"),
+        x_split=drivers.get("importance_median") or sorted(xs)[len(xs) // 2],
+        y_split=drivers.get("performance_median") or sorted(ys)[len(ys) // 2],
+        quadrant_names=names, x_range=(min(xs) - pad_x, max(xs) + pad_x),
+        y_range=(max(0.0, min(ys) - pad_y), min(100.0, max(ys) + pad_y)))
+
+
+def actions_ordered(report: dict) -> list[dict]:
+    """Overdue first (longest overdue on top), then open by due date, then the rest."""
+    def key(row):
+        open_rank = 0 if row.get("overdue") else 1 if row["status"] in ("planned", "in_progress") else 2
+        return (open_rank, -(row.get("days_overdue") or 0), row["due"], row["id"])
+    return sorted(report["actions"]["list"], key=key)
+
+
+def complaint_records(records: Records, as_of: date, months: int = 12) -> list:
+    """Complaints to list with their log: the last ``months`` months and every one still open."""
+    since = as_of - timedelta(days=round(months * 30.44))
+    chosen = [c for c in records.complaints
+              if c.received.date() >= since or c.status in ("open", "in_progress")]
+    return sorted(chosen, key=lambda c: c.received, reverse=True)
+
+
+def bars_from_pareto(rows: list[dict], lookup: Lookup, group: str) -> list[charts.Bar]:
+    return [charts.Bar(lookup.label(group, row["key"]), row["count"]) for row in rows]
+
+
+def bars_from_mix(mix: dict, lookup: Lookup, group: str) -> list[charts.Bar]:
+    return [charts.Bar(lookup.label(group, key), value["share"] or 0) for key, value in mix.items()]
+
+
+def comparison_rows(report: dict, lookup: Lookup) -> list[dict]:
+    """This period against the previous one and the same period a year before."""
+    rows = [{"title": report["period"]["label"], "csi": report["csi"]["value"], "n": report["csi"]["n"],
+             "satisfied": report["satisfied_share"], "csi_change": None, "csi_significant": False,
+             "share_change": None, "share_significant": False}]
+    for key, title_key in (("previous", "previous_period"), ("year_before", "year_before")):
+        other = (report.get("comparison") or {}).get(key)
+        if other:
+            rows.append({"title": f"{text(lookup.language, title_key)} {other['period']['label']}",
+                         "csi": other["csi"]["value"], "n": other["csi"]["n"],
+                         "satisfied": other["satisfied_share"],
+                         "csi_change": other["csi_change"], "csi_significant": other["csi_significant"],
+                         "share_change": other["satisfied_share_change"],
+                         "share_significant": other["satisfied_share_significant"]})
+    return rows
+
+
+def source_rows(report: dict, lookup: Lookup) -> list[dict]:
+    """Internal and external CSI side by side; the gap between them is telling."""
+    return [{"title": text(lookup.language, key), "csi": report[key]["csi"],
+             "satisfied": report[key]["satisfied_share"]}
+            for key in ("internal", "external") if (report.get(key) or {}).get("responses")]
+
+
+def evidence_text(evidence: dict) -> str:
+    """An integrity signal's evidence as one line of ``key: value`` pairs."""
+    parts = []
+    for key, value in evidence.items():
+        if isinstance(value, float):
+            value = f"{value:.3g}"
+        elif isinstance(value, list):
+            value = ", ".join(str(entry.get("followup", entry)) if isinstance(entry, dict) else str(entry)
+                              for entry in value)
+        parts.append(f"{key}: {value}")
+    return "; ".join(parts)
+
+
+def cause_bars(report: dict, lookup: Lookup) -> list[charts.Bar]:
+    return [charts.Bar(lookup.label("lost_cause", cause), count)
+            for cause, count in report["retention"]["lost_by_cause"].items()]

@@ -1,0 +1,138 @@
+"""Building the report site: pages -> MkDocs -> offline check -> atomic publish."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import subprocess
+from contextlib import contextmanager
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+
+from generator.model import Records
+from generator.problems import Problem
+from generator.render.env import RenderError
+from generator.render.pages import render_pages
+from generator.site.config import mkdocs_config, write_config
+from generator.site.external import external_urls, neutralise_theme_loaders
+from generator.site.publish import discard, fresh_folder, swap_in
+
+GENERATED = Path(".csi") / "mkdocs"  # under the garage root; never under records/
+MONTHLY_PAGES = 12
+
+
+class SiteBuildError(Exception):
+    """The site was not published; the message says why (no traceback for users)."""
+
+
+def generated_dir(root: Path) -> Path:
+    return root / GENERATED
+
+
+def build_site(root: Path, site_dir: Path, records: Records, report: dict, problems: list[Problem],
+               as_of: date, commit: str | None, monthly: list[tuple[str, dict]] | None = None) -> None:
+    """Render the pages, build them with MkDocs and publish into ``site_dir`` atomically.
+
+    ``monthly`` is [(YYYY-MM, report of that month)], oldest first; left out,
+    it is computed with ``generator.stats`` for the last complete months.
+    Raises ``SiteBuildError``; the published site is then left as it was.
+    """
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner would be printed on every build
+    root, site_dir = root.resolve(), site_dir.resolve()
+    if monthly is None:
+        monthly = monthly_reports(records, report, as_of)
+    target = generated_dir(root)
+    staging = fresh_folder(target, "stage")
+    output = fresh_folder(site_dir, "build")
+    try:
+        nav = render_pages(root, staging / "docs", records, report, problems, as_of, commit, monthly)
+        _copy_assets(staging / "docs" / "assets")
+        config = mkdocs_config(records.garage.name, records.garage.language, nav,
+                               os.path.relpath(site_dir, target))
+        write_config(staging / "mkdocs.yml", config)
+        run_mkdocs(staging / "mkdocs.yml", output)
+        neutralise_theme_loaders(output)
+        outside = external_urls(output)
+        if outside:
+            listed = "\n".join(f"  {path}: {url}" for path, url in outside[:20])
+            raise SiteBuildError(f"the site would load {len(outside)} resource(s) from other hosts:\n{listed}")
+        swap_in(output, site_dir)
+        swap_in(staging, target)
+    except RenderError as failure:
+        raise SiteBuildError(f"template error: {failure}") from None
+    finally:
+        discard(output)
+        discard(staging)
+
+
+def _copy_assets(destination: Path) -> None:
+    destination.mkdir(parents=True, exist_ok=True)
+    for entry in files("generator").joinpath("assets").iterdir():
+        if entry.is_file():
+            (destination / entry.name).write_bytes(entry.read_bytes())
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def _quiet_mkdocs():
+    """MkDocs logs to the console; keep it quiet and keep its warnings as the failure message."""
+    logger = logging.getLogger("mkdocs")
+    collect = _Collect()
+    saved = (logger.level, logger.propagate, list(logger.handlers))
+    logger.handlers = [collect]
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    try:
+        yield collect
+    finally:
+        logger.setLevel(saved[0])
+        logger.propagate = saved[1]
+        logger.handlers = saved[2]
+
+
+def run_mkdocs(config_file: Path, output: Path) -> None:
+    """``mkdocs build`` through its Python API, treating any warning as a failure."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    with _quiet_mkdocs() as collected:
+        try:
+            build(load_config(config_file=str(config_file), site_dir=str(output)))
+        except (MkDocsException, OSError) as failure:
+            raise SiteBuildError(f"MkDocs failed: {failure}") from None
+    if collected.messages:
+        raise SiteBuildError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collected.messages))
+
+
+def monthly_reports(records: Records, report: dict, as_of: date) -> list[tuple[str, dict]]:
+    """One report per complete month of the report's monthly series that has data, oldest first."""
+    from generator.stats.periods import parse_period
+    from generator.stats.report import build_report
+
+    first_visit = min((v.check_in.date() for v in records.visits), default=None)
+    chosen = []
+    for point in report["series"]["monthly"][-MONTHLY_PAGES:]:
+        end = date.fromisoformat(point["end"])
+        if end > as_of or first_visit is None or end < first_visit:
+            continue
+        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of)))
+    return chosen
+
+
+def git_commit(root: Path) -> str | None:
+    """The commit the records come from, for the provenance line; None outside git."""
+    if shutil.which("git") is None:
+        return None
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None

@@ -1,0 +1,50 @@
+"""Swapping a finished build in place of the published site.
+
+Each build writes into its own fresh folder next to the site; only a build
+that fully succeeded is renamed into place, under a lock so that two builds
+finishing together cannot interleave their renames.  Readers therefore see
+the old site or the new one, never a mix, and deleted records disappear with
+the old folder.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+
+
+def fresh_folder(site_dir: Path, purpose: str) -> Path:
+    """An empty folder beside ``site_dir`` (same file system, so rename is atomic)."""
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{site_dir.name}.{purpose}-", dir=site_dir.parent))
+
+
+@contextmanager
+def _locked(site_dir: Path):
+    lock_path = site_dir.parent / f".{site_dir.name}.lock"
+    with open(lock_path, "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def swap_in(new: Path, target: Path) -> None:
+    """Replace ``target`` by ``new`` with renames; the old folder is removed after."""
+    with _locked(target):
+        old = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rename(target, old / target.name)
+        os.rename(new, target)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)

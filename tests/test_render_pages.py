@@ -1,0 +1,147 @@
+"""Pages rendered from a real report: the right numbers land in the right tables."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from tests.browser import AS_OF, sample_records
+from generator.render.env import RenderError
+from generator.render.pages import render_pages
+from generator.stats.periods import parse_period
+from generator.stats.report import build_report
+
+Q3 = (date(2026, 7, 1), date(2026, 9, 30))
+
+
+def _render(root, records, monthly=()):
+    report = build_report(records, parse_period("2026-Q3"), AS_OF)
+    docs = root / "docs"
+    nav = render_pages(root, docs, records, report, [], AS_OF, "0123456789abcdef", list(monthly))
+    pages = {path.relative_to(docs).as_posix(): path.read_text(encoding="utf-8") for path in docs.rglob("*.md")}
+    return report, nav, pages
+
+
+def _row(page: str, first_cell: str) -> list[str]:
+    """The cells of the table row whose first cell is ``first_cell``."""
+    for line in page.splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if line.startswith("|") and cells[0] == first_cell:
+            return cells
+    raise AssertionError(f"no row {first_cell!r}")
+
+
+def _q3_answers(records, item_id):
+    """Internal reached follow-ups about visits handed over in Q3: the item's answers."""
+    visits = {v.id: v for v in records.visits if v.handed_over and Q3[0] <= v.handed_over.date() <= Q3[1]}
+    return [f.answers[item_id] for f in records.followups
+            if f.outcome == "reached" and f.visit in visits and f.answers.get(item_id) is not None]
+
+
+@pytest.fixture(scope="module")
+def zh(tmp_path_factory):
+    records = sample_records("zh")
+    return (records, *_render(tmp_path_factory.mktemp("zh"), records))
+
+
+def test_item_table_shows_each_items_shares(zh):
+    records, _, _, pages = zh
+    for item_id, text in (("waiting_care", "等候期间的关照"), ("reception_attitude", "接待人员态度")):
+        answers = _q3_answers(records, item_id)
+        top = sum(1 for a in answers if a >= 9) / len(answers)
+        bottom = sum(1 for a in answers if a <= 4) / len(answers)
+        row = _row(pages["items.md"], text)
+        assert row[2] == str(len(answers))
+        assert row[3] == f"{sum(answers) / len(answers):.1f}"
+        assert (row[4], row[5]) == (f"{top * 100:.0f}%", f"{bottom * 100:.0f}%")
+
+
+def test_weakness_and_strength_tables_are_filled_from_the_actions(zh):
+    _, _, _, pages = zh
+    weakness = pages["items.md"].split("## 劣势项目")[1].split("## ")[0]
+    strength = pages["items.md"].split("## 优势项目")[1].split("## ")[0]
+    row = _row(weakness, "等候期间的关照")
+    assert row[3:8] == ["高峰时段顾问无暇照顾等候客户", "安排专人巡视休息区", "黄刚 \\(SM01\\)", "2026-08-15",
+                        "已完成 (A2026\\-03)"]
+    assert _row(strength, "接待人员态度")[4] == "每周复盘接待录音"
+
+
+def test_weakness_without_an_action_needs_one(tmp_path):
+    records = sample_records("en")
+    records.actions = [a for a in records.actions if a.item != "waiting_care"]
+    _, _, pages = _render(tmp_path, records)
+    weakness = pages["items.md"].split("## Weaknesses")[1].split("## ")[0]
+    assert _row(weakness, "Cared for while waiting")[-1] == "**needs an action**"
+
+
+def test_overview_tiles_and_complaint_counts(zh):
+    records, report, _, pages = zh
+    overview = pages["index.md"]
+    received = [c for c in records.complaints if Q3[0] <= c.received.date() <= Q3[1]]
+    still_open = [c for c in received if c.status in ("open", "in_progress")]
+    tile = re.search(r'data-tile="complaints_received">.*?csi-tile-value">([^<]*)<', overview).group(1)
+    assert tile == str(len(received)) == "3"
+    tile = re.search(r'data-tile="complaints_open">.*?csi-tile-value">([^<]*)<', overview).group(1)
+    assert tile == str(len(still_open)) == "2"
+    tile = re.search(r'data-tile="csi">.*?csi-tile-value">([^<]*)<', overview).group(1)
+    assert tile == f"{report['csi']['value']:.1f}"
+    assert "提交 0123456789 · 统计记录" in overview
+    assert overview.count("<svg") == 4
+
+
+def test_every_complaint_has_its_log_and_an_anchor(zh):
+    records, _, _, pages = zh
+    for complaint in records.complaints:
+        assert f'<span id="complaint-{complaint.id.lower()}"></span>' in pages["complaints.md"]
+        assert f"### {complaint.id.replace('-', chr(92) + '-')}" in pages["complaints.md"]
+    assert "致电客户致歉，约定复检" in pages["complaints.md"]
+
+
+def test_customer_names_and_phones_are_masked(zh):
+    records, _, _, pages = zh
+    everything = "\n".join(pages.values())
+    for customer in records.customers:
+        assert customer.phone not in everything
+        assert customer.name not in everything
+    assert "张\\* \\(C0001\\)" in pages["care.md"]
+    assert "138\\*\\*\\*\\*5678" in pages["care.md"]
+
+
+def test_both_languages_render_every_page(tmp_path):
+    _, nav_en, en = _render(tmp_path / "en", sample_records("en"))
+    _, nav_zh, zh = _render(tmp_path / "zh", sample_records("zh"))
+    assert sorted(en) == sorted(zh)
+    assert en["items.md"].startswith("# Survey items")
+    assert zh["items.md"].startswith("# 调查项目")
+    assert [next(iter(entry)) for entry in nav_en][:3] == ["Overview", "Survey items", "Improvement actions"]
+    assert en["guide.md"].startswith("# User guide") and zh["guide.md"].startswith("# 使用指南")
+
+
+def test_monthly_pages_one_per_month(tmp_path):
+    records = sample_records("en")
+    monthly = [(label, build_report(records, parse_period(label), AS_OF)) for label in ("2026-08", "2026-09")]
+    _, nav, pages = _render(tmp_path, records, monthly)
+    assert "monthly/2026-08.md" in pages and "monthly/2026-09.md" in pages
+    september = [v for v in records.visits if v.handed_over.date().strftime("%Y-%m") == "2026-09"]
+    eligible = _row(pages["monthly/2026-09.md"], "Eligible visits")[1]
+    assert eligible == str(len(september))
+    assert nav[8] == {"Monthly reports": ["monthly/index.md", {"2026-09": "monthly/2026-09.md"},
+                                          {"2026-08": "monthly/2026-08.md"}]}
+
+
+def test_an_undefined_name_fails_with_template_and_line(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "items.md.j2").write_text("# Items\n\n{{ no_such_value }}\n", encoding="utf-8")
+    with pytest.raises(RenderError) as failure:
+        _render(tmp_path, sample_records("en"))
+    assert str(failure.value) == "items.md.j2:3: UndefinedError: 'no_such_value' is undefined"
+
+
+def test_a_template_in_site_templates_overrides_the_builtin_one(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "care.md.j2").write_text("# Our care page\n\n{{ report.care.total }}\n",
+                                                             encoding="utf-8")
+    report, _, pages = _render(tmp_path, sample_records("en"))
+    assert pages["care.md"] == f"# Our care page\n\n{report['care']['total']}\n"

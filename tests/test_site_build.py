@@ -1,0 +1,189 @@
+"""The built site: hostile text stays text, privacy, offline, atomic publish."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from tests.browser import AS_OF, PHONES, sample_records
+from generator.model import Privacy
+from generator.site import SiteBuildError, build_site
+from generator.site.external import external_urls
+from generator.stats.periods import parse_period
+from generator.stats.report import build_report
+
+HOSTILE = ("<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=alert(1)} | a|b "
+           "{{ x }} {% if %}\nsecond line <img src=x onerror=alert(2)>")
+
+
+def _build(root: Path, records, site: Path | None = None, monthly=None) -> Path:
+    site = site or root / "site"
+    report = build_report(records, parse_period("2026-Q3"), AS_OF)
+    build_site(root, site, records, report, [], AS_OF, "feedc0de", monthly)
+    return site
+
+
+def _html_files(site: Path) -> dict[str, str]:
+    return {p.relative_to(site).as_posix(): p.read_text(encoding="utf-8") for p in site.rglob("*.html")}
+
+
+class _Elements(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts_inline: list[str] = []
+        self.attributes: list[tuple[str, str, str]] = []
+        self.text: list[str] = []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self._in_script = tag == "script"
+        for name, value in attrs:
+            self.attributes.append((tag, name, value or ""))
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts_inline.append(data)
+        else:
+            self.text.append(data)
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("hostile")
+    return _build(root, sample_records("en", text=HOSTILE), monthly=[])
+
+
+def test_hostile_text_appears_only_as_text(hostile_site):
+    pages = _html_files(hostile_site)
+    seen = 0
+    for name, html in pages.items():
+        elements = _Elements()
+        elements.feed(html)
+        assert not any("alert(" in script for script in elements.scripts_inline), name
+        for tag, attribute, value in elements.attributes:
+            assert not attribute.startswith("on"), (name, tag, attribute)
+            assert not value.strip().lower().startswith("javascript:"), (name, tag, attribute)
+            assert not (tag == "img" and value == "x"), name
+        text = "".join(elements.text)
+        seen += text.count("<script>alert(1)</script> [x](javascript:alert(1)) {: onclick=alert(1)} | a|b "
+                           "{{ x }} {% if %}")
+    assert seen >= 20  # every free-text field, on several pages
+    complaints = "".join(_Elements_text(pages["complaints.html"]))
+    assert "second line <img src=x onerror=alert(2)>" in complaints
+
+
+def _Elements_text(html: str) -> list[str]:
+    elements = _Elements()
+    elements.feed(html)
+    return elements.text
+
+
+def test_hostile_text_in_the_search_index_is_text(hostile_site):
+    index = json.loads((hostile_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "<script>" not in texts and "&lt;script&gt;alert(1)&lt;/script&gt;" in texts
+
+
+@pytest.fixture(scope="module")
+def sample_site(tmp_path_factory):
+    root = tmp_path_factory.mktemp("sample")
+    return _build(root, sample_records("zh"))
+
+
+def test_no_full_phone_number_anywhere_under_the_site(sample_site):
+    for path in sample_site.rglob("*"):
+        if path.is_file():
+            content = path.read_bytes().decode("utf-8", errors="replace")
+            for phone in PHONES:
+                assert phone not in content, (path, phone)
+                assert re.sub(r"\D", "", phone) not in content, (path, phone)
+
+
+def test_masked_names_reach_the_search_index(sample_site):
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    assert "张* (C0001)" in texts and "138****5678" in texts
+    assert "张伟" not in texts and "欧阳娜娜" not in texts and "John Smith" not in texts
+
+
+def test_complaints_are_in_the_search_index_by_id(sample_site):
+    index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    locations = [doc["location"] for doc in index["docs"] if "CP2026-002" in doc["title"]]
+    assert locations and locations[0].startswith("complaints.html#")
+
+
+def test_nothing_in_the_built_site_loads_from_another_host(sample_site):
+    assert external_urls(sample_site) == []
+    for path in sample_site.rglob("*"):
+        if path.suffix in (".html", ".css", ".js"):
+            content = path.read_text(encoding="utf-8")
+            for host in ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com"):
+                assert host not in content, (path, host)
+
+
+def test_masking_off_shows_full_numbers(tmp_path):
+    records = sample_records("en", privacy=Privacy(mask_names=False, mask_phones=False))
+    site = _build(tmp_path, records, monthly=[])
+    assert "13812345678" in (site / "care.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("content, url", [
+    ('<img src="https://example.com/a.png">', "https://example.com/a.png"),
+    ("<link href='//cdn.example.org/x.css' rel=stylesheet>", "//cdn.example.org/x.css"),
+    ('<style>@import "https://fonts.googleapis.com/css";</style>', "https://fonts.googleapis.com/css"),
+])
+def test_external_check_names_file_and_url(tmp_path, content, url):
+    (tmp_path / "page.html").write_text(f"<html>{content}<a href='local.html'>x</a></html>", encoding="utf-8")
+    assert (("page.html", url) in external_urls(tmp_path))
+
+
+def test_a_failing_build_leaves_the_published_site_untouched(tmp_path):
+    records = sample_records("en")
+    site = _build(tmp_path, records, monthly=[])
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "staff.md.j2").write_text("{{ report.nope }}\n", encoding="utf-8")
+    records.complaints.pop()
+    with pytest.raises(SiteBuildError, match=r"staff\.md\.j2:1: UndefinedError"):
+        _build(tmp_path, records, monthly=[])
+    after = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    assert after == before
+    leftovers = [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.") and p.is_dir()]
+    assert leftovers == []
+
+
+def test_an_outside_url_fails_the_build_and_publishes_nothing(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "care.md.j2").write_text(
+        '# Care\n\n<img src="https://tracker.example.com/p.gif">\n', encoding="utf-8")
+    with pytest.raises(SiteBuildError) as failure:
+        _build(tmp_path, sample_records("en"), monthly=[])
+    assert "care.html: https://tracker.example.com/p.gif" in str(failure.value)
+    assert not (tmp_path / "site").exists()
+
+
+def test_deleted_records_disappear_from_the_rebuilt_site(tmp_path):
+    records = sample_records("en")
+    site = _build(tmp_path, records, monthly=[])
+    assert "CP2026-003" in (site / "complaints.html").read_text(encoding="utf-8")
+    records.complaints = [c for c in records.complaints if c.id != "CP2026-003"]
+    _build(tmp_path, records, monthly=[])
+    assert "CP2026-003" not in (site / "complaints.html").read_text(encoding="utf-8")
+
+
+def test_plain_mkdocs_build_works_on_the_generated_folder(sample_site, tmp_path):
+    config = sample_site.parent / ".csi" / "mkdocs" / "mkdocs.yml"
+    done = subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-f", str(config),
+                           "-d", str(tmp_path / "plain")], capture_output=True, text=True,
+                          env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "plain" / "items.html").is_file()
