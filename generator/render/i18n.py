@@ -60,7 +60,8 @@ _STRINGS = {
     "complaints_overdue": ("Complaints overdue", "逾期投诉"),
     "actions_overdue": ("Actions overdue", "逾期措施"),
     "meets_target": ("meets the target", "达到目标"),
-    "misses_target": ("below the target", "未达目标"),
+    "measures": ("Measures", "措施"),
+    "misses_target": ("misses the target", "未达目标"),
     "internal": ("Internal", "内部"),
     "external": ("External", "外部"),
     "internal_external": ("Internal and external satisfaction", "内部与外部满意度"),
@@ -225,6 +226,9 @@ _LABELS = {
                    "needs_changed": ("needs changed", "需求变化"), "bad_faith": ("bad faith", "恶意流失"),
                    "moved": ("moved", "搬迁"), "sold_car": ("sold the car", "卖车"), "other": ("other", "其他")},
     "source": {"internal": ("internal", "内部"), "external": ("external", "外部")},
+    "overdue_reason": {"past_promise": ("past the promised date", "超过承诺日期"),
+                       "past_resolution_limit": ("past the resolution limit", "超过处理时限"),
+                       "no_first_response": ("no first response in time", "未及时首次响应")},
 }
 
 STRINGS = MappingProxyType(_STRINGS)

@@ -125,7 +125,8 @@ def strength_weakness(rows: list[dict], records: Records, survey: str) -> dict[s
     """The two tables garages fill by hand, filled from the action records."""
     tables = {"strength": [], "weakness": []}
     for row in rows:
-        if row["class"] not in tables:
+        # the overall question measures the outcome, not a process anyone can act on
+        if row["class"] not in tables or row.get("overall"):
             continue
         kind = "maintain" if row["class"] == "strength" else "improve"
         tables[row["class"]].append({"item": row, "action": action_for_item(records, survey, row["id"], kind)})
@@ -170,6 +171,18 @@ def complaint_records(records: Records, as_of: date, months: int = 12) -> list:
     chosen = [c for c in records.complaints
               if c.received.date() >= since or c.status in ("open", "in_progress")]
     return sorted(chosen, key=lambda c: c.received, reverse=True)
+
+
+def overdue_complaints(report: dict) -> list[dict]:
+    """The period's overdue complaints, then older ones still overdue: each once.
+
+    The backlog list holds every complaint still open at the as-of day, so a
+    complaint received in the period that is still overdue is in both lists.
+    """
+    complaints = report["complaints"]
+    rows = list(complaints["overdue_list"])
+    listed = {row["complaint"] for row in rows}
+    return rows + [row for row in complaints["backlog_overdue_list"] if row["complaint"] not in listed]
 
 
 def bars_from_pareto(rows: list[dict], lookup: Lookup, group: str) -> list[charts.Bar]:
