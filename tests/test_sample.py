@@ -1,0 +1,93 @@
+"""The committed sample garage and `csi demo` output: valid, reported, never written to."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.stats.contract import SCHEMA
+from tests.conftest import REPO
+
+INPUTS = ("garage.yaml", "surveys", "records")
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, [str(arg) for arg in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def fingerprint(root) -> dict[str, str]:
+    found = {}
+    for name in INPUTS:
+        path = root / name
+        for file in [path] if path.is_file() else sorted(path.rglob("*")):
+            if file.is_file():
+                found[file.relative_to(root).as_posix()] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return found
+
+
+def test_the_sample_validates_with_warnings_only():
+    result = invoke("validate", "--root", REPO, "--format", "json")
+    report = json.loads(result.output)
+    assert result.exit_code == 0, [p for p in report["problems"] if p["severity"] == "error"]
+    assert report["errors"] == 0
+    codes = {problem["code"] for problem in report["problems"]}
+    # the sample exercises the business rules a desk meets every day
+    assert {"followup-overdue", "complaint-overdue"} <= codes
+    assert report["files"] > 10
+
+
+def test_csi_stats_json_on_the_sample_matches_the_contract():
+    result = invoke("stats", "--root", REPO, "--format", "json")
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.output)
+    errors = [f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+              for e in jsonschema.Draft202012Validator(SCHEMA).iter_errors(report)]
+    assert errors == []
+    assert report["period"]["label"] == "2026-Q3"  # the sample pins as_of and reports by quarter
+    classes = {item["id"]: item["class"] for item in report["items"]}
+    assert (classes["waiting_care"], classes["technician_attitude"]) == ("weakness", "strength")
+
+
+def test_the_sample_has_what_every_page_needs():
+    from generator import model
+    from generator.validate import load_records
+
+    records = load_records(REPO).records
+    assert {complaint.status for complaint in records.complaints} == set(model.COMPLAINT_STATUSES)
+    assert {action.kind for action in records.actions} == set(model.ACTION_KINDS)
+    assert any(action.status == "done" for action in records.actions)
+    assert any(customer.lost for customer in records.customers)
+    assert {followup.source for followup in records.followups} == {"internal", "external"}
+
+
+@pytest.mark.parametrize("layout", ["record", "month"])
+def test_demo_output_validates(tmp_path, layout):
+    out = tmp_path / layout
+    assert invoke("demo", "--out", out, "--customers", 40, "--seed", 11, "--layout", layout).exit_code == 0
+    result = invoke("validate", "--root", out)
+    assert result.exit_code == 0, result.output[-3000:]
+    assert ": error " not in result.output
+
+
+def test_a_build_never_changes_what_the_user_wrote(tmp_path):
+    root = tmp_path / "garage"
+    for name in INPUTS:
+        source = REPO / name
+        if source.is_dir():
+            shutil.copytree(source, root / name)
+        else:
+            (root / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, root / name)
+    before = fingerprint(root)
+    result = invoke("build", "--root", root)
+    assert result.exit_code == 0, result.output
+    assert (root / "site" / "index.html").is_file()
+    assert fingerprint(root) == before
