@@ -149,23 +149,31 @@ def stats(root: Path, period: str | None, as_of: date | None, output_format: str
 
 @main.command()
 @click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to create.")
-@click.option("--customers", type=click.IntRange(1, 1_000_000), default=200, show_default=True)
-@click.option("--seed", type=int, default=1, show_default=True)
-@click.option("--layout", type=click.Choice(["record", "month"]), default="record", show_default=True,
-              help="One file per record, or one file per month and kind.")
-@click.option("--profile", type=click.Choice(["demo", "sample"]), default="demo", show_default=True, hidden=True)
+@click.option("--customers", type=click.IntRange(1, 1_000_000), default=None,
+              help="How many customers (default: 200; the sample: 80).")
+@click.option("--seed", type=int, default=None, help="Random seed: the same seed writes the same files.")
+@click.option("--layout", type=click.Choice(["record", "month"]), default=None,
+              help="One file per record (default), or one file per month and kind (the sample's).")
+@click.option("--profile", type=click.Choice(["demo", "sample"]), default="demo", show_default=True,
+              help="sample: regenerate the committed sample garage's records (keeps garage.yaml and surveys/).")
 @AS_OF_OPTION
-def demo(out: Path, customers: int, seed: int, layout: str, profile: str, as_of: date | None) -> None:
+def demo(out: Path, customers: int | None, seed: int | None, layout: str | None, profile: str,
+         as_of: date | None) -> None:
     """Write a complete, valid demo garage repository of any size.
 
     \b
-    Example:
+    Examples:
       csi demo --out /tmp/big-dealer --customers 20000 --seed 7 --layout month
+      csi demo --profile sample --out .      # the sample garage under records/
     """
-    from generator.demo import write_demo
+    from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
 
-    summary = write_demo(out, customers=customers, seed=seed, layout=layout, as_of=as_of, profile=profile)
-    click.echo(f"wrote {out}: {summary}")
+    sample = profile == "sample"
+    summary = write_demo(out, customers=customers or (SAMPLE_CUSTOMERS if sample else 200),
+                         seed=SAMPLE_SEED if seed is None and sample else (1 if seed is None else seed),
+                         layout=layout or ("month" if sample else "record"), as_of=as_of, profile=profile)
+    click.echo(f"wrote {out}: {summary.customers} customers, {summary.visits} visits, {summary.followups} follow-ups, "
+               f"{summary.complaints} complaints, {summary.actions} actions ({summary.bytes / 1e6:.1f} MB)")
 
 
 def _report_build(outcome) -> None:
@@ -185,10 +193,13 @@ def _report_build(outcome) -> None:
 @click.option("--period", default=None, metavar="PERIOD", help="Report period (default: latest complete one).")
 @AS_OF_OPTION
 @click.option("--profile", is_flag=True, help="Print how long each stage took.")
-def build(root: Path, site_dir: Path | None, period: str | None, as_of: date | None, profile: bool) -> None:
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache in ROOT/.csi/cache.")
+def build(root: Path, site_dir: Path | None, period: str | None, as_of: date | None, profile: bool,
+          no_cache: bool) -> None:
     """Validate, compute the statistics and build the report site.
 
-    The site replaces SITE_DIR only when the whole build succeeded.
+    The site replaces SITE_DIR only when the whole build succeeded.  When
+    nothing changed since the last build, the published site is kept as it is.
 
     \b
     Example:
@@ -197,7 +208,7 @@ def build(root: Path, site_dir: Path | None, period: str | None, as_of: date | N
     from generator.build import build as build_site
 
     log = (lambda line: click.echo(line, err=True)) if profile else None
-    _report_build(build_site(root, site_dir, as_of, period, log=log))
+    _report_build(build_site(root, site_dir, as_of, period, log=log, cache=not no_cache))
 
 
 @main.command()
