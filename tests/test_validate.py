@@ -251,3 +251,17 @@ def test_validate_never_writes(garage):
     run(root)
     after = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
     assert before == after
+
+
+def test_reference_errors_in_a_month_file_point_at_the_key_of_that_entry(garage):
+    entry = VISIT.replace("id: RO1", "id: RO2").replace("customer: C0001", "customer: C0404")
+    month = "- " + VISIT.replace("\n", "\n  ").rstrip() + "\n- " + entry.replace("\n", "\n  ").rstrip() + "\n"
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/2026-06.yaml": month,
+                   "records/followups/f.yaml": "- id: F1\n  visit: RO1\n  at: 2026-06-02 10:00\n  channel: phone\n"
+                                               "  by: CS01\n  outcome: no_answer\n"
+                                               "- id: F2\n  visit: RO2\n  at: 2026-06-02 10:00\n  channel: phone\n"
+                                               "  by: CS01\n  outcome: no_answer\n  complaint: CP7\n"})
+    assert error_lines(run(root)) == [
+        "records/followups/f.yaml:13:3: error unknown-complaint: complaint 'CP7': there is no complaint with that id",
+        "records/visits/2026-06.yaml:10:3: error unknown-customer: customer 'C0404': there is no customer with that id",
+    ]

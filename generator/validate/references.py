@@ -10,36 +10,57 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from generator import model
-from generator.load.yamlsafe import Mapping, Sequence
 from generator.problems import Problem, error, warning
-from generator.validate.files import FileResult, read_tree
+from generator.validate.files import FileResult
 
 
 class Locator:
-    """Finds the line of a key inside a record, re-reading the file only on demand.
+    """Finds the line of a key inside a record, reading the file's text only on demand.
 
-    Records keep only their own (path, line); problems are rare, so paying a
-    second parse of the few files that have one is cheaper than keeping every
-    key's position of every record in memory.
+    Records keep only their own (path, line): keeping every key's position of
+    every record would cost memory at a large dealer's scale, and problems are
+    rare. The key is found by scanning the record's lines in the text (a parse
+    of a month file would cost more than the check itself when a rule warns
+    about many records).
     """
 
     def __init__(self, root: Path) -> None:
         self.root = root
-        self._records: dict[str, dict[int, Mapping]] = {}
+        self._lines: dict[str, list[str]] = {}
 
     def __call__(self, where: model.Source, key: str) -> tuple[str, int, int]:
         path, line = where
-        if path not in self._records:
-            self._records[path] = self._index(path)
-        record = self._records[path].get(line)
-        if record is not None and key in record.key_pos:
-            return (path, *record.key_pos[key])
-        return path, line, 1
+        if path not in self._lines:
+            try:
+                self._lines[path] = (self.root / path).read_text(encoding="utf-8-sig").splitlines()
+            except (OSError, UnicodeDecodeError):
+                self._lines[path] = []
+        found = _key_in_record(self._lines[path], line, key)
+        return (path, *found) if found else (path, line, 1)
 
-    def _index(self, path: str) -> dict[int, Mapping]:
-        tree = read_tree(self.root, path, [])
-        entries = tree if isinstance(tree, Sequence) else [tree]
-        return {entry.line: entry for entry in entries if isinstance(entry, Mapping)}
+
+def _key_in_record(lines: list[str], first: int, key: str) -> tuple[int, int] | None:
+    """(line, col) of `key:` among the top-level keys of the record starting at line `first`."""
+    if not 0 < first <= len(lines):
+        return None
+    opening = lines[first - 1]
+    body = opening.lstrip()
+    indent = len(opening) - len(body)
+    if body.startswith("- "):
+        indent += 2  # a list entry: its keys sit after the dash
+    for number in range(first, len(lines) + 1):
+        text = lines[number - 1]
+        stripped = text.lstrip()
+        if number > first and stripped and not stripped.startswith("#"):
+            depth = len(text) - len(stripped)
+            if depth < indent or (depth == indent - 2 and stripped.startswith("- ")):
+                return None  # the next record
+            if depth > indent:
+                continue
+        candidate = stripped[2:] if number == first and stripped.startswith("- ") else stripped
+        if candidate.startswith((f"{key}:", f'"{key}":', f"'{key}':")):
+            return number, len(text) - len(candidate) + 1
+    return None
 
 
 def duplicate_ids(kind: str, results: Iterable[FileResult]) -> tuple[set[str], list[Problem]]:
