@@ -265,3 +265,13 @@ def test_reference_errors_in_a_month_file_point_at_the_key_of_that_entry(garage)
         "records/followups/f.yaml:13:3: error unknown-complaint: complaint 'CP7': there is no complaint with that id",
         "records/visits/2026-06.yaml:10:3: error unknown-customer: customer 'C0404': there is no customer with that id",
     ]
+
+
+def test_only_followup_gaps_still_worth_a_call_are_warned(garage):
+    # as_of is 2026-06-30: a gap from March is history (in the coverage figures), not a to-do
+    old = VISIT.replace("id: RO1", "id: RO0").replace("2026-06-01", "2026-03-01")
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/new.yaml": VISIT,
+                   "records/visits/old.yaml": old})
+    assert not [problem for problem in load_records(root).problems if problem.is_error]
+    warned = [line for line in lines(run(root)) if "followup-overdue" in line]
+    assert len(warned) == 1 and "visit RO1 " in warned[0]

@@ -11,6 +11,11 @@ from generator import model
 from generator.problems import Problem, warning
 from generator.validate.references import Locator
 
+# A follow-up call made later than this after the window closed no longer
+# serves the customer; older gaps are history, counted in the coverage figures
+# of the report rather than repeated as warnings on every run.
+ACTIONABLE_DAYS = 90
+
 
 def followup_due(visit: model.Visit, window_days: int) -> datetime | None:
     """When the follow-up window of a handed-over visit closes."""
@@ -25,9 +30,10 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
     attempted = {followup.visit for followup in records.followups if followup.visit}
     do_not_call = {customer.id for customer in records.customers if customer.do_not_call}
     window = records.garage.followup_window_days
+    horizon = end_of_day - timedelta(days=ACTIONABLE_DAYS)
     for visit in records.visits:
         due = followup_due(visit, window)
-        if due is None or due >= end_of_day or visit.id in attempted or visit.customer in do_not_call:
+        if due is None or not horizon <= due < end_of_day or visit.id in attempted or visit.customer in do_not_call:
             continue
         problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
                                 f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up attempt "
