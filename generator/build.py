@@ -2,20 +2,38 @@
 
 The CLI calls ``build``; ``serve`` wraps it in MkDocs' live-reload server.
 Nothing here writes under records/ or surveys/.
+
+A large dealer's records take minutes to parse, so a build reuses what it
+can (all of it under ``ROOT/.csi/cache/``, safe to delete):
+
+- when the fingerprint of every input (each record file's SHA-256, settings,
+  questionnaires, site templates, as-of date, period, git commit, tool and
+  MkDocs versions) equals the last successful build's and the published site
+  is untouched, nothing is done at all;
+- otherwise each record file unchanged since the last run is served from the
+  load cache (``generator.load.cache``) and only the others are parsed, on
+  every core (``generator.load.parallel``).
 """
 
 from __future__ import annotations
 
+import gc
+import hashlib
+import os
+import shutil
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 
 from generator.problems import Problem
 
 # Inputs whose change must rebuild the site (csi serve watches them).
 WATCHED = ("garage.yaml", "surveys", "records", "site_templates")
+STATE_FILE = "build.pickle"
 
 
 @dataclass
@@ -25,6 +43,7 @@ class BuildOutcome:
     failure: str | None = None  # why nothing was published
     records_counted: int = 0
     timings: dict[str, float] = field(default_factory=dict)
+    reused: bool = False  # nothing had changed: the published site was left as it was
 
     @property
     def ok(self) -> bool:
@@ -35,30 +54,109 @@ class _Stopwatch:
     def __init__(self, timings: dict[str, float], log: Callable[[str], None] | None) -> None:
         self.timings, self.log, self.started = timings, log, time.perf_counter()
 
-    def lap(self, stage: str) -> None:
+    def lap(self, stage: str, note: str = "") -> None:
         now = time.perf_counter()
         self.timings[stage] = now - self.started
         if self.log:
-            self.log(f"{stage:<12} {self.timings[stage]:7.2f} s")
+            self.log(f"{stage:<14} {self.timings[stage]:7.2f} s{'  ' + note if note else ''}")
         self.started = now
 
 
-def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, period: str | None = None,
-          log: Callable[[str], None] | None = None) -> BuildOutcome:
-    from generator.site import SiteBuildError, build_site, git_commit
-    from generator.stats.periods import default_period, parse_period
-    from generator.stats.report import build_report
-    from generator.validate import load_records
+@dataclass
+class _Saved:
+    """What the last successful build leaves in the cache to be reused as a whole."""
+    fingerprint: str
+    site: str  # signature of the published site's files
+    problems: list[Problem]
+    records_counted: int
 
+
+class _Inputs:
+    """Every input of a build, and the fingerprint of them all."""
+
+    def __init__(self, root: Path, site_dir: Path, as_of: date | None, period: str | None, cache: bool) -> None:
+        from generator.load.cache import FileHashes, tool_version
+        from generator.validate import record_files
+
+        self.root, self.site_dir, self.as_of, self.period = root, site_dir, as_of, period
+        self.found: list[Problem] = []
+        self.jobs = record_files(root, self.found)
+        self.tool = tool_version()
+        self.hashes = FileHashes(root) if cache else None
+
+    def fingerprint(self, rehash: bool) -> str:
+        return _fingerprint(self.root, self.site_dir, self.as_of, self.period, self.tool, self.jobs, self.found,
+                            self.hashes, rehash)
+
+    def saved_build(self) -> _Saved | None:
+        """The last build's state when it is still current (same inputs, site untouched), else None."""
+        saved = _read_state(self.root, self.tool) if self.hashes is not None else None
+        if saved is None:
+            return None
+        current = self.fingerprint(rehash=True) == saved.fingerprint
+        self.hashes.save()
+        return saved if current and _site_signature(self.site_dir) == saved.site else None
+
+
+def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = None,
+               period: str | None = None) -> bool:
+    """Would ``build`` with these arguments reuse the published site as it is?"""
+    return _Inputs(root, site_dir or root / "site", as_of, period, cache=True).saved_build() is not None
+
+
+def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, period: str | None = None,
+          log: Callable[[str], None] | None = None, cache: bool = True) -> BuildOutcome:
+    """Validate, compute and publish; ``cache=False`` neither reads nor writes ``ROOT/.csi/cache``."""
     site_dir = site_dir or root / "site"
     outcome = BuildOutcome(site_dir)
     watch = _Stopwatch(outcome.timings, log)
-    loaded = load_records(root, as_of)
-    watch.lap("validate")
+    from generator.load.parallel import collector_paused
+
+    with collector_paused():  # a quarter of a million small objects, none of them garbage
+        inputs = _Inputs(root, site_dir, as_of, period, cache)
+        saved = inputs.saved_build()
+    if saved is not None:
+        outcome.problems, outcome.records_counted, outcome.reused = saved.problems, saved.records_counted, True
+        watch.lap("discover/hash", f"{len(inputs.jobs)} files; nothing changed, the published site is current")
+        return outcome
+    watch.lap("discover/hash", f"{len(inputs.jobs)} files")
+    try:
+        _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes)
+    finally:
+        gc.unfreeze()
+    if outcome.ok and inputs.hashes is not None:
+        state = _Saved(inputs.fingerprint(rehash=False), _site_signature(site_dir), outcome.problems,
+                       outcome.records_counted)
+        _write_state(root, inputs.tool, state)
+    return outcome
+
+
+def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
+           discovered, tool: str, hashes) -> None:
+    from generator.load.cache import CachedLoader
+    from generator.load.parallel import collector_paused
+    from generator.site import SiteBuildError, build_site, git_commit
+    from generator.site.build import monthly_reports
+    from generator.stats.periods import default_period, parse_period
+    from generator.stats.report import build_report
+    from generator.validate import load_on_every_core, load_records
+
+    loader = CachedLoader(root, hashes, tool) if hashes is not None else load_on_every_core
+
+    def timed_loader(*arguments):
+        results = loader(*arguments)
+        note = f"{loader.hits} from the cache, {loader.parsed} parsed" if hashes is not None else ""
+        watch.lap("parse", note)
+        return results
+
+    with collector_paused():  # nothing built while loading is garbage
+        loaded = load_records(root, as_of, timed_loader, discovered)
+    gc.freeze()  # the records live until the end: later collections need not walk them again
+    watch.lap("checks")
     outcome.problems = loaded.problems
     if loaded.records is None or loaded.errors:
         outcome.failure = f"{len(loaded.errors)} error(s) in the records; nothing was published"
-        return outcome
+        return
     records = loaded.records
     outcome.records_counted = sum(len(getattr(records, kind)) for kind in
                                   ("customers", "visits", "followups", "complaints", "actions"))
@@ -66,13 +164,92 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
         chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
     except ValueError as problem:
         outcome.failure = str(problem)
-        return outcome
+        return
     report = build_report(records, chosen, loaded.as_of)
-    watch.lap("statistics")
+    watch.lap("stats")
+    monthly = monthly_reports(records, report, loaded.as_of)
+    watch.lap("stats monthly", f"{len(monthly)} months")
     try:
-        build_site(root, site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root))
+        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly)
     except SiteBuildError as failure:
         outcome.failure = str(failure)
-        return outcome
-    watch.lap("site")
-    return outcome
+        return
+    watch.lap("render+mkdocs")
+
+
+def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,
+                 jobs, found: list[Problem], hashes, rehash: bool) -> str:
+    """One hash of every input of the site.  ``rehash``: read the files whose stat cannot be trusted."""
+    digest = hashlib.sha256()
+    for path, _ in jobs:
+        if rehash:
+            known = hashes.digest(root, path)
+        else:  # what this build read: the loader checked or hashed every file
+            entry = hashes.known.get(path)
+            known = entry.digest if entry is not None else None
+        digest.update(path.encode() + b"\0" + (known or b"unknown") + b"\0")
+    for folder in ("surveys", "site_templates"):
+        for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
+            if path.is_file():
+                digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    settings = root / "garage.yaml"
+    parts = (tool, _versions(), settings.read_bytes() if settings.is_file() else None, as_of,
+             _effective_as_of(root, as_of), period, _git_head(root),
+             os.path.relpath(site_dir.resolve(), root.resolve()), found)
+    digest.update(repr(parts).encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _git_head(root: Path) -> str | None:
+    """The commit the provenance line will show (as ``generator.site.git_commit``, without importing MkDocs)."""
+    if shutil.which("git") is None:
+        return None
+    done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def _versions() -> tuple:
+    versions = []
+    for name in ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions"):
+        try:
+            versions.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            versions.append((name, None))
+    return tuple(versions)
+
+
+def _effective_as_of(root: Path, as_of: date | None) -> date | None:
+    """The as-of date the build will use: today moves on by itself, so a new day is a new build."""
+    from generator.validate import SETTINGS_FILE, today_at
+    from generator.validate.files import load_garage
+
+    if as_of is not None:
+        return as_of
+    garage = load_garage(root, SETTINGS_FILE, []) if (root / SETTINGS_FILE).is_file() else None
+    return (garage.as_of if garage else None) or today_at(garage)
+
+
+def _site_signature(site_dir: Path) -> str:
+    """Path, size and mtime of every published file: a site edited or deleted by hand is rebuilt."""
+    digest = hashlib.sha256()
+    if not site_dir.is_dir():
+        return "missing"
+    for folder, _, names in sorted(os.walk(site_dir)):
+        for name in sorted(names):
+            status = os.stat(os.path.join(folder, name))
+            digest.update(f"{os.path.relpath(os.path.join(folder, name), site_dir)}\0"
+                          f"{status.st_size}\0{status.st_mtime_ns}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest()
+
+
+def _read_state(root: Path, tool: str) -> _Saved | None:
+    from generator.load.cache import cache_dir, read_pickle
+
+    saved = read_pickle(cache_dir(root) / STATE_FILE, f"build-{tool}")
+    return saved if isinstance(saved, _Saved) else None
+
+
+def _write_state(root: Path, tool: str, saved: _Saved) -> None:
+    from generator.load.cache import cache_dir, write_pickle
+
+    write_pickle(cache_dir(root) / STATE_FILE, f"build-{tool}", saved)

@@ -101,7 +101,7 @@ def test_search_finds_a_complaint_by_id(browser_page, served):
 def test_long_tables_sort_without_any_outside_script(browser_page, served):
     page, _ = browser_page
     page.goto(served + "/monthly/index.html")  # twelve months: long enough to be sortable
-    table = page.locator("table.csi-sortable")
+    table = page.locator("table[data-csi-sortable]")
     assert table.count() == 1
     header = table.locator("th").nth(2)
     header.click()

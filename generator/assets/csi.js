@@ -45,8 +45,9 @@
   function enhance(table) {
     if (table.dataset.csiSortable || !table.tHead || !table.tBodies[0]) { return; }
     if (table.tBodies[0].rows.length < MIN_ROWS) { return; }
+    // A data attribute, not a class: Material styles only `table:not([class])`,
+    // so a class would drop its borders, padding and font size.
     table.dataset.csiSortable = "1";
-    table.classList.add("csi-sortable");
     Array.prototype.forEach.call(table.tHead.rows[0].cells, function (header, index) {
       header.tabIndex = 0;
       header.addEventListener("click", function () { sortBy(table, index, header); });
@@ -57,6 +58,31 @@
     addFilter(table);
   }
 
-  function run() { Array.prototype.forEach.call(document.querySelectorAll("article table"), enhance); }
+  // Short values (numbers, "▼ -4 pp ●", a two-character class) stay on one
+  // line; only long text wraps. CJK characters count double, as they are wide.
+  var SHORT = 10;
+
+  function displayWidth(text) {
+    var width = 0;
+    for (var i = 0; i < text.length; i++) { width += text.charCodeAt(i) >= 0x2e80 ? 2 : 1; }
+    return width;
+  }
+
+  var WIDE = 7;
+
+  function keepShortCellsWhole(table) {
+    // Wide tables get tighter cells (csi.css), so they fit the page and the printout.
+    if (table.rows[0] && table.rows[0].cells.length >= WIDE) { table.dataset.csiWide = "1"; }
+    Array.prototype.forEach.call(table.querySelectorAll("th, td"), function (cell) {
+      if (displayWidth(cell.textContent.trim()) <= SHORT) { cell.classList.add("csi-nowrap"); }
+    });
+  }
+
+  function run() {
+    Array.prototype.forEach.call(document.querySelectorAll("article table"), function (table) {
+      keepShortCellsWhole(table);
+      enhance(table);
+    });
+  }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", run); } else { run(); }
 }());

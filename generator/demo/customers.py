@@ -8,7 +8,6 @@ from datetime import date, timedelta
 
 from generator.demo import people, texts
 from generator.demo.plan import Profile, add_years
-from generator.demo.write import Plain
 from generator.model import LOST_CAUSES
 
 PREFERENCES = (("phone", 72), ("sms", 8), ("online", 14), ("mail", 2), ("face_to_face", 4))

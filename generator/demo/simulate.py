@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import heapq
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 
 from generator.demo import complaints, scores, texts
@@ -358,7 +358,7 @@ class Garage:
         rng = self.rng
         experience = visit.experience
         if record["source"] == "external":
-            experience = scores.Experience(**{**experience.__dict__, "external": True})
+            experience = replace(experience, external=True)
         answers = scores.service_answers(rng, self.specs, experience, self.profile.strong_from)
         record["answers"] = answers
         repair = visit.record["type"] in REPAIR_TYPES or visit.record["comeback_of"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import unicodedata
 from dataclasses import dataclass
 
 from generator.render.escape import xml_text
@@ -38,6 +39,11 @@ class Dot:
     y: float
 
 
+def _text_width(text: str, size: float = 11) -> float:
+    """A text's rough width in px: SVG has no layout engine, and CJK glyphs are about twice as wide."""
+    return sum(size if unicodedata.east_asian_width(char) in "WF" else size * 0.6 for char in text)
+
+
 def _fmt(value: float) -> str:
     return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
 
@@ -56,23 +62,23 @@ def _open(title: str, kind: str, height: int = HEIGHT, data: object = None) -> l
     ]
 
 
-def _axis_labels(x_label: str, y_label: str, height: int = HEIGHT) -> list[str]:
+def _axis_labels(x_label: str, y_label: str, height: int = HEIGHT, right: float = RIGHT) -> list[str]:
     middle = TOP + (height - TOP - BOTTOM) / 2
     return [
-        f'<text class="csi-axis-label" x="{LEFT + (WIDTH - LEFT - RIGHT) / 2}" y="{height - 6}" '
+        f'<text class="csi-axis-label" x="{LEFT + (WIDTH - LEFT - right) / 2:.1f}" y="{height - 6}" '
         f'text-anchor="middle" fill="currentColor">{xml_text(x_label)}</text>',
         f'<text class="csi-axis-label" x="14" y="{middle}" text-anchor="middle" fill="currentColor" '
         f'transform="rotate(-90 14 {middle})">{xml_text(y_label)}</text>',
     ]
 
 
-def _y_grid(y_min: float, y_max: float, scale, ticks: int = 4) -> list[str]:
+def _y_grid(y_min: float, y_max: float, scale, ticks: int = 4, right: float = RIGHT) -> list[str]:
     parts = []
     for step in range(ticks + 1):
         value = y_min + (y_max - y_min) * step / ticks
         y = scale(value)
         parts.append(
-            f'<line class="csi-grid" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" '
+            f'<line class="csi-grid" x1="{LEFT}" x2="{WIDTH - right:.1f}" y1="{y:.1f}" y2="{y:.1f}" '
             f'stroke="currentColor" stroke-opacity="0.15"/>'
             f'<text class="csi-tick" x="{LEFT - 6}" y="{y + 4:.1f}" text-anchor="end" '
             f'fill="currentColor">{_fmt(value)}</text>'
@@ -84,12 +90,14 @@ def line_chart(title: str, points: list[Point], *, x_label: str, y_label: str,
                y_min: float = 0, y_max: float = 100, target: float | None = None,
                empty_text: str = "") -> str:
     """A trend line with its confidence band and an optional target line."""
-    parts = _open(title, "line", HEIGHT, points) + _axis_labels(x_label, y_label)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    # The last tick label is centred on the right edge of the plot: leave room for its half.
+    right = max(RIGHT, math.ceil(_text_width(points[-1].label) / 2) + 4) if points else RIGHT
+    parts = _open(title, "line", HEIGHT, points) + _axis_labels(x_label, y_label, HEIGHT, right)
+    plot_w, plot_h = WIDTH - LEFT - right, HEIGHT - TOP - BOTTOM
     def y_of(value: float) -> float:
         clipped = min(max(value, y_min), y_max)
         return TOP + plot_h * (1 - (clipped - y_min) / ((y_max - y_min) or 1))
-    parts += _y_grid(y_min, y_max, y_of)
+    parts += _y_grid(y_min, y_max, y_of, right=right)
     step = plot_w / max(len(points) - 1, 1)
     xs = [LEFT + step * index if len(points) > 1 else LEFT + plot_w / 2 for index in range(len(points))]
     band_top = [(x, y_of(p.high)) for x, p in zip(xs, points) if p.high is not None and p.low is not None]
@@ -100,7 +108,7 @@ def line_chart(title: str, points: list[Point], *, x_label: str, y_label: str,
                      + " ".join(f"{x:.1f},{y:.1f}" for x, y in outline) + '"/>')
     if target is not None:
         ty = y_of(target)
-        parts.append(f'<line class="csi-target" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{ty:.1f}" y2="{ty:.1f}" '
+        parts.append(f'<line class="csi-target" x1="{LEFT}" x2="{WIDTH - right}" y1="{ty:.1f}" y2="{ty:.1f}" '
                      f'stroke="currentColor" stroke-dasharray="6 4"/>')
     parts += _line_segments(xs, points, y_of)
     parts += _x_labels(xs, [p.label for p in points])
@@ -185,10 +193,15 @@ def quadrant_chart(title: str, dots: list[Dot], *, x_label: str, y_label: str,
     ``quadrant_names`` keys: ``concentrate_here`` (important, performing low),
     ``keep_up_the_good_work`` (important, high), ``low_priority`` (unimportant,
     low), ``possible_overkill`` (unimportant, high).
+
+    Each dot carries its number in ``dots`` (1, 2, 3 ...) instead of its name:
+    twenty names in one corner cannot be read, so the page lists number -> name
+    under the chart (see ``quadrant_numbers``).
     """
     height = 360
     parts = _open(title, "quadrant", height, dots) + _axis_labels(x_label, y_label, height)
-    plot_w, plot_h = WIDTH - LEFT - RIGHT, height - TOP - BOTTOM
+    plot = (LEFT, TOP, WIDTH - RIGHT, height - BOTTOM)
+    plot_w, plot_h = plot[2] - plot[0], plot[3] - plot[1]
     def x_of(value: float) -> float:
         return LEFT + plot_w * (min(max(value, x_range[0]), x_range[1]) - x_range[0]) / ((x_range[1] - x_range[0]) or 1)
     def y_of(value: float) -> float:
@@ -200,23 +213,87 @@ def quadrant_chart(title: str, dots: list[Dot], *, x_label: str, y_label: str,
                  f'stroke="currentColor" stroke-dasharray="4 4"/>'
                  f'<line class="csi-split" x1="{LEFT}" x2="{LEFT + plot_w}" y1="{sy:.1f}" y2="{sy:.1f}" '
                  f'stroke="currentColor" stroke-dasharray="4 4"/>')
-    corners = {
-        "concentrate_here": (LEFT + plot_w - 6, TOP + plot_h - 8, "end"),
-        "keep_up_the_good_work": (LEFT + plot_w - 6, TOP + 16, "end"),
-        "low_priority": (LEFT + 6, TOP + plot_h - 8, "start"),
-        "possible_overkill": (LEFT + 6, TOP + 16, "start"),
-    }
-    for key, (x, y, anchor) in corners.items():
-        parts.append(f'<text class="csi-quadrant" x="{x}" y="{y}" text-anchor="{anchor}" '
-                     f'fill="currentColor" font-weight="bold">{xml_text(quadrant_names.get(key, key))}</text>')
-    for dot in dots:
-        x, y = x_of(dot.x), y_of(dot.y)
-        right = x < LEFT + plot_w * 0.6  # labels on the right half point left, so they stay inside
-        parts.append(f'<circle class="csi-dot" cx="{x:.1f}" cy="{y:.1f}" r="4" fill="currentColor">'
-                     f'<title>{xml_text(dot.label)}</title></circle>'
-                     f'<text class="csi-dot-label" x="{x + 6 if right else x - 6:.1f}" y="{y - 5:.1f}" '
-                     f'text-anchor="{"start" if right else "end"}" fill="currentColor">{xml_text(dot.label)}</text>')
+    corner_parts, taken = _quadrant_corners(quadrant_names, plot)
+    parts += corner_parts
+    centres = [(x_of(dot.x), y_of(dot.y)) for dot in dots]
+    parts += _numbered_dots(dots, centres, plot, taken)
     parts += [f'<text class="csi-tick" x="{LEFT}" y="{TOP + plot_h + 16}" fill="currentColor">{_fmt(x_range[0])}</text>',
               f'<text class="csi-tick" x="{LEFT + plot_w}" y="{TOP + plot_h + 16}" text-anchor="end" '
               f'fill="currentColor">{_fmt(x_range[1])}</text>']
     return "".join(parts) + "</svg>"
+
+
+def quadrant_numbers(dots: list[Dot]) -> list[tuple[int, str]]:
+    """(number, name) for each dot, as the quadrant chart numbers them: the legend under the chart."""
+    return [(number, dot.label) for number, dot in enumerate(dots, start=1)]
+
+
+Box = tuple[float, float, float, float]  # left, top, right, bottom
+
+
+def _quadrant_corners(quadrant_names: dict[str, str], plot: Box) -> tuple[list[str], list[Box]]:
+    """The four quadrant names, and the boxes they cover so that no number lands on them."""
+    left, top, right, bottom = plot
+    corners = {
+        "concentrate_here": (right - 6, bottom - 8, "end"),
+        "keep_up_the_good_work": (right - 6, top + 16, "end"),
+        "low_priority": (left + 6, bottom - 8, "start"),
+        "possible_overkill": (left + 6, top + 16, "start"),
+    }
+    parts, taken = [], []
+    for key, (x, y, anchor) in corners.items():
+        name = quadrant_names.get(key, key)
+        parts.append(f'<text class="csi-quadrant" x="{x}" y="{y}" text-anchor="{anchor}" '
+                     f'fill="currentColor" font-weight="bold">{xml_text(name)}</text>')
+        width = _text_width(name) * 1.1  # bold
+        x0 = x - width if anchor == "end" else x
+        taken.append((x0, y - 11, x0 + width, y + 3))
+    return parts, taken
+
+
+def _numbered_dots(dots: list[Dot], centres: list[tuple[float, float]], plot: Box, taken: list[Box]) -> list[str]:
+    """A dot per item with its number placed beside it where it overlaps nothing else."""
+    radius = 3.5
+    taken = taken + [(x - radius, y - radius, x + radius, y + radius) for x, y in centres]
+    parts = []
+    for (number, label), dot, (x, y) in zip(quadrant_numbers(dots), dots, centres):
+        text = str(number)
+        box, leader = _place_number(text, (x, y), radius, plot, taken)
+        taken.append(box)
+        parts.append(f'<g class="csi-dot-marker" data-number="{number}">'
+                     f'<circle class="csi-dot" cx="{x:.1f}" cy="{y:.1f}" r="{radius}" fill="currentColor">'
+                     f'<title>{number}. {xml_text(label)} ({_fmt(round(dot.x, 2))}, {_fmt(round(dot.y, 1))})'
+                     f'</title></circle>')
+        if leader:
+            parts.append(f'<line class="csi-leader" x1="{x:.1f}" y1="{y:.1f}" x2="{leader[0]:.1f}" '
+                         f'y2="{leader[1]:.1f}" stroke="currentColor" stroke-opacity="0.5" stroke-width="0.75"/>')
+        parts.append(f'<text class="csi-dot-number" x="{(box[0] + box[2]) / 2:.1f}" y="{box[3] - 2:.1f}" '
+                     f'text-anchor="middle" fill="currentColor">{text}</text></g>')
+    return parts
+
+
+def _place_number(text: str, centre: tuple[float, float], radius: float, plot: Box,
+                  taken: list[Box]) -> tuple[Box, tuple[float, float] | None]:
+    """The first free spot on rings around the dot: right, left, above, below, then the diagonals.
+
+    Returns the number's box and, when it sits off the first ring, the point a
+    leader line from the dot should reach.
+    """
+    width, height = _text_width(text, 10) + 2, 11
+    x, y = centre
+    for ring in range(6):
+        gap = radius + 1 + ring * 7
+        for dx, dy in ((1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (-1, -1), (1, 1), (-1, 1)):
+            cx = x + dx * (gap + width / 2)
+            cy = y + dy * (gap + height / 2)
+            box = (cx - width / 2, cy - height / 2, cx + width / 2, cy + height / 2)
+            inside = plot[0] <= box[0] and box[2] <= plot[2] and plot[1] <= box[1] and box[3] <= plot[3]
+            if inside and not any(_overlaps(box, other) for other in taken):
+                leader = None if ring == 0 else (min(max(x, box[0]), box[2]), min(max(y, box[1]), box[3]))
+                return box, leader
+    fallback = (x + radius + 1, y - height / 2, x + radius + 1 + width, y + height / 2)
+    return fallback, None
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
