@@ -133,15 +133,25 @@ def strength_weakness(rows: list[dict], records: Records, survey: str) -> dict[s
     return tables
 
 
+def quadrant_dots(report: dict, lookup: Lookup, survey: str) -> list[charts.Dot]:
+    """The items the importance-performance chart can place, in the item table's order."""
+    drivers = report.get("drivers") or {}
+    return [charts.Dot(lookup.item(survey, row["id"]), row["importance"], row["performance"])
+            for row in drivers.get("items") or []
+            if row.get("importance") is not None and row.get("performance") is not None]
+
+
+def quadrant_legend(report: dict, lookup: Lookup, survey: str) -> list[tuple[int, str]]:
+    """(number, item name) as the chart numbers its dots: the table under the chart."""
+    return charts.quadrant_numbers(quadrant_dots(report, lookup, survey))
+
+
 def quadrant_chart(report: dict, lookup: Lookup, survey: str) -> str | None:
-    drivers = report.get("drivers")
-    if not drivers or not drivers.get("items"):
-        return None
-    language = lookup.language
-    dots = [charts.Dot(lookup.item(survey, row["id"]), row["importance"], row["performance"])
-            for row in drivers["items"] if row.get("importance") is not None and row.get("performance") is not None]
+    dots = quadrant_dots(report, lookup, survey)
     if not dots:
         return None
+    drivers = report["drivers"]
+    language = lookup.language
     xs = [dot.x for dot in dots]
     ys = [dot.y for dot in dots]
     pad_x = (max(xs) - min(xs)) * 0.1 or 0.05
