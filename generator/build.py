@@ -107,11 +107,11 @@ def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = No
 def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, period: str | None = None,
           log: Callable[[str], None] | None = None, cache: bool = True) -> BuildOutcome:
     """Validate, compute and publish; ``cache=False`` neither reads nor writes ``ROOT/.csi/cache``."""
+    from generator.load.parallel import collector_paused
+
     site_dir = site_dir or root / "site"
     outcome = BuildOutcome(site_dir)
     watch = _Stopwatch(outcome.timings, log)
-    from generator.load.parallel import collector_paused
-
     with collector_paused():  # a quarter of a million small objects, none of them garbage
         inputs = _Inputs(root, site_dir, as_of, period, cache)
         saved = inputs.saved_build()
@@ -137,6 +137,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     from generator.load.parallel import collector_paused
     from generator.site import SiteBuildError, build_site, git_commit
     from generator.site.build import monthly_reports
+    from generator.stats.index import build_index
     from generator.stats.periods import default_period, parse_period
     from generator.stats.report import build_report
     from generator.validate import load_on_every_core, load_records
@@ -165,9 +166,10 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     except ValueError as problem:
         outcome.failure = str(problem)
         return
-    report = build_report(records, chosen, loaded.as_of)
+    index = build_index(records)  # one index for the report and every monthly report
+    report = build_report(records, chosen, loaded.as_of, index)
     watch.lap("stats")
-    monthly = monthly_reports(records, report, loaded.as_of)
+    monthly = monthly_reports(records, report, loaded.as_of, index)
     watch.lap("stats monthly", f"{len(monthly)} months")
     try:
         build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly)

@@ -183,6 +183,10 @@ def _report_build(outcome) -> None:
         _echo_problems([problem for problem in outcome.problems if problem.is_error], stream_err=True)
         click.echo(f"build failed: {outcome.failure}", err=True)
         sys.exit(1)
+    if outcome.reused:
+        click.echo(f"{outcome.site_dir} is up to date: nothing changed since the last build "
+                   f"({outcome.records_counted} records, {summary(outcome.problems)})")
+        return
     click.echo(f"built {outcome.site_dir} from {outcome.records_counted} records ({summary(outcome.problems)})")
 
 

@@ -115,8 +115,14 @@ def run_mkdocs(config_file: Path, output: Path) -> None:
         raise SiteBuildError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collected.messages))
 
 
-def monthly_reports(records: Records, report: dict, as_of: date) -> list[tuple[str, dict]]:
-    """One report per complete month of the report's monthly series that has data, oldest first."""
+def monthly_reports(records: Records, report: dict, as_of: date, index=None) -> list[tuple[str, dict]]:
+    """One report per complete month of the report's monthly series that has data, oldest first.
+
+    The months share one ``generator.stats.index.Index`` (``index``, or built
+    here once): indexing is most of a report's cost, and it does not depend
+    on the period.
+    """
+    from generator.stats.index import build_index
     from generator.stats.periods import parse_period
     from generator.stats.report import build_report
 
@@ -126,7 +132,8 @@ def monthly_reports(records: Records, report: dict, as_of: date) -> list[tuple[s
         end = date.fromisoformat(point["end"])
         if end > as_of or first_visit is None or end < first_visit:
             continue
-        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of)))
+        index = index if index is not None else build_index(records)
+        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of, index)))
     return chosen
 
 

@@ -124,8 +124,9 @@ def survey_block(index: Index, survey: str, period: Period) -> dict:
     }
 
 
-def build_report(records: Records, period: Period, as_of: date) -> dict:
-    index = build_index(records)
+def build_report(records: Records, period: Period, as_of: date, index: Index | None = None) -> dict:
+    """``index``: ``build_index(records)`` when the caller already has it (one index for many periods)."""
+    index = index if index is not None else build_index(records)
     garage = records.garage
     blocks = {survey: survey_block(index, survey, period) for survey in index.frames}
     main = blocks.get(index.primary) or _empty_block()

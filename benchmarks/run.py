@@ -1,0 +1,154 @@
+"""The large-dealer benchmark: one command, one run, the same files for every step.
+
+    .venv/bin/python -m benchmarks.run            # 20,000 customers, both layouts
+    .venv/bin/python -m benchmarks.run --customers 2000 --layouts month
+
+For each layout it creates (once) the demo dealer with ``csi demo`` under
+``benchmarks/data/`` (git-ignored), then measures in this order: the naive
+baseline (``benchmarks.baseline``), ``csi validate`` cold, ``csi build``
+cold (no ``.csi/`` cache, no site), ``csi build`` with nothing changed, and
+``csi build`` after one record changed (the changed file is restored
+afterwards).  Every step runs in its own process, on a snapshot of the
+``generator`` package taken at the start; figures are appended to
+``benchmarks/results.md``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+REPOSITORY = HERE.parent
+CSI = str(Path(sys.executable).parent / "csi")
+TARGETS = {"build cold": 0.25, "build unchanged": 0.03, "build one changed": 0.06}
+PEAK_TARGET_MIB = 2048
+AS_OF = "2026-10-08"  # fixed, so "today" moving on never changes what is measured
+
+
+def measure(command: list[str], code: Path) -> dict:
+    # PYTHONPATH first: the snapshot's generator package shadows the editable install
+    environment = {**os.environ, "PYTHONPATH": f"{code}{os.pathsep}{REPOSITORY}"}
+    done = subprocess.run([sys.executable, "-m", "benchmarks.measure", *command],
+                          capture_output=True, text=True, cwd=REPOSITORY, check=True, env=environment)
+    step = json.loads(done.stdout)
+    print(f"  {' '.join(Path(part).name for part in command[:3])}: {step['wall']:.2f} s, "
+          f"{step['peak_mib']:.0f} MiB, exit {step['returncode']}", file=sys.stderr, flush=True)
+    return step
+
+
+def snapshot_code(data: Path) -> Path:
+    """A copy of the generator package, measured instead of the live checkout.
+
+    The load cache is keyed by a hash of the package's source: an edit made
+    in the checkout during the run would (rightly) turn "nothing changed"
+    into a cold build.
+    """
+    code = data / "code"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(REPOSITORY / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
+def dataset(data: Path, layout: str, customers: int, seed: int) -> Path:
+    """The demo dealer for ``layout``, written once; ``.complete`` marks a finished one."""
+    root = data / f"{layout}-{customers}-{seed}"
+    if not (root / ".complete").is_file():
+        shutil.rmtree(root, ignore_errors=True)
+        subprocess.run([CSI, "demo", "--out", str(root), "--customers", str(customers), "--seed", str(seed),
+                        "--layout", layout, "--as-of", AS_OF], check=True, capture_output=True)
+        (root / ".complete").write_text("written by benchmarks.run\n")
+    return root
+
+
+def change_one_record(root: Path) -> tuple[Path, bytes]:
+    """Change one follow-up's overall score in the middle of the data; returns what to restore."""
+    files = sorted((root / "records" / "followups").rglob("*.yaml"))
+    for path in files[len(files) // 2:] + files[:len(files) // 2]:
+        original = path.read_bytes()
+        text = original.decode("utf-8")
+        found = re.search(r"^(\s+overall: )(\d+)[ \t]*$", text, flags=re.MULTILINE)
+        if found:
+            new = "9" if found.group(2) == "10" else "10"
+            path.write_text(text[:found.start(2)] + new + text[found.end(2):], encoding="utf-8")
+            return path, original
+    raise SystemExit(f"no follow-up with an overall score under {root}")
+
+
+def run_layout(root: Path, code: Path) -> list[tuple[str, dict]]:
+    build = [CSI, "build", "--root", str(root), "--as-of", AS_OF, "--profile"]
+    steps = [("baseline", measure([sys.executable, "-m", "benchmarks.baseline", str(root)], code)),
+             ("validate cold", measure([CSI, "validate", "--root", str(root), "--as-of", AS_OF], code))]
+    shutil.rmtree(root / ".csi", ignore_errors=True)
+    shutil.rmtree(root / "site", ignore_errors=True)
+    steps.append(("build cold", measure(build, code)))
+    steps.append(("build unchanged", measure(build, code)))
+    path, original = change_one_record(root)
+    try:
+        steps.append(("build one changed", measure(build, code)))
+    finally:
+        path.write_bytes(original)
+    return steps
+
+
+def report(customers: int, seed: int, results: dict[str, list[tuple[str, dict]]]) -> str:
+    commit = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {customers:,} customers, seed {seed}", "",
+             f"- command: `.venv/bin/python -m benchmarks.run --customers {customers} --seed {seed}`",
+             f"- machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
+             f"Python {platform.python_version()}, commit {commit or 'unknown'} (plus uncommitted work)",
+             f"- load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
+    for layout, steps in results.items():
+        baseline = steps[0][1]["wall"]
+        lines += [f"### layout: {layout}", "", "| step | wall s | × baseline | target | peak MiB | exit |",
+                  "|---|---:|---:|---|---:|---:|"]
+        for name, step in steps:
+            ratio = step["wall"] / baseline
+            target = TARGETS.get(name)
+            verdict = "" if target is None else f"≤ {target} {'met' if ratio <= target else 'MISSED'}"
+            lines.append(f"| {name} | {step['wall']:.2f} | {ratio:.3f} | {verdict} | {step['peak_mib']:.0f} "
+                         f"| {step['returncode']} |")
+        peak = max(step["peak_mib"] for _, step in steps if _ != "baseline")
+        lines += ["", f"Peak memory of csi: {peak:.0f} MiB (target ≤ {PEAK_TARGET_MIB}: "
+                      f"{'met' if peak <= PEAK_TARGET_MIB else 'MISSED'})", ""]
+        for name, step in steps:
+            if name.startswith("build"):
+                laps = "\n".join(line for line in step["stderr"].splitlines() if line.strip())
+                lines += [f"`{name}` profile:", "", "```", laps, "```", ""]
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--customers", type=int, default=20_000)
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--layouts", nargs="+", choices=["record", "month"], default=["record", "month"])
+    parser.add_argument("--data", type=Path, default=HERE / "data")
+    parser.add_argument("--results", type=Path, default=HERE / "results.md")
+    options = parser.parse_args()
+    results = {}
+    code = snapshot_code(options.data)
+    for layout in options.layouts:
+        root = dataset(options.data, layout, options.customers, options.seed)
+        print(f"{layout}: measuring {root}", file=sys.stderr, flush=True)
+        results[layout] = run_layout(root, code)
+    text = report(options.customers, options.seed, results)
+    if not options.results.exists():
+        options.results.write_text("# Benchmark results\n\nAppended by `python -m benchmarks.run`; "
+                                   "see benchmarks/README.md.\n\n", encoding="utf-8")
+    with open(options.results, "a", encoding="utf-8") as stream:
+        stream.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,300 @@
+"""A content-keyed cache of per-file load results under ``ROOT/.csi/cache/``.
+
+Why: parsing and converting a large dealer's 100 MB of records costs
+minutes; the results of a file depend only on its bytes, the questionnaires,
+the settings and this tool's code, so they can be kept between runs.
+
+Never stale: a result is reused only when the file's SHA-256 equals the one
+it was computed from, and the whole cache is keyed by the tool's version
+(with a hash of the generator package's own source), the settings' bytes and
+the questionnaires.  The file's stat (size, mtime, ctime, inode) is only a
+shortcut to skip re-hashing, trusted only when the file was last modified
+clearly before it was hashed (git's "racy" rule), so a file rewritten within
+the same clock tick is hashed again.
+
+Compact: results are pickled into ``SHARDS`` files by a hash of the path,
+not one file per record (a record-per-file dealer has 250,000 files), and
+every cache file is written to a temporary name and renamed into place, so a
+crash leaves the old file or the new one.  Any unreadable, truncated or
+foreign cache file is a miss; deleting ``.csi/cache`` is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+import time
+import zlib
+from contextlib import suppress
+from pathlib import Path
+
+import generator
+
+CACHE_DIR = Path(".csi") / "cache"
+SHARDS = 64
+FORMAT = 1  # bump when the layout of the cache files changes
+# Files modified less than this before they were hashed are hashed again next
+# time: some file systems keep mtimes in whole seconds or coarser.
+RACY_NS = 2_000_000_000
+SOURCE_SUFFIXES = (".py", ".j2", ".html", ".css", ".js", ".yaml", ".yml", ".json", ".md", ".svg")
+
+# (size, mtime_ns, ctime_ns, inode)
+Stat = tuple[int, int, int, int]
+
+
+def cache_dir(root: Path) -> Path:
+    return root / CACHE_DIR
+
+
+def stat_of(result: os.stat_result) -> Stat:
+    return (result.st_size, result.st_mtime_ns, result.st_ctime_ns, result.st_ino)
+
+
+def tool_version() -> str:
+    """``generator.__version__`` plus a hash of the package's source, so any code change invalidates."""
+    package = Path(generator.__file__).resolve().parent
+    digest = hashlib.sha256(generator.__version__.encode())
+    for path in sorted(package.rglob("*")):
+        if path.suffix in SOURCE_SUFFIXES and "__pycache__" not in path.parts and path.is_file():
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return f"{generator.__version__}+{digest.hexdigest()[:16]}"
+
+
+def shard_of(path: str) -> int:
+    return zlib.crc32(path.encode()) % SHARDS
+
+
+def atomic_write(target: Path, data: bytes) -> bool:
+    """Write to a temporary file beside ``target`` and rename it into place.
+
+    False when that failed (read-only checkout, disk full): the cache is an
+    optimisation, so the build goes on without it.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    except OSError:
+        return False
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, target)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+        return False
+    return True
+
+
+def read_pickle(path: Path, expected_key: str) -> object | None:
+    """The payload of a cache file written by ``write_pickle`` with the same key; None on any miss."""
+    try:
+        with open(path, "rb") as stream:
+            key, payload = pickle.load(stream)
+    except Exception:  # missing, truncated, corrupt or written by other code: a miss, never a crash
+        return None
+    return payload if key == expected_key else None
+
+
+def write_pickle(path: Path, key: str, payload: object) -> bool:
+    return atomic_write(path, pickle.dumps((key, payload), protocol=pickle.HIGHEST_PROTOCOL))
+
+
+class Hashed(tuple):
+    """What the cache knows about one file's bytes: (stat, sha256, wall clock just before reading).
+
+    A plain tuple underneath: 250,000 of them are unpickled on every build.
+    """
+
+    __slots__ = ()
+
+    def __new__(cls, stat: Stat, digest: bytes, hashed_ns: int) -> Hashed:
+        return tuple.__new__(cls, (stat, digest, hashed_ns))
+
+    def __reduce__(self):
+        return Hashed, tuple(self)
+
+    @property
+    def stat(self) -> Stat:
+        return self[0]
+
+    @property
+    def digest(self) -> bytes:
+        return self[1]
+
+    def trusted_for(self, now: Stat) -> bool:
+        """The stat shortcut: same stat, and not modified around the time it was hashed."""
+        return now == self[0] and now[1] < self[2] - RACY_NS
+
+
+class FileHashes:
+    """path -> (stat, sha256) of every records file, in one small cache file."""
+
+    NAME = "files.pickle"
+
+    def __init__(self, root: Path) -> None:
+        self.path = cache_dir(root) / self.NAME
+        known = read_pickle(self.path, f"files-{FORMAT}")
+        # stored as plain tuples, the fastest thing to unpickle
+        self.known: dict[str, Hashed] = ({path: Hashed(*entry) for path, entry in known.items()}
+                                         if isinstance(known, dict) else {})
+        self.changed = False
+
+    def digest(self, root: Path, path: str) -> bytes | None:
+        """The file's SHA-256, from the stat shortcut when it can be trusted, else by reading it."""
+        full = f"{root}/{path}"  # not Path: this runs for every one of 250,000 files
+        try:
+            now = stat_of(os.stat(full))
+        except OSError:
+            return None
+        entry = self.known.get(path)
+        if entry is not None and entry.trusted_for(now):
+            return entry[1]
+        hashed_ns = time.time_ns()
+        try:
+            with open(full, "rb") as stream:
+                data = stream.read()
+            after = stat_of(os.stat(full))
+        except OSError:
+            return None
+        digest = hashlib.sha256(data).digest()
+        if after == now:  # unchanged while it was read: safe to remember
+            self.remember(path, Hashed(now, digest, hashed_ns))
+        return digest
+
+    def cached_digest(self, root: Path, path: str) -> bytes | None:
+        """Only the shortcut: the digest when the stat can be trusted, else None (no reading)."""
+        entry = self.known.get(path)
+        if entry is None:
+            return None
+        try:
+            now = stat_of(os.stat(f"{root}/{path}"))
+        except OSError:
+            return None
+        return entry[1] if entry.trusted_for(now) else None
+
+    def remember(self, path: str, entry: Hashed) -> None:
+        if self.known.get(path) != entry:
+            self.known[path] = entry
+            self.changed = True
+
+    def forget(self, path: str) -> None:
+        if self.known.pop(path, None) is not None:
+            self.changed = True
+
+    def forget_except(self, paths: set[str]) -> None:
+        gone = [path for path in self.known if path not in paths]
+        for path in gone:
+            del self.known[path]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        if self.changed:
+            write_pickle(self.path, f"files-{FORMAT}", {path: tuple(entry) for path, entry in self.known.items()})
+            self.changed = False
+
+
+def hash_bytes(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
+
+
+def fingerprint(*parts: object) -> str:
+    """A stable hash of ``repr`` of the parts (dataclasses, dicts, tuples of plain values)."""
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(repr(part).encode("utf-8", "surrogatepass") + b"\0")
+    return digest.hexdigest()
+
+
+class CachedLoader:
+    """A ``FileLoader`` that serves unchanged files from the cache and parses the rest on every core.
+
+    ``hits`` and ``parsed`` count files after each call, for the profile log.
+    """
+
+    def __init__(self, root: Path, hashes: FileHashes | None = None, tool: str | None = None,
+                 workers: int | None = None) -> None:
+        self.hashes = hashes if hashes is not None else FileHashes(root)
+        self.tool = tool or tool_version()
+        self.workers = workers
+        self.hits = self.parsed = 0
+
+    def key(self, root: Path, questionnaires: dict) -> str:
+        try:
+            settings = (root / "garage.yaml").read_bytes()
+        except OSError:
+            settings = b""
+        return f"results-{FORMAT}-{self.tool}-{fingerprint(hash_bytes(settings), sorted(questionnaires.items()))}"
+
+    def __call__(self, root: Path, jobs: list, questionnaires: dict) -> list:
+        from generator.load.parallel import collector_paused
+
+        key = self.key(root, questionnaires)
+        found: dict[str, object] = {}
+        with collector_paused():
+            todo, kept = self._reuse(root, jobs, key, found)
+            self._parse(root, todo, kept, questionnaires, key, found)
+        self.hashes.forget_except({path for path, _ in jobs})
+        self.hashes.save()
+        self.hits, self.parsed = len(jobs) - sum(len(group) for _, group in todo), sum(len(g) for _, g in todo)
+        return [found[path] for path, _ in jobs]
+
+    def _reuse(self, root: Path, jobs: list, key: str, found: dict) -> tuple[list, dict[int, dict]]:
+        """Results whose file still has the bytes they came from; the rest, grouped by shard, to parse."""
+        by_shard: dict[int, list] = {}
+        for job in jobs:
+            by_shard.setdefault(shard_of(job[0]), []).append(job)
+        todo, kept = [], {}
+        for shard in range(SHARDS):
+            shard_jobs = by_shard.get(shard, [])
+            location = self._shard_path(root, shard)
+            if not shard_jobs:
+                with suppress(OSError):
+                    location.unlink(missing_ok=True)
+                continue
+            stored = read_pickle(location, key)
+            stored = stored if isinstance(stored, dict) else {}
+            reuse, misses = {}, []
+            for path, kind in shard_jobs:
+                entry = stored.get(path)
+                if entry is not None and entry[0] is not None and self._unchanged(root, path, entry[0]):
+                    reuse[path] = entry
+                    found[path] = entry[1]
+                else:
+                    misses.append((path, kind))
+            if misses:
+                todo.append((shard, misses))
+                kept[shard] = reuse
+            elif len(reuse) != len(stored):  # files were deleted: drop their results
+                write_pickle(location, key, reuse)
+        return todo, kept
+
+    def _unchanged(self, root: Path, path: str, digest: bytes) -> bool:
+        now = self.hashes.cached_digest(root, path)
+        if now is None:
+            now = self.hashes.digest(root, path)
+        return now == digest
+
+    def _parse(self, root: Path, todo: list, kept: dict[int, dict], questionnaires: dict, key: str,
+               found: dict) -> None:
+        from generator.load.parallel import run_groups, worker_count
+
+        workers = worker_count(sum(len(group) for _, group in todo), self.workers)
+        for shard, data, hashes in run_groups(root, todo, questionnaires, key, workers):
+            _, entries = pickle.loads(data)
+            for path, hashed in hashes:
+                if hashed is not None:
+                    self.hashes.remember(path, hashed)
+                else:  # changed while it was read: nothing may vouch for its bytes
+                    self.hashes.forget(path)
+            found.update((path, result) for path, (_, result) in entries.items())
+            if kept[shard]:
+                write_pickle(self._shard_path(root, shard), key, {**kept[shard], **entries})
+            else:  # the worker's bytes are already the shard file
+                atomic_write(self._shard_path(root, shard), data)
+
+    @staticmethod
+    def _shard_path(root: Path, shard: int) -> Path:
+        return cache_dir(root) / f"results-{shard:02d}.pickle"

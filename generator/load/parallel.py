@@ -1,0 +1,134 @@
+"""Parsing record files on every core, with the garbage collector paused.
+
+Why: reading and converting one file depends only on its bytes and the
+questionnaires (``generator.validate.files.load_record_file``), so groups of
+files can go to worker processes.  A worker returns its group already
+pickled: the bytes travel to the parent cheaply and are exactly what the load
+cache stores, so a cold build pickles each result once, in parallel.
+
+Python's cyclic collector walks every live object each time a generation
+fills up; while hundreds of thousands of records are being built that is
+most of the cost, and none of it is garbage, so collection is paused while
+loading and restored after (``collector_paused``).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import os
+import pickle
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from multiprocessing import get_context
+from pathlib import Path
+
+from generator import model
+from generator.load.cache import Hashed, stat_of
+from generator.validate import schema
+from generator.validate.files import FileResult, load_record_file
+
+# Below this many files, starting worker processes costs more than it saves.
+MIN_PARALLEL_FILES = 200
+GROUPS_PER_WORKER = 8  # several groups per worker, so one slow group does not hold up the end
+
+Job = tuple[str, schema.Kind]
+# (group id, pickle of (key, {path: (sha256 or None, FileResult)}), [(path, Hashed or None)])
+GroupOutput = tuple[int, bytes, list[tuple[str, Hashed | None]]]
+
+
+@contextmanager
+def collector_paused():
+    """Pause the cyclic garbage collector; its previous state is restored on exit."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def worker_count(files: int, workers: int | None = None) -> int:
+    if workers is not None:
+        return max(1, workers)
+    if files < MIN_PARALLEL_FILES:
+        return 1
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None]
+                ) -> GroupOutput:
+    """Load one group of (path, record folder); each result is keyed by the SHA-256 of the bytes it was read from."""
+    group, root, jobs, questionnaires, key = task
+    entries: dict[str, tuple[bytes | None, FileResult]] = {}
+    hashes: list[tuple[str, Hashed | None]] = []
+    with collector_paused():
+        for path, folder in jobs:
+            digest, hashed = _hash(root / path)
+            entries[path] = (digest, load_record_file(root, path, schema.RECORD_KINDS[folder], questionnaires))
+            if hashed is not None:
+                after = _stat(root / path)
+                stable = after == hashed.stat
+                entries[path] = (digest if stable else None, entries[path][1])
+                hashes.append((path, hashed if stable else None))
+        data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
+    return group, data, hashes
+
+
+def _hash(full: Path) -> tuple[bytes | None, Hashed | None]:
+    try:
+        before = stat_of(os.stat(full))
+        hashed_ns = time.time_ns()
+        digest = hashlib.sha256(full.read_bytes()).digest()
+    except OSError:
+        return None, None  # load_record_file reports why it cannot be read
+    return digest, Hashed(before, digest, hashed_ns)
+
+
+def _stat(full: Path):
+    try:
+        return stat_of(os.stat(full))
+    except OSError:
+        return None
+
+
+def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
+               key: str | None, workers: int) -> Iterator[GroupOutput]:
+    """Every group through ``parse_group``, in worker processes when ``workers`` > 1; any order."""
+    # kinds travel by folder name: the worker must use its own schema objects,
+    # since load_record_file tells kinds apart by identity
+    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key)
+             for group, jobs in groups]
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(parse_group, tasks)
+        return
+    # fork: the workers start at once with everything already imported; but
+    # forking while other threads run (csi serve's server) can copy a held
+    # lock into the child, so then a fork server starts them instead
+    method = "fork" if threading.active_count() == 1 else "forkserver"
+    with get_context(method).Pool(min(workers, len(tasks))) as pool:
+        yield from pool.imap_unordered(parse_group, tasks)
+
+
+def split(jobs: list[Job], workers: int) -> list[tuple[int, list[Job]]]:
+    """Interleaved groups, so big and small files (months of different sizes) spread evenly."""
+    count = min(len(jobs), workers * GROUPS_PER_WORKER) or 1
+    return [(group, jobs[group::count]) for group in range(count)]
+
+
+def load_in_parallel(root: Path, jobs: list[Job], questionnaires: dict[str, model.Questionnaire],
+                     workers: int | None = None) -> list[FileResult]:
+    """A ``FileLoader``: the same results as loading one file after another, in the same order."""
+    workers = worker_count(len(jobs), workers)
+    if workers <= 1:
+        with collector_paused():
+            return [load_record_file(root, path, kind, questionnaires) for path, kind in jobs]
+    found: dict[str, FileResult] = {}
+    with collector_paused():
+        for _, data, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
+            _, entries = pickle.loads(data)
+            found.update((path, result) for path, (_, result) in entries.items())
+    return [found[path] for path, _ in jobs]

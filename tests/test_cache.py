@@ -1,0 +1,168 @@
+"""The load cache: same results as no cache, never stale, a miss (not a crash) when damaged."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.demo import write_demo
+from generator.load.cache import SHARDS, CachedLoader, FileHashes, cache_dir
+from generator.stats.periods import parse_period
+from generator.stats.report import build_report
+from generator.validate import load_records, load_sequentially
+
+AS_OF = date(2026, 10, 8)
+PERIOD = parse_period("2026-Q3")
+
+
+@pytest.fixture(scope="module")
+def pristine(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("demo") / "garage"
+    write_demo(out, customers=30, seed=5, layout="record", as_of=AS_OF)
+    return out
+
+
+@pytest.fixture
+def garage(pristine, tmp_path) -> Path:
+    root = tmp_path / "garage"
+    shutil.copytree(pristine, root)
+    return root
+
+
+def statistics(root: Path, loader=load_sequentially) -> tuple[dict | None, list]:
+    """The statistics JSON (None when there are errors) and every problem."""
+    loaded = load_records(root, AS_OF, loader)
+    assert loaded.records is not None
+    return (None if loaded.errors else build_report(loaded.records, PERIOD, AS_OF)), loaded.problems
+
+
+def followup_file(root: Path) -> Path:
+    """A phoned follow-up in the report period (2026-Q3) that has an overall score."""
+    for path in sorted((root / "records" / "followups").rglob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if "\n  overall: " in text and "channel: phone" in text and re.search(r"\nat: 2026-0[789]-", text):
+            return path
+    raise AssertionError("the demo has no scored follow-up")
+
+
+def test_cold_and_warm_give_the_statistics_of_no_cache(garage):
+    expected = statistics(garage)
+    cold = CachedLoader(garage, workers=1)
+    assert statistics(garage, cold) == expected
+    assert (cold.hits, cold.parsed) == (0, len(list((garage / "records").rglob("*.yaml"))))
+    warm = CachedLoader(garage, workers=1)
+    assert statistics(garage, warm) == expected
+    assert warm.parsed == 0 and warm.hits == cold.parsed
+
+
+def test_deleting_the_cache_is_safe(garage):
+    expected = statistics(garage)
+    statistics(garage, CachedLoader(garage, workers=1))
+    shutil.rmtree(cache_dir(garage))
+    again = CachedLoader(garage, workers=1)
+    assert statistics(garage, again) == expected
+    assert again.hits == 0
+
+
+def test_an_edited_record_is_read_again_even_with_the_same_size_and_mtime(garage):
+    statistics(garage, CachedLoader(garage, workers=1))
+    path = followup_file(garage)
+    before = os.stat(path)
+    text = path.read_text(encoding="utf-8")
+    assert "channel: phone" in text
+    # same byte length and the old mtime put back: only the bytes (and the ctime) tell
+    path.write_text(text.replace("channel: phone", "channel:  mail", 1), encoding="utf-8")
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert os.stat(path).st_size == before.st_size
+    warm = CachedLoader(garage, workers=1)
+    loaded = load_records(garage, AS_OF, warm)
+    relative = path.relative_to(garage).as_posix()
+    assert [f.channel for f in loaded.records.followups if f.where[0] == relative] == ["mail"]
+    assert warm.parsed == 1
+
+
+def test_an_edited_score_changes_the_statistics(garage):
+    baseline = statistics(garage)
+    statistics(garage, CachedLoader(garage, workers=1))
+    path = followup_file(garage)
+    text = path.read_text(encoding="utf-8")
+    marker = "overall: "
+    start = text.index(marker) + len(marker)
+    end = text.index("\n", start)
+    new_score = "1" if text[start:end].strip() != "1" else "10"
+    path.write_text(text[:start] + new_score + text[end:], encoding="utf-8")
+    fresh = statistics(garage)
+    assert fresh != baseline  # the edit matters to the statistics ...
+    assert statistics(garage, CachedLoader(garage, workers=1)) == fresh  # ... and the cache shows it
+
+
+def test_a_questionnaire_change_invalidates_every_result(garage):
+    before = statistics(garage, CachedLoader(garage, workers=1))
+    survey = garage / "surveys" / "service.yaml"
+    text = survey.read_text(encoding="utf-8")
+    without_lounge = re.sub(r"\n +- id: lounge\n( {8,}.*\n)*", "\n", text)
+    assert without_lounge != text
+    survey.write_text(without_lounge, encoding="utf-8")
+    warm = CachedLoader(garage, workers=1)
+    after = statistics(garage, warm)
+    assert after == statistics(garage) and after != before
+    assert any(problem.code == "unknown-item" and "'lounge'" in problem.message for problem in after[1])
+    assert warm.hits == 0
+
+
+def test_a_settings_change_invalidates_every_result(garage):
+    statistics(garage, CachedLoader(garage, workers=1))
+    settings = garage / "garage.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    warm = CachedLoader(garage, workers=1)
+    statistics(garage, warm)
+    assert warm.hits == 0
+
+
+def test_another_tool_version_invalidates_every_result(garage):
+    statistics(garage, CachedLoader(garage, tool="1.0+aaaa", workers=1))
+    other = CachedLoader(garage, tool="1.0+bbbb", workers=1)
+    statistics(garage, other)
+    assert other.hits == 0
+    same = CachedLoader(garage, tool="1.0+bbbb", workers=1)
+    statistics(garage, same)
+    assert same.parsed == 0
+
+
+@pytest.mark.parametrize("damage", ["truncate", "garbage", "empty"])
+def test_a_damaged_cache_is_a_miss_not_a_crash(garage, damage):
+    expected = statistics(garage)
+    statistics(garage, CachedLoader(garage, workers=1))
+    shards = sorted(cache_dir(garage).glob("results-*.pickle"))
+    assert 0 < len(shards) <= SHARDS
+    for path in shards + [cache_dir(garage) / FileHashes.NAME]:
+        data = path.read_bytes()
+        path.write_bytes({"truncate": data[:len(data) // 2], "garbage": b"\x80\x05not a pickle",
+                          "empty": b""}[damage])
+    again = CachedLoader(garage, workers=1)
+    assert statistics(garage, again) == expected
+    assert again.hits == 0
+
+
+def test_a_deleted_record_file_leaves_the_results(garage):
+    statistics(garage, CachedLoader(garage, workers=1))
+    path = followup_file(garage)
+    path.unlink()
+    assert statistics(garage, CachedLoader(garage, workers=1)) == statistics(garage)
+
+
+def test_a_broken_record_is_reported_from_the_cache_too(garage):
+    path = followup_file(garage)
+    path.write_text(path.read_text(encoding="utf-8").replace("outcome: reached", "outcome: [reached", 1),
+                    encoding="utf-8")
+    expected = load_records(garage, AS_OF, load_sequentially).problems
+    assert any(problem.is_error for problem in expected)
+    load_records(garage, AS_OF, CachedLoader(garage, workers=1))
+    warm = CachedLoader(garage, workers=1)
+    assert load_records(garage, AS_OF, warm).problems == expected
+    assert warm.parsed == 0

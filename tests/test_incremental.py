@@ -1,0 +1,133 @@
+"""Whole-build reuse: nothing changed -> nothing done; anything changed -> built again, never stale."""
+
+from __future__ import annotations
+
+import pickle
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.build import STATE_FILE, build, up_to_date
+from generator.demo import write_demo
+from generator.load.cache import cache_dir
+
+AS_OF = date(2026, 10, 8)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """A small demo garage, built once with the cache."""
+    root = tmp_path_factory.mktemp("incremental") / "garage"
+    write_demo(root, customers=15, seed=3, layout="month", as_of=AS_OF)
+    outcome = build(root, as_of=AS_OF)
+    assert outcome.ok and not outcome.reused
+    return root
+
+
+@pytest.fixture
+def garage(built, tmp_path) -> Path:
+    """A copy of the built garage whose site and cache are current."""
+    root = tmp_path / "garage"
+    shutil.copytree(built, root, symlinks=True)
+    assert up_to_date(root, as_of=AS_OF)
+    return root
+
+
+def test_nothing_changed_reuses_the_published_site(built):
+    index = built / "site" / "index.html"
+    before = index.stat().st_mtime_ns
+    first = build(built, as_of=AS_OF)
+    outcome = build(built, as_of=AS_OF)
+    assert outcome.ok and outcome.reused
+    assert outcome.records_counted == first.records_counted
+    assert outcome.problems == first.problems
+    assert index.stat().st_mtime_ns == before
+
+
+def test_an_edited_record_is_built_again_and_shows(garage):
+    followup = sorted((garage / "records" / "followups").glob("*.yaml"))[-2]
+    text = followup.read_text(encoding="utf-8")
+    assert "survey: service" in text
+    followup.write_text(text.replace("survey: service", "survey: servise", 1), encoding="utf-8")
+    assert not up_to_date(garage, as_of=AS_OF)
+    outcome = build(garage, as_of=AS_OF)
+    assert not outcome.reused
+    assert not outcome.ok  # the cached, valid result of the old bytes was not used
+    assert any(problem.path == followup.relative_to(garage).as_posix() and problem.is_error
+               for problem in outcome.problems)
+    followup.write_text(text, encoding="utf-8")
+    again = build(garage, as_of=AS_OF)
+    assert again.ok and again.reused  # the failed build published nothing: the site is that of these bytes
+
+
+def test_an_added_record_is_counted(garage):
+    before = build(garage, as_of=AS_OF)
+    customers = sorted((garage / "records" / "customers").glob("*.yaml"))[-1]
+    text = customers.read_text(encoding="utf-8")
+    assert text.startswith("- id: ") or "\n- id: " in text
+    customers.write_text(text.rstrip("\n") + "\n- id: C-TEST-NEW\n  name: 测试客户\n", encoding="utf-8")
+    outcome = build(garage, as_of=AS_OF)
+    assert outcome.ok and not outcome.reused
+    assert outcome.records_counted == before.records_counted + 1
+    assert build(garage, as_of=AS_OF).reused
+
+
+@pytest.mark.parametrize("change", ["template", "settings", "questionnaire", "new record file", "site edited",
+                                    "site deleted", "state truncated"])
+def test_any_other_input_change_means_a_new_build(garage, change):
+    if change == "template":
+        (garage / "site_templates").mkdir(exist_ok=True)
+        (garage / "site_templates" / "extra.md.j2").write_text("x", encoding="utf-8")
+    elif change == "settings":
+        (garage / "garage.yaml").write_text((garage / "garage.yaml").read_text(encoding="utf-8") + "\n# note\n",
+                                            encoding="utf-8")
+    elif change == "questionnaire":
+        (garage / "surveys" / "service.yaml").write_text(
+            (garage / "surveys" / "service.yaml").read_text(encoding="utf-8") + "\n# note\n", encoding="utf-8")
+    elif change == "new record file":
+        (garage / "records" / "customers" / "extra.yaml").write_text("id: C-EXTRA\nname: 王五\n", encoding="utf-8")
+    elif change == "site edited":
+        (garage / "site" / "index.html").write_text("defaced", encoding="utf-8")
+    elif change == "site deleted":
+        shutil.rmtree(garage / "site")
+    else:
+        state = cache_dir(garage) / STATE_FILE
+        state.write_bytes(state.read_bytes()[:10])
+    assert not up_to_date(garage, as_of=AS_OF)
+
+
+def test_another_as_of_date_or_period_means_a_new_build(garage):
+    assert not up_to_date(garage, as_of=date(2026, 10, 9))
+    assert not up_to_date(garage, as_of=AS_OF, period="2026-Q2")
+    assert not up_to_date(garage, site_dir=garage / "public", as_of=AS_OF)
+    assert up_to_date(garage, as_of=AS_OF)
+
+
+def test_no_cache_builds_and_leaves_no_cache(garage):
+    shutil.rmtree(cache_dir(garage))
+    outcome = build(garage, as_of=AS_OF, cache=False)
+    assert outcome.ok and not outcome.reused
+    assert not cache_dir(garage).exists()
+
+
+def test_the_saved_state_is_a_pickle_of_the_fingerprint(garage):
+    key, saved = pickle.loads((cache_dir(garage) / STATE_FILE).read_bytes())
+    assert key.startswith("build-") and len(saved.fingerprint) == 64
+
+
+def test_monthly_reports_sharing_one_index_equal_reports_built_alone(built):
+    from generator.site.build import monthly_reports
+    from generator.stats.index import build_index
+    from generator.stats.periods import parse_period
+    from generator.stats.report import build_report
+    from generator.validate import load_records
+
+    records = load_records(built, AS_OF).records
+    report = build_report(records, parse_period("2026-Q3"), AS_OF)
+    shared = monthly_reports(records, report, AS_OF, build_index(records))
+    assert len(shared) >= 6
+    for label, month_report in shared:
+        assert month_report == build_report(records, parse_period(label), AS_OF)
+    assert report == build_report(records, parse_period("2026-Q3"), AS_OF, build_index(records))

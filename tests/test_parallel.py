@@ -1,0 +1,88 @@
+"""Parallel loading gives exactly what loading one file after another gives."""
+
+from __future__ import annotations
+
+import gc
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from generator.demo import write_demo
+from generator.load.parallel import collector_paused, load_in_parallel, split
+from generator.stats.periods import parse_period
+from generator.stats.report import build_report
+from generator.validate import load_records, load_sequentially, record_files
+
+AS_OF = date(2026, 10, 8)
+PERIOD = parse_period("2026-Q3")
+
+
+@pytest.fixture(scope="module")
+def layouts(tmp_path_factory) -> dict[str, Path]:
+    base = tmp_path_factory.mktemp("layouts")
+    for layout in ("record", "month"):
+        write_demo(base / layout, customers=30, seed=5, layout=layout, as_of=AS_OF)
+    return {layout: base / layout for layout in ("record", "month")}
+
+
+def in_two_workers(root, jobs, questionnaires):
+    return load_in_parallel(root, jobs, questionnaires, workers=2)
+
+
+@pytest.mark.parametrize("layout", ["record", "month"])
+def test_two_workers_give_the_records_and_problems_of_one(layouts, layout):
+    one = load_records(layouts[layout], AS_OF, load_sequentially)
+    two = load_records(layouts[layout], AS_OF, in_two_workers)
+    assert two.records == one.records
+    assert two.problems == one.problems
+    assert [f.where for f in two.records.followups] == [f.where for f in one.records.followups]
+
+
+def test_problems_in_broken_files_come_back_from_the_workers(layouts, tmp_path):
+    root = tmp_path / "garage"
+    shutil.copytree(layouts["record"], root)
+    visit = sorted((root / "records" / "visits").rglob("*.yaml"))[0]
+    visit.write_text("id: [unclosed\n", encoding="utf-8")
+    followup = sorted((root / "records" / "followups").rglob("*.yaml"))[0]
+    followup.write_bytes(b"id: F1\ncomment: \xff\n")
+    one = load_records(root, AS_OF, load_sequentially)
+    two = load_records(root, AS_OF, in_two_workers)
+    assert two.problems == one.problems
+    broken = {problem.path for problem in two.errors}
+    assert {visit.relative_to(root).as_posix(), followup.relative_to(root).as_posix()} <= broken
+
+
+def test_the_statistics_json_is_the_same_in_both_layouts(layouts):
+    reports = []
+    for layout in ("record", "month"):
+        loaded = load_records(layouts[layout], AS_OF, in_two_workers)
+        assert not loaded.errors
+        reports.append(build_report(loaded.records, PERIOD, AS_OF))
+    assert reports[0] == reports[1]
+    assert reports[0]["responses"] > 0
+
+
+def test_groups_cover_every_file_once(layouts):
+    jobs = record_files(layouts["month"], [])
+    groups = split(jobs, 2)
+    flat = [job for _, group in groups for job in group]
+    assert sorted(flat, key=lambda job: job[0]) == sorted(jobs, key=lambda job: job[0])
+    assert len({group for group, _ in groups}) == len(groups)
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_and_restored(enabled):
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(ValueError):
+            with collector_paused():
+                raise ValueError("a failure while loading")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
