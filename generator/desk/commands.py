@@ -15,26 +15,12 @@ from pathlib import Path
 
 import click
 
+from generator.cli_options import ROOT_OPTION, IsoDate
+
 from generator.desk import store
 from generator.validate.schema import Field
 
 MIN_FILES_FOR_PROGRESS = 200  # below this, loading takes well under a second
-
-ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
-                           show_default=True, help="The garage repository (holds garage.yaml).")
-
-
-class IsoDate(click.ParamType):
-    name = "YYYY-MM-DD"
-
-    def convert(self, value, param, ctx):
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            self.fail(f"{value!r} is not a date like 2026-10-08", param, ctx)
-
 
 PERIOD_OPTION = click.option("--period", default=None, metavar="PERIOD",
                              help="2026-10, 2026-Q3, 2026 or 2026-04-01..2026-06-30.")
