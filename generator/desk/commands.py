@@ -42,16 +42,16 @@ def progress(length: int, label: str) -> Iterator:
 
 
 def file_loader_with_progress(root, jobs, questionnaires):
-    """``load_records``'s file loader, with a bar for a big repository."""
-    from generator.validate.files import load_record_file
+    """The build's own loader (cache, every core), saying what it does on a big repository.
 
-    results = []
-    with progress(len(jobs), "reading records") as step:
-        for path, kind in jobs:
-            results.append(load_record_file(root, path, kind, questionnaires))
-            if step:
-                step()
-    return results
+    A per-file bar would force one-by-one loading on one core; the cached,
+    parallel loader is faster than any bar could make the wait feel.
+    """
+    from generator.load.cache import CachedLoader
+
+    if len(jobs) >= MIN_FILES_FOR_PROGRESS and sys.stderr.isatty():
+        click.echo(f"reading {len(jobs)} record files (unchanged files come from .csi/cache) ...", err=True)
+    return CachedLoader(root)(root, jobs, questionnaires)
 
 
 def load_or_exit(root: Path, as_of: date | None):
