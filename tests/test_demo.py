@@ -18,9 +18,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from generator import model
-from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
+from generator.demo import write_demo
 from generator.demo.customers import staff_counts
 from generator.demo.write import Emitter, FlowMap, Plain
+from tests.conftest import regenerate_sample
 
 REPO = Path(__file__).resolve().parent.parent
 KINDS = ("customers", "visits", "followups", "complaints", "actions")
@@ -86,12 +87,7 @@ def small_tree(small) -> dict[str, list[dict]]:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample")
-    for name in ("garage.yaml", "surveys/service.yaml", "surveys/sales.yaml"):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes((REPO / name).read_bytes())
-    write_demo(out, customers=SAMPLE_CUSTOMERS, seed=SAMPLE_SEED, layout="month", profile="sample")
-    return out
+    return regenerate_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")

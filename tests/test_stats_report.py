@@ -7,7 +7,7 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
+from generator.demo import write_demo
 from generator.model import Garage, Records
 from generator.stats.contract import SCHEMA
 from generator.stats.periods import default_period, parse_period
@@ -15,6 +15,7 @@ from generator.stats.report import build_report
 from generator.stats.text import format_text
 from generator.validate import load_records
 from tests.stats_factories import answered, questionnaire, records
+from tests.conftest import regenerate_sample
 
 REPO = Path(__file__).resolve().parent.parent
 VALIDATOR = jsonschema.Draft202012Validator(SCHEMA)
@@ -32,12 +33,7 @@ def check_contract(report: dict) -> None:
 
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
-    out = tmp_path_factory.mktemp("sample")
-    for name in ("garage.yaml", "surveys/service.yaml", "surveys/sales.yaml"):
-        (out / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / name).write_bytes((REPO / name).read_bytes())
-    write_demo(out, customers=SAMPLE_CUSTOMERS, seed=SAMPLE_SEED, layout="month", profile="sample")
-    return out
+    return regenerate_sample(tmp_path_factory.mktemp("sample"))
 
 
 @pytest.fixture(scope="module")
