@@ -145,3 +145,16 @@ def test_a_template_in_site_templates_overrides_the_builtin_one(tmp_path):
                                                              encoding="utf-8")
     report, _, pages = _render(tmp_path, sample_records("en"))
     assert pages["care.md"] == f"# Our care page\n\n{report['care']['total']}\n"
+
+
+def test_long_lists_show_their_first_rows_and_say_how_many_more(tmp_path, monkeypatch):
+    from generator.render import pages
+
+    monkeypatch.setattr(pages, "PAGE_ROWS", 2)  # the sample's lists are short; the rule is the same
+    report, _, rendered = _render(tmp_path, sample_records("en"))
+    reminders = report["care"]["list"]
+    assert len(reminders) > 2
+    care_rows = [line for line in rendered["care.md"].splitlines()
+                 if line.startswith("| ") and re.match(r"\| \d{4}-\d{2}-\d{2} ", line)]
+    assert len(care_rows) == 2
+    assert f"… and {len(reminders) - 2} more, not shown here" in rendered["care.md"]

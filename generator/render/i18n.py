@@ -36,6 +36,8 @@ _STRINGS = {
     "count": ("Count", "数量"),
     "share": ("Share", "占比"),
     "none": ("None.", "无。"),
+    "more_rows": ("… and {count} more, not shown here: `csi export` and `csi due` list them all.",
+                  "……另有 {count} 条未在此列出：`csi export` 和 `csi due` 可列出全部。"),
     "yes": ("yes", "是"),
     "no": ("no", "否"),
     "unknown": ("unknown", "未知"),

@@ -67,6 +67,11 @@ def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, pro
     return nav
 
 
+# Rows a long list shows on its page: a manager reads the top of it, and
+# MkDocs' time grows with page size (650 KB complaint pages at a large dealer).
+PAGE_ROWS = 300
+
+
 def _base_context(records: Records, report: dict, problems: list[Problem], as_of: date, commit: str | None,
                   lookup: Lookup, monthly: list[tuple[str, dict]]) -> dict:
     survey = report.get("survey") or _primary_survey(records)
@@ -95,6 +100,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
                                  key=lambda c: c.lost.date, reverse=True),
         "monthly": monthly,
         "views": views,
+        "page_rows": PAGE_ROWS,
     }
 
 
