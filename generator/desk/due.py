@@ -14,9 +14,9 @@ import csv
 import io
 from datetime import date, datetime, time, timedelta
 
-from generator.model import SEVERITIES, Complaint, Customer, Garage, Records
+from generator.model import SEVERITIES, Customer, Records
 from generator.stats.care import care_reminders
-from generator.stats.complaints import is_open, overdue_reasons
+from generator.stats.complaints import is_open, overdue_reasons, resolution_deadline
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range
@@ -87,12 +87,6 @@ def followups_due(index: Index, period: Period, as_of: date) -> tuple[list[dict]
     return overdue, in_window
 
 
-def complaint_deadline(complaint: Complaint, garage: Garage) -> date:
-    # ADAPTER: the same deadline generator.stats.complaints._overdue_row computes privately;
-    # replace with a public stats function once there is one.
-    return complaint.promised or (complaint.received + timedelta(days=garage.complaint_resolution_days)).date()
-
-
 def complaints_due(index: Index, as_of: date) -> list[dict]:
     garage = index.records.garage
     rows = []
@@ -100,7 +94,7 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
         if not is_open(complaint) or complaint.received.date() > as_of:
             continue
         reasons = overdue_reasons(complaint, garage, as_of)
-        deadline = complaint_deadline(complaint, garage)
+        deadline = resolution_deadline(complaint, garage)
         if not reasons and (deadline - as_of).days > COMPLAINT_NEAR_DAYS:
             continue
         rows.append({"group": "complaint", "id": complaint.id, **_who(index, complaint.customer),

@@ -23,6 +23,11 @@ def is_open(complaint: Complaint) -> bool:
     return complaint.status in OPEN_STATUSES
 
 
+def resolution_deadline(complaint: Complaint, garage: Garage) -> date:
+    """The day a complaint must be resolved by: the date promised, else the configured limit."""
+    return complaint.promised or (complaint.received + timedelta(days=garage.complaint_resolution_days)).date()
+
+
 def overdue_reasons(complaint: Complaint, garage: Garage, as_of: date) -> list[str]:
     """Why an open complaint is overdue at the end of ``as_of`` (empty: it is not)."""
     if not is_open(complaint):
@@ -97,8 +102,7 @@ def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, ga
 
 
 def _overdue_row(complaint: Complaint, reasons: list[str], garage: Garage) -> dict:
-    deadline = complaint.promised or (complaint.received
-                                      + timedelta(days=garage.complaint_resolution_days)).date()
+    deadline = resolution_deadline(complaint, garage)
     return {"complaint": complaint.id, "customer": complaint.customer, "owner": complaint.owner,
             "category": complaint.category, "severity": complaint.severity,
             "received": complaint.received.isoformat(timespec="minutes"),
