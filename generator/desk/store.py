@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -121,8 +122,9 @@ def layout(root: Path, kind: Kind) -> Layout:
     return Layout(folder, "flat" if kind.folder in ("customers", "actions") else "dated")
 
 
-def create_file(path: Path, text: str) -> None:
-    """Write a new file atomically; RecordExists if anything is already there."""
+@contextmanager
+def _temporary_beside(path: Path, text: str):
+    """`text` written and synced to a temporary file next to `path`; removed afterwards unless moved."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -130,6 +132,15 @@ def create_file(path: Path, text: str) -> None:
             out.write(text.encode("utf-8"))
             out.flush()
             os.fsync(out.fileno())
+        yield temporary
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def create_file(path: Path, text: str) -> None:
+    """Write a new file atomically; RecordExists if anything is already there."""
+    with _temporary_beside(path, text) as temporary:
         try:
             os.link(temporary, path)  # fails instead of replacing an existing file
         except FileExistsError:
@@ -138,22 +149,12 @@ def create_file(path: Path, text: str) -> None:
             if path.exists():
                 raise RecordExists(str(path)) from None
             os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def replace_file(path: Path, text: str) -> None:
     """Write a generated file (an export) atomically, replacing an older one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(text.encode("utf-8"))
+    with _temporary_beside(path, text) as temporary:
         os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 def append_entries(path: Path, text: str) -> None:
