@@ -484,16 +484,19 @@ class _Parser:
     def _key_line(self, i: int, col: int, key: str, after: int, first: bool, popped: bool) -> int:
         mapping = self._mapping_for_key(i, col, first, popped)
         self._check_length(key, i, col)
+        self._add_key(mapping, key, i, col)
+        return self._inline_value(i, after, mapping, key)
+
+    def _add_key(self, mapping: Mapping, key: str, i: int, col: int) -> None:
+        """Enter a key (block or flow) with its position; a repeated key is collected as an error."""
         if key in mapping:
-            first_line = mapping.key_pos[key][0]
             self.duplicates.append(YamlError(
                 i + 1, col + 1, "duplicate-key",
-                f'duplicate key "{key}": first at line {first_line}, again at line {i + 1}',
+                f'duplicate key "{key}": first at line {mapping.key_pos[key][0]}, again at line {i + 1}',
                 "remove one of them; YAML keeps only one"))
         else:
             mapping.key_pos[key] = (i + 1, col + 1)
         mapping[key] = None
-        return self._inline_value(i, after, mapping, key)
 
     def _mapping_for_key(self, i: int, col: int, first: bool, popped: bool) -> Mapping:
         stack = self.stack
@@ -832,14 +835,7 @@ class _Parser:
                        "write the keys out in full in this mapping")
         self._check_length(key, j, c)
         mapping = frame[0]
-        if key in mapping:
-            self.duplicates.append(YamlError(
-                j + 1, c + 1, "duplicate-key",
-                f'duplicate key "{key}": first at line {mapping.key_pos[key][0]}, again at line {j + 1}',
-                "remove one of them; YAML keeps only one"))
-        else:
-            mapping.key_pos[key] = (j + 1, c + 1)
-        mapping[key] = None
+        self._add_key(mapping, key, j, c)
         frame[2], frame[3] = _AFTER_KEY, key
 
     def _refuse_flow_indicator(self, j: int, c: int):
