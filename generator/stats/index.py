@@ -43,11 +43,19 @@ class Index:
     followups_by_visit: dict[str, list[Followup]]  # internal attempts, sorted by time
     responses: list[Response]  # sorted by day
     response_days: list[date] = field(default_factory=list)
+    # internal follow-ups by the day they were logged; records' order within a day
+    logged: list[Followup] = field(default_factory=list)
+    logged_days: list[date] = field(default_factory=list)
 
     def visits_in(self, period: Period) -> list[Visit]:
         low = bisect_left(self.handed_over_days, period.start)
         high = bisect_right(self.handed_over_days, period.end)
         return self.handed_over[low:high]
+
+    def internal_followups_logged_in(self, period: Period) -> list[Followup]:
+        low = bisect_left(self.logged_days, period.start)
+        high = bisect_right(self.logged_days, period.end)
+        return self.logged[low:high]
 
     def responses_in(self, period: Period, survey: str | None = None,
                      source: str | None = None) -> list[Response]:
@@ -93,9 +101,10 @@ def build_index(records: Records) -> Index:
         if len(attempts) > 1:
             attempts.sort(key=lambda f: (f.at, f.id))
     responses.sort(key=lambda r: (r.day, r.followup))
+    logged = sorted((f for f in records.followups if f.source == "internal"), key=lambda f: f.at.date())
     return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
                  handed_over, [v.handed_over.date() for v in handed_over], dict(followups_by_visit),
-                 responses, [r.day for r in responses])
+                 responses, [r.day for r in responses], logged, [f.at.date() for f in logged])
 
 
 def _response(followup: Followup, frames, visits_by_id, purchases) -> Response | None:

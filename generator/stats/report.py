@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -124,16 +125,46 @@ def survey_block(index: Index, survey: str, period: Period) -> dict:
     }
 
 
-def build_report(records: Records, period: Period, as_of: date, index: Index | None = None) -> dict:
-    """``index``: ``build_index(records)`` when the caller already has it (one index for many periods)."""
+@dataclass(frozen=True)
+class Unperiodic:
+    """The parts of a report that depend on the as-of day but not on the period.
+
+    Computed once and shared by the report and every monthly report: at a
+    large dealer they are most of a monthly report's cost (care and retention
+    walk every customer and visit).  The blocks are already JSON-able and must
+    not be mutated by their readers.
+    """
+    as_of: date
+    returns: dict[str, list[str]]  # repair id -> visits that came back for it
+    actions: dict
+    care: dict
+    retention: dict
+
+
+def unperiodic(index: Index, as_of: date) -> Unperiodic:
+    records, garage = index.records, index.records.garage
+    return Unperiodic(
+        as_of,
+        comeback_map(records.visits, garage.comeback_days, as_of),
+        to_json(action_stats(records.actions, index, as_of)),
+        to_json(care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days)),
+        to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days)),
+    )
+
+
+def build_report(records: Records, period: Period, as_of: date, index: Index | None = None,
+                 shared: Unperiodic | None = None) -> dict:
+    """``index``: ``build_index(records)`` and ``shared``: ``unperiodic(index, as_of)`` when the caller
+    already has them (one of each for many periods)."""
     index = index if index is not None else build_index(records)
+    shared = shared if shared is not None and shared.as_of == as_of else unperiodic(index, as_of)
     garage = records.garage
     blocks = {survey: survey_block(index, survey, period) for survey in index.frames}
     main = blocks.get(index.primary) or _empty_block()
     period_visits = index.visits_in(period)
     statuses = visit_statuses(index, period_visits, as_of)
     followups = followup_process(statuses, as_of)
-    returns = comeback_map(records.visits, garage.comeback_days, as_of)
+    returns = shared.returns
     internal_responses = index.responses_in(period, index.primary, "internal") if index.primary else []
     report = {
         "schema_version": SCHEMA_VERSION,
@@ -149,10 +180,9 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
         "comebacks": comeback_stats(period_visits, returns),
         "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
                             followups["coverage"]),
-        "actions": action_stats(records.actions, index, as_of),
-        "care": care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days),
-        "retention": retention_stats(records.customers, records.visits, as_of,
-                                     garage.at_risk_days, garage.lost_days),
+        "actions": _Converted(shared.actions),
+        "care": _Converted(shared.care),
+        "retention": _Converted(shared.retention),
         "integrity": integrity_block(index, period, statuses, internal_responses, main),
     }
     return to_json(report)
@@ -162,7 +192,7 @@ def integrity_block(index: Index, period: Period, statuses, responses, main: dic
     min_sample = index.records.garage.thresholds.min_sample
     tops = {survey: frame.high for survey, frame in index.frames.items()}
     attempts = [f for status in statuses for f in status.attempts]
-    logged = [f for f in index.records.followups if f.source == "internal" and f.at.date() in period]
+    logged = index.internal_followups_logged_in(period)
     internal_share = (main["internal"]["satisfied"]["count"], main["internal"]["satisfied"]["n"])
     external_share = (main["external"]["satisfied"]["count"], main["external"]["satisfied"]["n"])
     signals = (integrity.self_followups(statuses)
@@ -185,6 +215,14 @@ def _empty_block() -> dict:
             "series": {"monthly": [], "weekly": []}}
 
 
+class _Converted:
+    """A block ``to_json`` already converted: taken as it is, not walked again."""
+    __slots__ = ("block",)
+
+    def __init__(self, block) -> None:
+        self.block = block
+
+
 def to_json(value):
     """Dates to ISO strings, Decimals to floats, NaN and infinities to None; drop private keys."""
     if isinstance(value, dict):
@@ -201,4 +239,6 @@ def to_json(value):
         return value.isoformat(timespec="minutes")
     if isinstance(value, date):
         return value.isoformat()
+    if isinstance(value, _Converted):
+        return value.block
     raise TypeError(f"not JSON-able in the report: {type(value).__name__}")

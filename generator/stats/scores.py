@@ -54,6 +54,8 @@ class SurveyFrame:
     satisfied_min: float | None = None  # lowest satisfied scale value; a mean at or above it is satisfied
     complete: frozenset[str] = frozenset()  # every item id, overall included
     coefficients: dict[str, float] = field(default_factory=dict)  # item's share of the score when all answered
+    # answered item ids -> (scored item ids, (item id, share of the score)): see ``score_answers``
+    plans: dict[tuple[str, ...], tuple] = field(default_factory=dict, compare=False, repr=False)
 
     def band_of(self, value: int) -> str | None:
         for band in self.bands:
@@ -116,28 +118,47 @@ def score_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[d
         # the usual case, every item answered: a fixed linear combination
         on_scale = sum(map(operator.mul, map(frame.coefficients.__getitem__, answers), answers.values()))
         return _finish(answers, on_scale, frame)
+    # Otherwise the score is still a linear combination of the answers, whose
+    # coefficients depend only on which items were answered; a dealer's
+    # responses skip the same few items ("na"), so the few patterns are worked
+    # out once per questionnaire.
+    answered = tuple(item_id for item_id, value in answers.items() if value is not None)
+    plan = frame.plans.get(answered)
+    if plan is None:
+        plan = _plan(answered, frame)
+        if len(frame.plans) < MAX_PLANS:
+            frame.plans[answered] = plan
+    scored, shares = plan
+    on_scale = sum(weight * answers[item_id] for item_id, weight in shares) if shares else None
+    return _finish({item_id: answers[item_id] for item_id in scored}, on_scale, frame)
+
+
+MAX_PLANS = 4096  # answer patterns remembered per questionnaire
+
+
+def _plan(answered: tuple[str, ...], frame: SurveyFrame) -> tuple[tuple[str, ...], tuple[tuple[str, float], ...]]:
+    """(answered items that are scored, each weighted item's share of the score) for this answer pattern.
+
+    A section's score is the item-weighted mean of its answered items, the
+    response's the section-weighted mean over sections with an answer.
+    """
     sections, weights = frame.section_slots()
-    sums = [0.0] * len(weights)
-    totals = [0.0] * len(weights)
-    scores = {}
-    for item_id, value in answers.items():
-        if value is None:
-            continue
+    item_totals = [0.0] * len(weights)
+    scored = []
+    for item_id in answered:
         slot = sections.get(item_id)
-        if slot is None:
-            if item_id == frame.overall:
-                scores[item_id] = value
-            continue
-        scores[item_id] = value
-        position, weight = slot
-        sums[position] += weight * value
-        totals[position] += weight
-    weighted, weight_total = 0.0, 0.0
-    for position, section_weight in enumerate(weights):
-        if totals[position] > 0:
-            weighted += section_weight * sums[position] / totals[position]
-            weight_total += section_weight
-    return _finish(scores, weighted / weight_total if weight_total > 0 else None, frame)
+        if slot is not None:
+            scored.append(item_id)
+            item_totals[slot[0]] += slot[1]
+        elif item_id == frame.overall:
+            scored.append(item_id)
+    weight_total = sum(weight for position, weight in enumerate(weights) if item_totals[position] > 0)
+    if weight_total <= 0:
+        return tuple(scored), ()
+    shares = tuple((item_id, weights[sections[item_id][0]] / weight_total * sections[item_id][1]
+                    / item_totals[sections[item_id][0]])
+                   for item_id in scored if item_id in sections)
+    return tuple(scored), shares
 
 
 def _finish(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame):
