@@ -139,7 +139,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     from generator.site.build import monthly_reports
     from generator.stats.index import build_index
     from generator.stats.periods import default_period, parse_period
-    from generator.stats.report import build_report
+    from generator.stats.report import build_report, unperiodic
     from generator.validate import load_on_every_core, load_records
 
     loader = CachedLoader(root, hashes, tool) if hashes is not None else load_on_every_core
@@ -166,13 +166,15 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     except ValueError as problem:
         outcome.failure = str(problem)
         return
-    index = build_index(records)  # one index for the report and every monthly report
-    report = build_report(records, chosen, loaded.as_of, index)
+    index = build_index(records)  # one index and one Unperiodic for the report and every monthly report
+    shared = unperiodic(index, loaded.as_of)
+    report = build_report(records, chosen, loaded.as_of, index, shared)
     watch.lap("stats")
-    monthly = monthly_reports(records, report, loaded.as_of, index)
+    monthly = monthly_reports(records, report, loaded.as_of, index, shared)
     watch.lap("stats monthly", f"{len(monthly)} months")
     try:
-        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly)
+        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
+                   cache=hashes is not None)
     except SiteBuildError as failure:
         outcome.failure = str(failure)
         return

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, strategies as st
 
 from generator.model import Privacy
-from generator.render.privacy import Masker, mask_mobiles_in_text, mask_name, mask_phone, mask_plate
+from generator.render.privacy import Masker, PhoneSweep, mask_mobiles_in_text, mask_name, mask_phone, mask_plate
 
 
 @pytest.mark.parametrize("name, masked", [
@@ -49,3 +50,25 @@ def test_masker_follows_the_garage_settings():
     assert (off.name("张伟"), off.phone("13812345678"), off.plate("粤B12345")) == ("张伟", "13812345678", "粤B1***5")
     on = Masker(Privacy())
     assert (on.name("张伟"), on.phone("13812345678"), on.plate("粤B12345")) == ("张*", "138****5678", "粤B12345")
+
+
+def test_phone_sweep_masks_numbers_as_typed_and_leaves_other_figures():
+    sweep = PhoneSweep(["138 1234 5678", "(010) 6552-1234", "0755#1234567", "12345"])
+    page = ("| 客户 | 138 1234 5678 | CSI 88.5 | 2026-10-08 |\n"
+            "call (010) 6552-1234 or 0755#1234567; code 12345; ratio 1381234.5678")
+    assert sweep(page) == ("| 客户 | 138****5678 | CSI 88.5 | 2026-10-08 |\n"
+                           "call 010-****1234 or 0755-***4567; code 12345; ratio 1381234.5678")
+
+
+_PHONES = st.lists(st.from_regex(r"1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-[0-9]{7,8}|\+86 1[3-9][0-9] [0-9]{4} [0-9]{4}",
+                                 fullmatch=True), min_size=1, max_size=6, unique=True)
+
+
+@given(_PHONES, st.data())
+def test_phone_sweep_equals_replacing_each_number_in_turn(phones, data):
+    words = st.one_of(st.sampled_from(phones), st.sampled_from([" ", " | ", "，电话", "\n", "88.5", "2026-10-08", "x"]))
+    page = "".join(data.draw(st.lists(words, max_size=12)))
+    naive = page
+    for phone in phones:
+        naive = naive.replace(phone, mask_phone(phone))
+    assert PhoneSweep(phones)(page) == naive

@@ -187,3 +187,27 @@ def test_plain_mkdocs_build_works_on_the_generated_folder(sample_site, tmp_path)
                           env={"NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"})
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "plain" / "items.html").is_file()
+
+
+def test_compiled_templates_are_kept_but_an_edited_template_is_compiled_again(tmp_path):
+    records = sample_records("en")
+    (tmp_path / "site_templates").mkdir()
+    override = tmp_path / "site_templates" / "care.md.j2"
+    override.write_text("# Care\n\nfirst wording {{ report.care.total }}\n", encoding="utf-8")
+    site = _build(tmp_path, records, monthly=[])
+    jinja = tmp_path / ".csi" / "cache" / "jinja"
+    assert {p.relative_to(jinja).parts[0] for p in jinja.rglob("*.cache")} == {"pages", "theme"}
+    override.write_text("# Care\n\nsecond wording {{ report.care.total }}\n", encoding="utf-8")
+    _build(tmp_path, records, monthly=[])
+    care = (site / "care.html").read_text(encoding="utf-8")
+    assert "second wording" in care and "first wording" not in care
+
+
+def test_a_damaged_template_cache_is_only_a_miss(tmp_path):
+    records = sample_records("en")
+    first = {name: html for name, html in _html_files(_build(tmp_path, records, tmp_path / "one", [])).items()}
+    for cached in (tmp_path / ".csi" / "cache" / "jinja").rglob("*.cache"):
+        cached.write_bytes(b"j2 not bytecode at all")
+    second = _html_files(_build(tmp_path, records, tmp_path / "two", []))
+    assert second.keys() == first.keys()
+    assert second["care.html"] == first["care.html"]

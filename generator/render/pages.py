@@ -8,7 +8,6 @@ instead of a page per record.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -19,7 +18,8 @@ from generator.render import views
 from generator.render.env import make_environment, render
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
-from generator.render.privacy import mask_phone
+from generator.render.privacy import PhoneSweep
+from generator.render.template_cache import use_template_cache
 
 
 @dataclass(frozen=True)
@@ -45,17 +45,24 @@ TOPIC_PAGES = (
 
 
 def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, problems: list[Problem],
-                 as_of: date, commit: str | None, monthly: list[tuple[str, dict]]) -> list[dict]:
-    """Write every page under ``docs_dir``; returns the MkDocs ``nav``."""
+                 as_of: date, commit: str | None, monthly: list[tuple[str, dict]],
+                 template_cache: Path | None = None) -> list[dict]:
+    """Write every page under ``docs_dir``; returns the MkDocs ``nav``.
+
+    ``template_cache``: where compiled templates are kept between builds.
+    """
     lookup = Lookup.of(records, as_of)
     language = lookup.language
     env = make_environment(root, language, lookup.masker)
+    if template_cache is not None:
+        use_template_cache(env, template_cache)
     base = _base_context(records, report, problems, as_of, commit, lookup, monthly)
     nav: list[dict] = []
+    sweep = phone_sweep(records)
     month_pages = [Page(f"monthly/{label}.md", "monthly.md.j2", label) for label, _ in reversed(monthly)]
     for path, template, key in TOPIC_PAGES:
         page = Page(path, template.format(language=language), text(language, key))
-        _write(docs_dir / page.path, render(env, page.template, {**base, "page": page}), records)
+        _write(docs_dir / page.path, render(env, page.template, {**base, "page": page}), sweep)
         if path == "monthly/index.md":
             nav.append({page.title: [path] + [{p.title: p.path} for p in month_pages]})
         else:
@@ -63,7 +70,7 @@ def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, pro
     by_label = dict(monthly)
     for page in month_pages:
         context = {**base, "page": page, "month_report": by_label[page.title]}
-        _write(docs_dir / page.path, render(env, page.template, context), records)
+        _write(docs_dir / page.path, render(env, page.template, context), sweep)
     return nav
 
 
@@ -111,16 +118,13 @@ def _primary_survey(records: Records) -> str:
     return next(iter(records.questionnaires), "service")
 
 
-def _write(path: Path, markdown: str, records: Records) -> None:
+def _write(path: Path, markdown: str, sweep: PhoneSweep | None) -> None:
+    """``sweep``: the last line of defence, a customer's full number typed into any text is masked too."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(_sweep_phones(markdown, records), encoding="utf-8")
+    path.write_text(sweep(markdown) if sweep is not None else markdown, encoding="utf-8")
 
 
-def _sweep_phones(markdown: str, records: Records) -> str:
-    """Last line of defence: a customer's full number typed into any text is masked too."""
+def phone_sweep(records: Records) -> PhoneSweep | None:
     if not records.garage.privacy.mask_phones:
-        return markdown
-    for customer in records.customers:
-        if customer.phone and len(re.sub(r"\D", "", customer.phone)) >= 7 and customer.phone in markdown:
-            markdown = markdown.replace(customer.phone, mask_phone(customer.phone))
-    return markdown
+        return None
+    return PhoneSweep([customer.phone for customer in records.customers if customer.phone])

@@ -20,6 +20,7 @@ from generator.site.external import external_urls, neutralise_theme_loaders
 from generator.site.publish import discard, fresh_folder, swap_in
 
 GENERATED = Path(".csi") / "mkdocs"  # under the garage root; never under records/
+TEMPLATE_CACHE = Path(".csi") / "cache" / "jinja"  # beside the load cache: safe to delete with it
 MONTHLY_PAGES = 12
 
 
@@ -32,11 +33,13 @@ def generated_dir(root: Path) -> Path:
 
 
 def build_site(root: Path, site_dir: Path, records: Records, report: dict, problems: list[Problem],
-               as_of: date, commit: str | None, monthly: list[tuple[str, dict]] | None = None) -> None:
+               as_of: date, commit: str | None, monthly: list[tuple[str, dict]] | None = None,
+               cache: bool = True) -> None:
     """Render the pages, build them with MkDocs and publish into ``site_dir`` atomically.
 
     ``monthly`` is [(YYYY-MM, report of that month)], oldest first; left out,
     it is computed with ``generator.stats`` for the last complete months.
+    ``cache``: keep compiled templates under ``ROOT/.csi/cache/jinja`` between builds.
     Raises ``SiteBuildError``; the published site is then left as it was.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner would be printed on every build
@@ -47,12 +50,13 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
     staging = fresh_folder(target, "stage")
     output = fresh_folder(site_dir, "build")
     try:
-        nav = render_pages(root, staging / "docs", records, report, problems, as_of, commit, monthly)
+        nav = render_pages(root, staging / "docs", records, report, problems, as_of, commit, monthly,
+                           template_cache=root / TEMPLATE_CACHE / "pages" if cache else None)
         _copy_assets(staging / "docs" / "assets")
         config = mkdocs_config(records.garage.name, records.garage.language, nav,
                                os.path.relpath(site_dir, target))
         write_config(staging / "mkdocs.yml", config)
-        run_mkdocs(staging / "mkdocs.yml", output)
+        run_mkdocs(staging / "mkdocs.yml", output, template_cache=root / TEMPLATE_CACHE / "theme" if cache else None)
         neutralise_theme_loaders(output)
         outside = external_urls(output)
         if outside:
@@ -100,31 +104,49 @@ def _quiet_mkdocs():
         logger.handlers = saved[2]
 
 
-def run_mkdocs(config_file: Path, output: Path) -> None:
-    """``mkdocs build`` through its Python API, treating any warning as a failure."""
+def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = None) -> None:
+    """``mkdocs build`` through its Python API, treating any warning as a failure.
+
+    ``template_cache``: where the theme's compiled templates are kept between builds.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     with _quiet_mkdocs() as collected:
         try:
-            build(load_config(config_file=str(config_file), site_dir=str(output)))
+            config = load_config(config_file=str(config_file), site_dir=str(output))
+            if template_cache is not None:
+                config.plugins["csi-template-cache"] = _theme_template_cache(template_cache)
+            build(config)
         except (MkDocsException, OSError) as failure:
             raise SiteBuildError(f"MkDocs failed: {failure}") from None
     if collected.messages:
         raise SiteBuildError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collected.messages))
 
 
-def monthly_reports(records: Records, report: dict, as_of: date, index=None) -> list[tuple[str, dict]]:
+def _theme_template_cache(folder: Path):
+    from mkdocs.plugins import BasePlugin
+
+    from generator.render.template_cache import use_template_cache
+
+    class ThemeTemplateCache(BasePlugin):
+        def on_env(self, env, config, files):
+            return use_template_cache(env, folder)
+
+    return ThemeTemplateCache()
+
+
+def monthly_reports(records: Records, report: dict, as_of: date, index=None, shared=None) -> list[tuple[str, dict]]:
     """One report per complete month of the report's monthly series that has data, oldest first.
 
     The months share one ``generator.stats.index.Index`` (``index``, or built
-    here once): indexing is most of a report's cost, and it does not depend
-    on the period.
+    here once) and one ``generator.stats.report.Unperiodic``: indexing, care
+    and retention are most of a report's cost, and none depends on the period.
     """
     from generator.stats.index import build_index
     from generator.stats.periods import parse_period
-    from generator.stats.report import build_report
+    from generator.stats.report import build_report, unperiodic
 
     first_visit = min((v.check_in.date() for v in records.visits), default=None)
     chosen = []
@@ -133,7 +155,8 @@ def monthly_reports(records: Records, report: dict, as_of: date, index=None) -> 
         if end > as_of or first_visit is None or end < first_visit:
             continue
         index = index if index is not None else build_index(records)
-        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of, index)))
+        shared = shared or unperiodic(index, as_of)
+        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of, index, shared)))
     return chosen
 
 
