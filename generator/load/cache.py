@@ -141,6 +141,10 @@ class FileHashes:
         self.known: dict[str, Hashed] = ({path: Hashed(*entry) for path, entry in known.items()}
                                          if isinstance(known, dict) else {})
         self.changed = False
+        # path -> digest as this run found it: the fingerprint of a build and its
+        # loader must see the same bytes, and a quarter of a million files
+        # should be looked at once, not twice
+        self.seen: dict[str, bytes] = {}
 
     def digest(self, root: Path, path: str) -> bytes | None:
         """The file's SHA-256, from the stat shortcut when it can be trusted, else by reading it."""
@@ -151,6 +155,7 @@ class FileHashes:
             return None
         entry = self.known.get(path)
         if entry is not None and entry.trusted_for(now):
+            self.seen[path] = entry[1]
             return entry[1]
         hashed_ns = time.time_ns()
         try:
@@ -162,6 +167,7 @@ class FileHashes:
         digest = hashlib.sha256(data).digest()
         if after == now:  # unchanged while it was read: safe to remember
             self.remember(path, Hashed(now, digest, hashed_ns))
+            self.seen[path] = digest
         return digest
 
     def cached_digest(self, root: Path, path: str) -> bytes | None:
@@ -272,7 +278,9 @@ class CachedLoader:
         return todo, kept
 
     def _unchanged(self, root: Path, path: str, digest: bytes) -> bool:
-        now = self.hashes.cached_digest(root, path)
+        now = self.hashes.seen.get(path)
+        if now is None:
+            now = self.hashes.cached_digest(root, path)
         if now is None:
             now = self.hashes.digest(root, path)
         return now == digest
