@@ -136,10 +136,11 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     from generator.load.cache import CachedLoader
     from generator.load.parallel import collector_paused
     from generator.site import SiteBuildError, build_site, git_commit
-    from generator.site.build import monthly_reports
+    from generator.site.build import monthly_periods
+    from generator.stats.batch import build_reports
     from generator.stats.index import build_index
     from generator.stats.periods import default_period, parse_period
-    from generator.stats.report import build_report, unperiodic
+    from generator.stats.report import unperiodic
     from generator.validate import load_on_every_core, load_records
 
     loader = CachedLoader(root, hashes, tool) if hashes is not None else load_on_every_core
@@ -168,10 +169,11 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         return
     index = build_index(records)  # one index and one Unperiodic for the report and every monthly report
     shared = unperiodic(index, loaded.as_of)
-    report = build_report(records, chosen, loaded.as_of, index, shared)
     watch.lap("stats")
-    monthly = monthly_reports(records, report, loaded.as_of, index, shared)
-    watch.lap("stats monthly", f"{len(monthly)} months")
+    months = monthly_periods(records, chosen, loaded.as_of)
+    report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared)
+    monthly = list(zip((month.label for month in months), month_reports))
+    watch.lap("stats reports", f"the period and {len(months)} months")
     try:
         build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
                    cache=hashes is not None)

@@ -137,27 +137,37 @@ def _theme_template_cache(folder: Path):
     return ThemeTemplateCache()
 
 
-def monthly_reports(records: Records, report: dict, as_of: date, index=None, shared=None) -> list[tuple[str, dict]]:
-    """One report per complete month of the report's monthly series that has data, oldest first.
-
-    The months share one ``generator.stats.index.Index`` (``index``, or built
-    here once) and one ``generator.stats.report.Unperiodic``: indexing, care
-    and retention are most of a report's cost, and none depends on the period.
-    """
-    from generator.stats.index import build_index
-    from generator.stats.periods import parse_period
-    from generator.stats.report import build_report, unperiodic
+def monthly_periods(records: Records, period, as_of: date) -> list:
+    """The complete months of the period's monthly series that have data, oldest first (at most 12)."""
+    from generator.stats.report import series_months
 
     first_visit = min((v.check_in.date() for v in records.visits), default=None)
-    chosen = []
-    for point in report["series"]["monthly"][-MONTHLY_PAGES:]:
-        end = date.fromisoformat(point["end"])
-        if end > as_of or first_visit is None or end < first_visit:
-            continue
-        index = index if index is not None else build_index(records)
-        shared = shared or unperiodic(index, as_of)
-        chosen.append((point["label"], build_report(records, parse_period(point["label"]), as_of, index, shared)))
-    return chosen
+    if first_visit is None:
+        return []
+    return [month for month in series_months(period)[-MONTHLY_PAGES:] if first_visit <= month.end <= as_of]
+
+
+def monthly_reports(records: Records, report: dict, as_of: date, index=None, shared=None) -> list[tuple[str, dict]]:
+    """[(YYYY-MM, report of that month)] for ``monthly_periods`` of ``report``'s period.
+
+    The months share one ``generator.stats.index.Index`` and one
+    ``generator.stats.report.Unperiodic`` (given, or made here once): indexing,
+    care and retention are most of a report's cost, and none depends on the
+    period.
+    """
+    from generator.stats.batch import build_reports
+    from generator.stats.index import build_index
+    from generator.stats.periods import Period
+    from generator.stats.report import unperiodic
+
+    period = Period(report["period"]["label"], date.fromisoformat(report["period"]["start"]),
+                    date.fromisoformat(report["period"]["end"]))
+    months = monthly_periods(records, period, as_of)
+    if not months:
+        return []
+    index = index if index is not None else build_index(records)
+    shared = shared if shared is not None else unperiodic(index, as_of)
+    return list(zip((month.label for month in months), build_reports(index, months, as_of, shared)))
 
 
 def git_commit(root: Path) -> str | None:

@@ -76,10 +76,7 @@ def _public(block: dict) -> dict:
 
 def series(index: Index, survey: str, period: Period) -> dict:
     """Monthly (12 months) and weekly (13 ISO weeks) CSI up to the end of the period, one pass."""
-    last_month = month(period.end.year, period.end.month)
-    first_month = min(month(last_month.start.year, last_month.start.month - SERIES_MONTHS + 1).start,
-                      month(period.start.year, period.start.month).start)
-    months = months_between(first_month, period.end)
+    months = series_months(period)
     weeks = weeks_between(week(period.end).start - timedelta(weeks=SERIES_WEEKS - 1), period.end)
     first = min(months[0].start, weeks[0].start)
     by_month, by_week = defaultdict(list), defaultdict(list)
@@ -91,6 +88,14 @@ def series(index: Index, survey: str, period: Period) -> dict:
         "monthly": [_point(p, by_month.get((p.start.year, p.start.month), [])) for p in months],
         "weekly": [_point(p, by_week.get(p.start.isocalendar()[:2], [])) for p in weeks],
     }
+
+
+def series_months(period: Period) -> list[Period]:
+    """The months of the monthly series: the last ``SERIES_MONTHS``, or the whole period when longer."""
+    last_month = month(period.end.year, period.end.month)
+    first_month = min(month(last_month.start.year, last_month.start.month - SERIES_MONTHS + 1).start,
+                      month(period.start.year, period.start.month).start)
+    return months_between(first_month, period.end)
 
 
 def _point(period: Period, responses) -> dict:

@@ -1,0 +1,50 @@
+"""Reports computed on every core equal the reports computed one after another."""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+
+from generator.stats.batch import build_reports
+from generator.stats.index import build_index
+from generator.stats.periods import parse_period
+from generator.stats.report import build_report, unperiodic
+from generator.validate import load_records
+
+AS_OF = date(2026, 10, 8)
+PERIODS = ["2026-Q3", "2026-07", "2026-08", "2026-09", "2026-05"]
+
+
+def _sample():
+    from pathlib import Path
+
+    loaded = load_records(Path(__file__).resolve().parent.parent, AS_OF)
+    assert loaded.records is not None and not loaded.errors
+    return loaded.records
+
+
+def test_reports_on_every_core_equal_reports_one_by_one():
+    records = _sample()
+    index = build_index(records)
+    shared = unperiodic(index, AS_OF)
+    periods = [parse_period(label) for label in PERIODS]
+    one_by_one = [build_report(records, period, AS_OF) for period in periods]
+    together = build_reports(index, periods, AS_OF, shared, workers=3)
+    assert together == one_by_one
+    assert [list(report) for report in together] == [list(report) for report in one_by_one]  # same key order
+    assert [report["period"]["label"] for report in together] == PERIODS
+
+
+def test_reports_are_right_while_another_thread_runs():
+    records = _sample()
+    index = build_index(records)
+    periods = [parse_period(label) for label in PERIODS[:2]]
+    stop = threading.Event()
+    server = threading.Thread(target=stop.wait)  # stands for csi serve's server thread
+    server.start()
+    try:
+        together = build_reports(index, periods, AS_OF, unperiodic(index, AS_OF), workers=2)
+    finally:
+        stop.set()
+        server.join()
+    assert together == [build_report(records, period, AS_OF) for period in periods]
