@@ -28,7 +28,7 @@ from pathlib import Path
 from generator import model
 from generator.load.cache import Hashed, stat_of
 from generator.validate import schema
-from generator.validate.files import FileResult, load_record_file
+from generator.validate.files import FileResult, load_record_bytes, load_record_file, unreadable
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 200
@@ -65,30 +65,38 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
     group, root, jobs, questionnaires, key = task
     entries: dict[str, tuple[bytes | None, FileResult]] = {}
     hashes: list[tuple[str, Hashed | None]] = []
+    kinds = schema.RECORD_KINDS
     with collector_paused():
         for path, folder in jobs:
-            digest, hashed = _hash(root / path)
-            entries[path] = (digest, load_record_file(root, path, schema.RECORD_KINDS[folder], questionnaires))
-            if hashed is not None:
-                after = _stat(root / path)
-                stable = after == hashed.stat
-                entries[path] = (digest if stable else None, entries[path][1])
-                hashes.append((path, hashed if stable else None))
+            # one read serves both the hash and the parse: a one-record file costs
+            # more to open than to read, so reading it twice doubled the cost
+            full = os.path.join(root, path)
+            data, hashed, failure = _read_hashed(full)
+            if data is None:
+                result = FileResult(path, problems=[unreadable(path, failure)])
+                entries[path] = (None, result)
+                continue
+            result = load_record_bytes(path, data, kinds[folder], questionnaires)
+            stable = _stat(full) == hashed.stat
+            entries[path] = (hashed.digest if stable else None, result)
+            hashes.append((path, hashed if stable else None))
         data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
     return group, data, hashes
 
 
-def _hash(full: Path) -> tuple[bytes | None, Hashed | None]:
+def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None]:
+    """The file's bytes and what the cache records about them, or the reason it cannot be read."""
     try:
-        before = stat_of(os.stat(full))
-        hashed_ns = time.time_ns()
-        digest = hashlib.sha256(full.read_bytes()).digest()
-    except OSError:
-        return None, None  # load_record_file reports why it cannot be read
-    return digest, Hashed(before, digest, hashed_ns)
+        with open(full, "rb") as file:
+            before = stat_of(os.fstat(file.fileno()))
+            hashed_ns = time.time_ns()
+            data = file.read()
+    except OSError as failure:
+        return None, None, failure
+    return data, Hashed(before, hashlib.sha256(data).digest(), hashed_ns), None
 
 
-def _stat(full: Path):
+def _stat(full: str):
     try:
         return stat_of(os.stat(full))
     except OSError:

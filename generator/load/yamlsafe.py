@@ -10,7 +10,11 @@ documents are refused, so a file cannot mean more than it shows.
 How: the text is read line by line.  Most record lines are
 ``<indent>key: plain value`` or ``<indent>- plain value``; one precompiled
 regex match recognises those and the loop in ``_Parser.run`` handles them
-with a few local-variable updates.  Everything else (quotes, flow
+with a few local-variable updates.  The commonest of them, another key of the
+mapping being filled, with an identifier for its key and a value the regex
+would take whole, is recognised with string methods alone, before the regex
+(which costs more than everything else done for such a line); likewise a
+one-line ``[a, b]`` of letters and digits skips the general flow reader.  Everything else (quotes, flow
 collections, block scalars, continuation lines, errors) goes to the slower,
 careful path in the other methods.  Nesting is kept on an explicit stack and
 checked against ``Limits.max_depth`` before every push, so no input can make
@@ -146,6 +150,68 @@ def _blank_after(line: str, col: int) -> bool:
     return col >= len(line) or line[col] in " \t"
 
 
+def _is_plain_value(value: str) -> bool:
+    """Would ``_FAST_VALUE`` (with nothing after it) take all of ``value``, as it is?
+
+    For the shortcut in ``_Parser.run``: it starts with a letter or digit, and
+    has no tab, no ': ' or ' #', and no ':' or space at the end.
+    """
+    return value[:1].isalnum() and value[-1] not in " :" and "\t" not in value \
+        and ": " not in value and " #" not in value
+
+
+def _dedent(stack: list[tuple], n: int) -> bool:
+    """Close the collections indented deeper than ``n`` if one of the open ones is at ``n``.
+
+    Otherwise leave the stack alone: the careful path explains the misalignment.
+    """
+    k = len(stack) - 2
+    while stack[k][1] > n:
+        k -= 1
+    if stack[k][1] != n:
+        return False
+    del stack[k + 1:]
+    return True
+
+
+def _open_child(stack: list[tuple], pending: object, i: int, n: int, is_map: bool) -> tuple:
+    """Open a block mapping or sequence at line ``i``, column ``n``, as the value of ``pending``."""
+    child = _new_mapping(i + 1, n + 1) if is_map else _new_sequence(i + 1, n + 1)
+    stack[-1][0][pending] = child
+    frame = (child, n, is_map, child.key_pos if is_map else child.item_pos)
+    stack.append(frame)
+    return frame
+
+
+def _note_cut(mapping: Mapping, key: str, col: int) -> None:
+    """Remember that the value of ``key`` stops at a ' #' comment (column ``col``)."""
+    if mapping.cut is None:
+        mapping.cut = {}
+    mapping.cut[key] = col
+
+
+def _flow_words(line: str, col: int, max_chars: int) -> list[str] | None:
+    """The entries of a one-line '[a, b]' at ``col`` when each is letters and digits only, else None.
+
+    None too when an entry is longer than ``max_chars``: the careful path explains that.
+    """
+    close = line.find("]", col)
+    if line[col] != "[" or close < 0:
+        return None
+    words = line[col + 1:close].split(", ")
+    return words if all(word.isalnum() and len(word) <= max_chars for word in words) else None
+
+
+def _word_sequence(words: list[str], i: int, col: int) -> Sequence:
+    sequence = _new_sequence(i + 1, col + 1)
+    c = col + 2  # 1-based column of the first entry
+    for word in words:
+        sequence.item_pos.append((i + 1, c))
+        sequence.append(None if word in _NULL_WORDS else word)
+        c += len(word) + 2
+    return sequence
+
+
 def _preview(text: str) -> str:
     return text if len(text) <= 30 else text[:27] + "..."
 
@@ -217,25 +283,28 @@ class _Parser:
         for i, line in enumerate(lines):
             if i < resume or not line:
                 continue
+            # the commonest line, '<indent>key: value' in the mapping being
+            # filled, without the regex: an identifier for the key, and a value
+            # the regex would take whole (see _is_plain_value)
+            body = line.lstrip(" ")
+            key, colon, key_value = body.partition(": ")
+            if colon and key.isidentifier() and (key_value.isalnum() or _is_plain_value(key_value)) \
+                    and len(line) - len(body) == top_indent and top_is_map and key not in top \
+                    and len(line) <= max_chars:
+                pos[key] = (i + 1, top_indent + 1)
+                top[key] = None if key_value in nulls else key_value
+                pending, cont, cont_i = None, key_value, i
+                continue
             match = fast(line) if len(line) <= max_chars else None
             if match is not None:
                 indent, dash, dash_blank, key, key_value, entry_value, comment = match.groups()
                 n = len(indent)
-                if n < top_indent:
-                    k = len(stack) - 2
-                    while stack[k][1] > n:
-                        k -= 1
-                    if stack[k][1] == n:  # else the careful path explains the misalignment
-                        del stack[k + 1:]
-                        top, top_indent, top_is_map, pos = stack[-1]
-                        pending = cont = None
+                if n < top_indent and _dedent(stack, n):
+                    top, top_indent, top_is_map, pos = stack[-1]
+                    pending = cont = None
                 if n > top_indent and pending is not None and len(stack) <= max_depth \
                         and (dash is not None or key is not None):
-                    child = _new_sequence(i + 1, n + 1) if dash else _new_mapping(i + 1, n + 1)
-                    top[pending] = child
-                    top, top_indent, top_is_map = child, n, dash is None
-                    pos = child.key_pos if top_is_map else child.item_pos
-                    stack.append((top, n, top_is_map, pos))
+                    top, top_indent, top_is_map, pos = _open_child(stack, pending, i, n, dash is None)
                     pending = None
                 if n == top_indent:
                     if dash is not None and not top_is_map and (key is None or len(stack) <= max_depth):
@@ -246,11 +315,10 @@ class _Parser:
                             cont, cont_i = (entry_value, i) if comment is None else (None, i)
                             continue
                         n += 1 + len(dash_blank)
-                        child = _new_mapping(i + 1, n + 1)
-                        top.append(child)
-                        top, top_indent, top_is_map, pos = child, n, True, child.key_pos
-                        stack.append((top, n, True, pos))
-                        dash = None
+                        pending = len(top)
+                        top.append(None)
+                        top, top_indent, top_is_map, pos = _open_child(stack, pending, i, n, True)
+                        pending = dash = None
                     if dash is None and top_is_map and key is not None and key not in top:
                         pos[key] = (i + 1, n + 1)
                         if key_value is None:
@@ -262,16 +330,16 @@ class _Parser:
                         if comment is None:
                             cont, cont_i = key_value, i
                         else:
-                            cont = None
-                            if top.cut is None:
-                                top.cut = {}
-                            top.cut[key] = match.start(7) + 1
+                            cont = _note_cut(top, key, match.start(7) + 1)  # None: a cut value ends here
                         continue
-            self.pending, self.cont, self.cont_i = pending, cont, cont_i
-            resume = self._slow_line(i)
-            top, top_indent, top_is_map, pos = stack[-1]
-            pending, cont, cont_i = self.pending, self.cont, self.cont_i
+            resume, top, top_indent, top_is_map, pos, pending, cont, cont_i = self._careful(i, pending, cont, cont_i)
         return self.root[0]
+
+    def _careful(self, i: int, pending: object, cont: str | None, cont_i: int) -> tuple:
+        """Line ``i`` through the careful path; return the next line to read and the loop's state."""
+        self.pending, self.cont, self.cont_i = pending, cont, cont_i
+        resume = self._slow_line(i)
+        return (resume, *self.stack[-1], self.pending, self.cont, self.cont_i)
 
     # --- the careful path: one block-context line -----------------------------
 
@@ -722,6 +790,10 @@ class _Parser:
     def _flow(self, i: int, col: int) -> tuple[object, int, int]:
         """Read a flow collection opening at (i, col), iteratively."""
         lines, base = self.lines, len(self.stack) - 1
+        words = _flow_words(lines[i], col, self.max_chars)
+        if words is not None:  # '[T01, T02]': what the loop below would make of it, quicker
+            self._check_depth(i, col, base)
+            return _word_sequence(words, i, col), i, col + len(", ".join(words)) + 2  # the column after ']'
         frames: list[list] = []  # [node, is_map, state, key]
         root = self._flow_open(frames, None, i, col, base)
         j, c = i, col + 1

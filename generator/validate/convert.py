@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from types import MappingProxyType
 
 from generator.load.yamlsafe import Mapping, Sequence
 from generator.problems import Problem, error, warning
@@ -24,7 +26,7 @@ _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}\Z")
 _TRUE = frozenset(("yes", "y", "true", "on", "1", "是", "对"))
 _FALSE = frozenset(("no", "n", "false", "off", "0", "否", "不"))
-_NOT_APPLICABLE = frozenset(("na", "n/a", "不适用", "-"))
+NOT_APPLICABLE = frozenset(("na", "n/a", "不适用", "-"))
 _DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-06-03"
 _DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-06-03 09:30"
 
@@ -73,12 +75,18 @@ def parse_bool(text: str) -> bool:
     raise Invalid("bad-bool", f"{text!r} is not yes or no", "write yes or no")
 
 
+MAX_DIGITS = 18  # far beyond any mileage, count or amount a garage records
+
+
 def _number(text: str, field: Field, integral: bool) -> int | float:
     pattern = _INT if integral else _NUMBER
     cleaned = text.strip().replace(",", "") if integral else text.strip()
     if not pattern.match(cleaned):
         kind = "a whole number" if integral else "a number"
         raise Invalid("bad-number", f"{text!r} is not {kind}", f"write {field.name} as digits, e.g. {field.example or '3'}")
+    if len(cleaned) > MAX_DIGITS:  # and Python refuses to turn 4,300 digits or more into a number
+        raise Invalid("bad-number", f"{field.name} has {len(cleaned)} characters, more than any real value",
+                      f"write {field.name} with at most {MAX_DIGITS} digits")
     value = int(cleaned) if integral else float(cleaned)
     _check_range(value, field)
     return value
@@ -143,10 +151,11 @@ def _scalar(text: str, field: Field) -> object:
 def score(text: str, scale: tuple[int, int]) -> int | None:
     """One survey answer: a score on the scale, or None for "not applicable"."""
     folded = text.strip().lower()
-    if folded in _NOT_APPLICABLE:
+    if folded in NOT_APPLICABLE:
         return None
-    if not _INT.match(folded):
-        raise Invalid("bad-score", f"answer {text!r} is not a score", f"write a whole number {scale[0]}-{scale[1]} or na")
+    if not _INT.match(folded) or len(folded) > MAX_DIGITS:
+        shown = text if len(text) <= MAX_DIGITS else text[:MAX_DIGITS] + "…"
+        raise Invalid("bad-score", f"answer {shown!r} is not a score", f"write a whole number {scale[0]}-{scale[1]} or na")
     value = int(folded)
     if not scale[0] <= value <= scale[1]:
         raise Invalid("bad-score", f"answer {value} is outside the scale {scale[0]}-{scale[1]}",
@@ -155,6 +164,136 @@ def score(text: str, scale: tuple[int, int]) -> int | None:
 
 
 _MISSING = object()
+_UNDECIDED = object()  # a shortcut could not decide: the general path converts (and explains) the value
+
+# Shortcuts for the values almost every record holds, typed the usual way.
+# Each returns the value the general path (``_scalar``) would return, or
+# _UNDECIDED for anything else, which then takes the general path: only the
+# general path reports problems, so every message stays the same.
+
+
+def _verbatim(raw: object) -> object:
+    return raw if raw.__class__ is str else _UNDECIDED
+
+
+def _one_line(raw: object) -> object:
+    return raw if raw.__class__ is str and "\n" not in raw else _UNDECIDED
+
+
+def _quick_id(raw: object) -> object:
+    return raw if raw.__class__ is str and _ID.match(raw) else _UNDECIDED
+
+
+def _quick_date(raw: object) -> object:
+    # date.fromisoformat also takes "20260603" and week dates: only YYYY-MM-DD goes to it
+    if raw.__class__ is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            pass
+    return _UNDECIDED
+
+
+def _quick_datetime(raw: object) -> object:
+    if raw.__class__ is str and len(raw) == 16 and raw[4] == "-" and raw[7] == "-" and raw[10] in " T" \
+            and raw[13] == ":":
+        try:
+            return datetime.fromisoformat(raw)
+        except ValueError:
+            pass
+    return _UNDECIDED
+
+
+def _quick_bool(raw: object) -> object:
+    # every word in _TRUE and _FALSE is already stripped and lower case
+    if raw.__class__ is not str:
+        return _UNDECIDED
+    if raw in _TRUE:
+        return True
+    return False if raw in _FALSE else _UNDECIDED
+
+
+def _quick_answers(raw: object) -> object:
+    return raw if isinstance(raw, Mapping) else _UNDECIDED
+
+
+def _quick_int(field: Field) -> Callable[[object], object]:
+    low = float("-inf") if field.minimum is None else field.minimum
+    high = float("inf") if field.maximum is None else field.maximum
+
+    def quick(raw: object) -> object:
+        if raw.__class__ is str and len(raw) <= MAX_DIGITS and raw.isascii() and raw.isdigit():
+            value = int(raw)
+            if low <= value <= high:
+                return value
+        return _UNDECIDED
+    return quick
+
+
+def _quick_enum(field: Field) -> Callable[[object], object]:
+    # the schema's own string for the choice: records then share one string
+    # object per choice, which the load cache pickles once, not once per record
+    choices = {choice: choice for choice in field.choices}
+
+    def quick(raw: object) -> object:
+        return choices.get(raw, _UNDECIDED) if raw.__class__ is str else _UNDECIDED
+    return quick
+
+
+def _shortcut(field: Field) -> Callable[[object], object] | None:
+    kind = field.type
+    if kind == schema.TEXT:
+        return _verbatim
+    if kind in (schema.LINE, schema.REF):
+        return _one_line
+    if kind == schema.ID:
+        return _quick_id
+    if kind == schema.DATE:
+        return _quick_date
+    if kind == schema.DATETIME:
+        return _quick_datetime
+    if kind == schema.INT:
+        return _quick_int(field)
+    if kind == schema.ENUM:
+        return _quick_enum(field)
+    if kind == schema.BOOL:
+        return _quick_bool
+    if kind == schema.ANSWERS:
+        return _quick_answers
+    return None
+
+
+class _Plan:
+    """What converting one kind needs, worked out once per file instead of once per record."""
+
+    __slots__ = ("kind", "keys", "fields", "with_where")
+
+    def __init__(self, kind: Kind) -> None:
+        self.kind = kind
+        self.keys = frozenset(kind.keys)
+        # (YAML key, model attribute, field, shortcut or None, is free text)
+        self.fields = tuple((field.name, field.attribute, field, _shortcut(field), field.type == schema.TEXT)
+                            for field in kind.fields)
+        self.with_where = kind.model is not None and "where" in kind.model.__dataclass_fields__
+
+
+def _schema_plans() -> MappingProxyType:
+    """id(kind) -> _Plan for every kind the schema declares, nested ones included.
+
+    Keyed by identity: hashing a frozen Kind hashes all its fields, which costs
+    more than converting a small record.
+    """
+    plans: dict[int, _Plan] = {}
+    todo = [*schema.ALL_KINDS, schema.TEXT_BOTH]
+    while todo:
+        kind = todo.pop()
+        if id(kind) not in plans:
+            plans[id(kind)] = _Plan(kind)
+            todo.extend(field.of for field in kind.fields if isinstance(field.of, Kind))
+    return MappingProxyType(plans)
+
+
+_SCHEMA_PLANS = _schema_plans()
 
 
 class Converter:
@@ -163,6 +302,21 @@ class Converter:
     def __init__(self, path: str, problems: list[Problem]) -> None:
         self.path = path
         self.problems = problems
+        self._plans: dict[int, _Plan] = {}  # kinds from outside the schema module, by identity
+
+    def _plan(self, kind: Kind) -> _Plan:
+        plan = _SCHEMA_PLANS.get(id(kind))
+        if plan is None or plan.kind is not kind:
+            plan = self._plans.get(id(kind))
+            if plan is None or plan.kind is not kind:
+                plan = self._plans[id(kind)] = _Plan(kind)
+        return plan
+
+    def quick_value(self, raw: object, field: Field, line: int, col: int) -> object:
+        """``value``, through the field's shortcut when it has one."""
+        shortcut = _shortcut(field)
+        value = _UNDECIDED if shortcut is None else shortcut(raw)
+        return self.value(raw, field, line, col) if value is _UNDECIDED else value
 
     def fail(self, line: int, col: int, invalid: Invalid) -> None:
         self.problems.append(error(self.path, line, col, invalid.code, invalid.message, invalid.hint))
@@ -174,12 +328,14 @@ class Converter:
                                        f"a {kind.name} must be a mapping of keys to values, not {_shape(node)}",
                                        "write one `key: value` per line"))
             return None
-        self._unknown_keys(node, kind)
+        plan = self._plan(kind)
+        if not plan.keys.issuperset(node):
+            self._unknown_keys(node, kind)
         values: dict = {}
         usable = True
-        for field in kind.fields:
-            raw = node.get(field.name)
-            field_line, field_col = node.key_pos.get(field.name, (node.line, node.col))
+        get, cut = node.get, node.cut
+        for name, attribute, field, shortcut, is_text in plan.fields:
+            raw = get(name)
             if raw is None:
                 if field.required:
                     usable = False
@@ -187,15 +343,19 @@ class Converter:
                                                f"{kind.name} has no {field.name}: {field.doc}",
                                                f"add `{field.name}: {field.example or '...'}`"))
                 continue
-            value = self.value(raw, field, field_line, field_col)
-            if value is _MISSING:
-                usable = usable and not field.required
-                continue
-            if field.type == schema.TEXT and node.cut and field.name in node.cut:
-                self.problems.append(warning(self.path, field_line, node.cut[field.name], "comment-cut",
-                                             f"{field.name} stops at ' #': the rest of the line is a YAML comment and is lost",
-                                             f'put the whole text in quotes: {field.name}: "..."'))
-            values[field.attribute] = value
+            value = _UNDECIDED if shortcut is None else shortcut(raw)
+            if value is _UNDECIDED:
+                field_line, field_col = node.key_pos.get(name, (node.line, node.col))
+                value = self.value(raw, field, field_line, field_col)
+                if value is _MISSING:
+                    usable = usable and not field.required
+                    continue
+            if is_text and cut and name in cut:
+                self.problems.append(warning(self.path, node.key_pos.get(name, (node.line, node.col))[0],
+                                             cut[name], "comment-cut",
+                                             f"{name} stops at ' #': the rest of the line is a YAML comment and is lost",
+                                             f'put the whole text in quotes: {name}: "..."'))
+            values[attribute] = value
         for group in kind.one_of:
             present = [key for key in group if node.get(key) is not None]
             if len(present) != 1:
@@ -240,7 +400,7 @@ class Converter:
             return _MISSING
         if kind.model is None:
             return values
-        if "where" in kind.model.__dataclass_fields__:
+        if self._plan(kind).with_where:
             values["where"] = (self.path, getattr(raw, "line", line))
         return kind.model(**values)
 
@@ -257,7 +417,7 @@ class Converter:
             if isinstance(element, Kind):
                 value = self.instance(entry, element, entry_line, entry_col)
             else:
-                value = self.value(entry, element, entry_line, entry_col)
+                value = self.quick_value(entry, element, entry_line, entry_col)
             if value is not _MISSING:
                 converted.append(value)
         return converted
@@ -272,12 +432,13 @@ class Converter:
             raise Invalid("bad-text", f"{field.name} needs en and zh texts", f"write {field.name}: {{en: ..., zh: ...}}")
         return value
 
-    def _answers(self, raw: object, field: Field, line: int, col: int) -> dict:
-        """Item id -> raw text; scores are checked against the questionnaire later."""
+    def _answers(self, raw: object, field: Field, line: int, col: int) -> Mapping:
+        """The mapping of item id -> raw text as parsed (``key_pos`` has each item's position);
+        scores are checked against the questionnaire later."""
         if not isinstance(raw, Mapping):
             raise Invalid("bad-type", f"answers must be a mapping of item: score, not {_shape(raw)}",
                           "write one `item_id: score` per line under answers:")
-        return {item_id: (text, raw.key_pos[item_id]) for item_id, text in raw.items()}
+        return raw
 
 
 def _shape(node: object) -> str:

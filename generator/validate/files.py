@@ -7,6 +7,7 @@ from a cache keyed by content.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from generator.load.source import decode
 from generator.load.yamlsafe import Mapping, Sequence, parse
 from generator.problems import Problem, error, warning
 from generator.validate import schema
-from generator.validate.convert import Converter, Invalid, score
+from generator.validate.convert import NOT_APPLICABLE, Converter, Invalid, score
 
 DEFAULT_BANDS = (
     ("very_satisfied", 9, 10), ("satisfied", 7, 8), ("neutral", 5, 6),
@@ -35,11 +36,27 @@ class FileResult:
 
 def read_tree(root: Path, path: str, problems: list[Problem]) -> object | None:
     """Parse one file into text-valued YAML nodes; problems go to `problems`."""
+    data = read_bytes(root, path, problems)
+    return None if data is None else parse_tree(path, data, problems)
+
+
+def read_bytes(root: Path, path: str, problems: list[Problem]) -> bytes | None:
+    """The file's bytes, or None with the reason in `problems`."""
     try:
-        data = (root / path).read_bytes()
+        # open() on a joined string: pathlib objects cost more than the read for a one-record file
+        with open(os.path.join(root, path), "rb") as file:
+            return file.read()
     except OSError as failure:
-        problems.append(error(path, 0, 0, "unreadable", f"cannot read the file: {failure.strerror}", "check its permissions"))
+        problems.append(unreadable(path, failure))
         return None
+
+
+def unreadable(path: str, failure: OSError) -> Problem:
+    return error(path, 0, 0, "unreadable", f"cannot read the file: {failure.strerror}", "check its permissions")
+
+
+def parse_tree(path: str, data: bytes, problems: list[Problem]) -> object | None:
+    """``read_tree`` for bytes already read."""
     text, source_errors = decode(data)
     for found in source_errors:
         problems.append(error(path, found.line, found.col, found.code, found.message, found.hint))
@@ -54,7 +71,20 @@ def read_tree(root: Path, path: str, problems: list[Problem]) -> object | None:
 def load_record_file(root: Path, path: str, kind: schema.Kind,
                      questionnaires: dict[str, model.Questionnaire]) -> FileResult:
     result = FileResult(path)
-    tree = read_tree(root, path, result.problems)
+    data = read_bytes(root, path, result.problems)
+    return result if data is None else _load_records(result, data, kind, questionnaires)
+
+
+def load_record_bytes(path: str, data: bytes, kind: schema.Kind,
+                      questionnaires: dict[str, model.Questionnaire]) -> FileResult:
+    """``load_record_file`` for the file's bytes, already read (to hash them, say)."""
+    return _load_records(FileResult(path), data, kind, questionnaires)
+
+
+def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
+                  questionnaires: dict[str, model.Questionnaire]) -> FileResult:
+    path = result.path
+    tree = parse_tree(path, data, result.problems)
     if tree is None:
         return result
     if isinstance(tree, Mapping):
@@ -67,6 +97,7 @@ def load_record_file(root: Path, path: str, kind: schema.Kind,
                                      "start with `id: ...` for one record, or `- id: ...` for a list"))
         return result
     converter = Converter(path, result.problems)
+    surveys: dict[str, _Survey] = {}
     for entry, (line, col) in zip(entries, positions):
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             result.ids.append((entry["id"], line))
@@ -74,19 +105,59 @@ def load_record_file(root: Path, path: str, kind: schema.Kind,
         if values is None:
             continue
         if kind is schema.FOLLOWUP:
-            values["answers"] = _scores(values.get("answers", {}), values, questionnaires, converter)
+            survey_id = values.get("survey") or ""
+            survey = surveys.get(survey_id)
+            if survey is None:
+                survey = surveys[survey_id] = _Survey(questionnaires.get(survey_id))
+            values["answers"] = _scores(values.get("answers", {}), values, survey, converter)
         result.records.append(kind.model(**values, where=(path, line)))
     return result
 
 
-def _scores(raw_answers: dict, followup: dict, questionnaires: dict[str, model.Questionnaire],
-            converter: Converter) -> dict[str, int | None]:
-    """Check each answer against its questionnaire's scale and items."""
-    questionnaire = questionnaires.get(followup.get("survey") or "")
-    scale = (questionnaire.scale_min, questionnaire.scale_max) if questionnaire else (1, 10)
-    known = questionnaire.item_ids() if questionnaire else None
+class _Survey:
+    """A questionnaire as the answers of one file need it, worked out once per file."""
+
+    __slots__ = ("questionnaire", "scale", "known", "items", "plain")
+
+    def __init__(self, questionnaire: model.Questionnaire | None) -> None:
+        self.questionnaire = questionnaire
+        self.scale = (questionnaire.scale_min, questionnaire.scale_max) if questionnaire else (1, 10)
+        self.known = questionnaire.item_ids() if questionnaire else None
+        # item id -> the questionnaire's own string for it: the answers of every
+        # follow-up then share one key object per item, pickled once per group
+        self.items = {item_id: item_id for item_id in self.known} if self.known is not None else None
+        low, high = self.scale
+        # answer text -> score, for answers typed the plain way ("8", "na"): exactly
+        # what ``score`` returns for them, without its folding and matching
+        self.plain: dict[str, int | None] = dict.fromkeys(NOT_APPLICABLE)
+        if high - low <= 1000:
+            self.plain.update({str(value): value for value in range(low, high + 1)})
+
+
+def _scores(raw_answers: dict, followup: dict, survey: _Survey, converter: Converter) -> dict[str, int | None]:
+    """Check each answer against its questionnaire's scale and items.
+
+    ``raw_answers`` is the parsed ``answers:`` mapping (item id -> text, with
+    ``key_pos``), or {} when there is none.
+    """
+    plain, items = survey.plain, survey.items
+    try:  # the usual follow-up: every answer typed plainly, for an item of the questionnaire
+        scores = {items[item_id]: plain[text] for item_id, text in raw_answers.items()}
+    except (KeyError, TypeError):  # an unknown item or questionnaire, or an answer like None, [8] or "NA"
+        scores = _checked_scores(raw_answers, survey, converter)
+    if raw_answers and not followup.get("survey"):
+        converter.problems.append(error(converter.path, followup_line(raw_answers), 1, "missing-field",
+                                        "a follow-up with answers needs `survey:` naming its questionnaire",
+                                        "add `survey: service` (or sales)"))
+    return scores
+
+
+def _checked_scores(raw_answers: Mapping, survey: _Survey, converter: Converter) -> dict[str, int | None]:
+    """Each answer in turn, with a problem for each one that is not a score on the scale of a known item."""
+    questionnaire, scale, known = survey.questionnaire, survey.scale, survey.known
     scores: dict[str, int | None] = {}
-    for item_id, (text, (line, col)) in raw_answers.items():
+    for item_id, text in raw_answers.items():
+        line, col = raw_answers.key_pos[item_id]
         if not isinstance(text, str):
             if text is None:
                 converter.problems.append(warning(converter.path, line, col, "empty-answer",
@@ -107,15 +178,12 @@ def _scores(raw_answers: dict, followup: dict, questionnaires: dict[str, model.Q
                                               f"questionnaire {questionnaire.id!r} has no item {item_id!r}; the answer is ignored",
                                               _suggest(item_id, known)))
             del scores[item_id]
-    if raw_answers and not followup.get("survey"):
-        converter.problems.append(error(converter.path, followup_line(raw_answers), 1, "missing-field",
-                                        "a follow-up with answers needs `survey:` naming its questionnaire",
-                                        "add `survey: service` (or sales)"))
     return scores
 
 
-def followup_line(raw_answers: dict) -> int:
-    return min(line for _, (line, _col) in raw_answers.values())
+def followup_line(raw_answers: Mapping) -> int:
+    return min(line for line, _col in raw_answers.key_pos.values())
+
 
 
 def _suggest(name: str, known: set[str]) -> str:
