@@ -81,6 +81,28 @@ def test_impossible_date_bad_enum_and_bad_number_all_reported(garage):
     assert "hint: did you mean 'phone'? use one of the listed values" in result.output
 
 
+def test_absurdly_long_numbers_are_problems_not_crashes(garage):
+    # Python refuses int() of 4,300 digits or more; that must not become a traceback
+    root = garage({"records/customers/c1.yaml": CUSTOMER,
+                   "records/visits/v.yaml": VISIT + "mileage: " + "9" * 5000 + "\n",
+                   "records/followups/f.yaml": """\
+                       id: F1
+                       visit: RO1
+                       at: 2026-08-02 10:00
+                       channel: phone
+                       by: CS01
+                       outcome: reached
+                       survey: service
+                       answers:
+                         lounge: """ + "8" * 5000 + "\n"})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "records/followups/f.yaml:9:3: error bad-score: answer '888888888888888888…' is not a score",
+        "records/visits/v.yaml:9:1: error bad-number: mileage has 5000 characters, more than any real value",
+    ]
+
+
 def test_duplicate_ids_across_files_name_both_places(garage):
     root = garage({"records/customers/a.yaml": CUSTOMER,
                    "records/customers/b.yaml": "- id: C0002\n  name: 李娜\n- id: C0001\n  name: 陈杰\n"})

@@ -114,6 +114,16 @@ def today_at(garage: model.Garage | None) -> date:
 def load_records(root: Path, as_of: date | None = None, file_loader: FileLoader = load_on_every_core,
                  discovered: tuple[list[tuple[str, schema.Kind]], list[Problem]] | None = None) -> Loaded:
     """``discovered`` is ``record_files``' (jobs, problems) when the caller already walked records/."""
+    from generator.load.parallel import collector_paused
+
+    # hundreds of thousands of records and index entries are built here and
+    # none of them is garbage: the collector would only walk them again and again
+    with collector_paused():
+        return _load_records(root, as_of, file_loader, discovered)
+
+
+def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
+                  discovered: tuple[list[tuple[str, schema.Kind]], list[Problem]] | None) -> Loaded:
     problems: list[Problem] = []
     if not (root / SETTINGS_FILE).is_file():
         problems.append(error(SETTINGS_FILE, 0, 0, "missing-settings", f"no {SETTINGS_FILE} in {root}",
