@@ -118,7 +118,12 @@ def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: 
     # lock into the child, so then a fork server starts them instead
     method = "fork" if threading.active_count() == 1 else "forkserver"
     with get_context(method).Pool(min(workers, len(tasks))) as pool:
-        yield from pool.imap_unordered(parse_group, tasks)
+        # Every group is gathered before the caller unpickles any: unpickling a
+        # group is one long call holding the GIL, during which the pool's result
+        # thread cannot take the next group and the workers wait to hand theirs
+        # over instead of parsing (measured: 73 s instead of 40 s on 254,280 files).
+        outputs = list(pool.imap_unordered(parse_group, tasks))
+    yield from outputs
 
 
 def split(jobs: list[Job], workers: int) -> list[tuple[int, list[Job]]]:
