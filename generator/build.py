@@ -133,14 +133,45 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
 
 def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
            discovered, tool: str, hashes) -> None:
+    from generator.background import Background
+    from generator.site import SiteBuildError, build_site, git_commit
+    from generator.stats.periods import default_period, parse_period
+
+    loaded = _load(root, watch, as_of, discovered, tool, hashes)
+    gc.freeze()  # the records live until the end: later collections (and forked children) leave them be
+    # the cross-record checks run beside the statistics' index; their problems join before anything is published
+    checks = Background(loaded.pending) if loaded.pending is not None else None
+    watch.lap("checks", "per file; references and rules run beside the statistics")
+    if loaded.records is None or loaded.errors:
+        outcome.problems = (loaded.checked(checks.result()) if checks else loaded).problems
+        outcome.failure = f"{sum(p.is_error for p in outcome.problems)} error(s) in the records; nothing was published"
+        return
+    records = loaded.records
+    outcome.records_counted = sum(len(getattr(records, kind)) for kind in
+                                  ("customers", "visits", "followups", "complaints", "actions"))
+    try:
+        chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
+    except ValueError as problem:
+        outcome.problems = loaded.checked(checks.result()).problems
+        outcome.failure = str(problem)
+        return
+    report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
+    outcome.problems = loaded.problems
+    if loaded.errors:
+        outcome.failure = f"{len(loaded.errors)} error(s) in the records; nothing was published"
+        return
+    try:
+        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
+                   cache=hashes is not None)
+    except SiteBuildError as failure:
+        outcome.failure = str(failure)
+        return
+    watch.lap("render+mkdocs")
+
+
+def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes):
     from generator.load.cache import CachedLoader
     from generator.load.parallel import collector_paused
-    from generator.site import SiteBuildError, build_site, git_commit
-    from generator.site.build import monthly_periods
-    from generator.stats.batch import build_reports
-    from generator.stats.index import build_index
-    from generator.stats.periods import default_period, parse_period
-    from generator.stats.report import unperiodic
     from generator.validate import load_on_every_core, load_records
 
     loader = CachedLoader(root, hashes, tool) if hashes is not None else load_on_every_core
@@ -152,35 +183,28 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         return results
 
     with collector_paused():  # nothing built while loading is garbage
-        loaded = load_records(root, as_of, timed_loader, discovered)
-    gc.freeze()  # the records live until the end: later collections need not walk them again
-    watch.lap("checks")
-    outcome.problems = loaded.problems
-    if loaded.records is None or loaded.errors:
-        outcome.failure = f"{len(loaded.errors)} error(s) in the records; nothing was published"
-        return
+        return load_records(root, as_of, timed_loader, discovered, defer_checks=True)
+
+
+def _statistics(loaded, chosen, checks, watch: _Stopwatch):
+    """(report, [(month, report)], loaded with the checks' problems): the index beside the checks,
+    then the reports of the period and its months on every core."""
+    from generator.site.build import monthly_periods
+    from generator.stats.batch import build_reports
+    from generator.stats.index import build_index
+    from generator.stats.report import unperiodic
+
     records = loaded.records
-    outcome.records_counted = sum(len(getattr(records, kind)) for kind in
-                                  ("customers", "visits", "followups", "complaints", "actions"))
-    try:
-        chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
-    except ValueError as problem:
-        outcome.failure = str(problem)
-        return
     index = build_index(records)  # one index and one Unperiodic for the report and every monthly report
     shared = unperiodic(index, loaded.as_of)
-    watch.lap("stats")
+    loaded = loaded.checked(checks.result())
+    watch.lap("stats", "index and shared blocks; the checks finished beside them")
     months = monthly_periods(records, chosen, loaded.as_of)
+    if loaded.errors:
+        return None, [], loaded
     report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared)
-    monthly = list(zip((month.label for month in months), month_reports))
     watch.lap("stats reports", f"the period and {len(months)} months")
-    try:
-        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
-                   cache=hashes is not None)
-    except SiteBuildError as failure:
-        outcome.failure = str(failure)
-        return
-    watch.lap("render+mkdocs")
+    return report, list(zip((month.label for month in months), month_reports)), loaded
 
 
 def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,

@@ -131,3 +131,28 @@ def test_monthly_reports_sharing_one_index_equal_reports_built_alone(built):
     for label, month_report in shared:
         assert month_report == build_report(records, parse_period(label), AS_OF)
     assert report == build_report(records, parse_period("2026-Q3"), AS_OF, build_index(records))
+
+
+def test_build_reports_exactly_the_problems_validate_finds(garage):
+    from generator.validate import load_records
+
+    sorted((garage / "records" / "followups").glob("*.yaml"))[-1].unlink()  # recent visits never called back
+    outcome = build(garage, as_of=AS_OF, cache=False)
+    assert outcome.ok
+    assert outcome.problems == load_records(garage, AS_OF).problems
+    assert any(problem.code == "followup-overdue" for problem in outcome.problems)  # from the business rules
+
+
+def test_a_broken_reference_stops_the_build_and_publishes_nothing(garage):
+    from generator.validate import load_records
+
+    visits = sorted((garage / "records" / "visits").glob("*.yaml"))[-1]
+    text = visits.read_text(encoding="utf-8")
+    visits.write_text(text.replace("customer: C", "customer: X", 1), encoding="utf-8")
+    index = garage / "site" / "index.html"
+    before = index.read_bytes()
+    outcome = build(garage, as_of=AS_OF)
+    assert not outcome.ok and outcome.failure.endswith("error(s) in the records; nothing was published")
+    assert any(problem.code == "unknown-customer" and problem.is_error for problem in outcome.problems)
+    assert outcome.problems == load_records(garage, AS_OF).problems
+    assert index.read_bytes() == before

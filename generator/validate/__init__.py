@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from datetime import date, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -34,10 +35,16 @@ class Loaded:
     problems: list[Problem]
     files: int
     as_of: date | None = None
+    # the cross-record checks when ``load_records(defer_checks=True)`` left them to the caller
+    pending: Callable[[], list[Problem]] | None = None
 
     @property
     def errors(self) -> list[Problem]:
         return [problem for problem in self.problems if problem.is_error]
+
+    def checked(self, found: list[Problem]) -> Loaded:
+        """This result with what ``pending`` found added: the same as loading without deferring."""
+        return Loaded(self.records, sorted(self.problems + found), self.files, self.as_of)
 
 
 def load_sequentially(root: Path, jobs: list[tuple[str, schema.Kind]],
@@ -112,14 +119,20 @@ def today_at(garage: model.Garage | None) -> date:
 
 
 def load_records(root: Path, as_of: date | None = None, file_loader: FileLoader = load_on_every_core,
-                 discovered: tuple[list[tuple[str, schema.Kind]], list[Problem]] | None = None) -> Loaded:
-    """``discovered`` is ``record_files``' (jobs, problems) when the caller already walked records/."""
+                 discovered: tuple[list[tuple[str, schema.Kind]], list[Problem]] | None = None,
+                 defer_checks: bool = False) -> Loaded:
+    """``discovered`` is ``record_files``' (jobs, problems) when the caller already walked records/.
+
+    ``defer_checks``: leave the cross-record checks (references, business
+    rules) to the caller as ``Loaded.pending``, to run beside other work.
+    """
     from generator.load.parallel import collector_paused
 
     # hundreds of thousands of records and index entries are built here and
     # none of them is garbage: the collector would only walk them again and again
     with collector_paused():
-        return _load_records(root, as_of, file_loader, discovered)
+        loaded = _load_records(root, as_of, file_loader, discovered)
+        return loaded if defer_checks or loaded.pending is None else loaded.checked(loaded.pending())
 
 
 def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
@@ -151,11 +164,15 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
         known[kind.name] = ids
         problems.extend(duplicates)
         getattr(records, folder).extend(record for result in by_kind[folder] for record in result.records)
-    locate = Locator(root)
-    problems.extend(ReferenceCheck(records, known, locate).run())
     effective = as_of or garage.as_of or today_at(garage)
-    problems.extend(business_rules(records, effective, locate))
-    return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective)
+    return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective,
+                  partial(cross_record_checks, root, records, known, effective))
+
+
+def cross_record_checks(root: Path, records: model.Records, known: dict[str, set[str]], as_of: date) -> list[Problem]:
+    """References between records and the business rules: problems no single file shows."""
+    locate = Locator(root)
+    return ReferenceCheck(records, known, locate).run() + business_rules(records, as_of, locate)
 
 
 def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Problem]) -> dict[str, model.Questionnaire]:
