@@ -210,14 +210,14 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch):
 def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,
                  jobs, found: list[Problem], hashes, rehash: bool) -> str:
     """One hash of every input of the site.  ``rehash``: read the files whose stat cannot be trusted."""
-    digest = hashlib.sha256()
-    for path, _ in jobs:
-        if rehash:
-            known = hashes.digest(root, path)
-        else:  # what this build read: the loader checked or hashed every file
-            entry = hashes.known.get(path)
-            known = entry.digest if entry is not None else None
-        digest.update(path.encode() + b"\0" + (known or b"unknown") + b"\0")
+    paths = [path for path, _ in jobs]
+    if rehash:
+        known = hashes.digests(root, paths)
+    else:  # what this build read: the loader checked or hashed every file
+        entries = map(hashes.known.get, paths)
+        known = [entry[1] if entry is not None else None for entry in entries]
+    digest = hashlib.sha256(b"".join(path.encode() + b"\0" + (file_digest or b"unknown") + b"\0"
+                                     for path, file_digest in zip(paths, known)))
     for folder in ("surveys", "site_templates"):
         for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
             if path.is_file():
