@@ -139,11 +139,12 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
 
     loaded = _load(root, watch, as_of, discovered, tool, hashes)
     gc.freeze()  # the records live until the end: later collections (and forked children) leave them be
-    # the cross-record checks run beside the statistics' index; their problems join before anything is published
-    checks = Background(loaded.pending) if loaded.pending is not None else None
+    # the cross-record checks (and the statistics that need no index) run beside the statistics'
+    # index; their problems join before anything is published
+    checks = Background(_beside_index, loaded) if loaded.pending is not None else None
     watch.lap("checks", "per file; references and rules run beside the statistics")
     if loaded.records is None or loaded.errors:
-        outcome.problems = (loaded.checked(checks.result()) if checks else loaded).problems
+        outcome.problems = (loaded.checked(checks.result()[0]) if checks else loaded).problems
         outcome.failure = f"{sum(p.is_error for p in outcome.problems)} error(s) in the records; nothing was published"
         return
     records = loaded.records
@@ -152,7 +153,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     try:
         chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
     except ValueError as problem:
-        outcome.problems = loaded.checked(checks.result()).problems
+        outcome.problems = loaded.checked(checks.result()[0]).problems
         outcome.failure = str(problem)
         return
     report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
@@ -186,6 +187,17 @@ def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: s
         return load_records(root, as_of, timed_loader, discovered, defer_checks=True)
 
 
+def _beside_index(loaded) -> tuple[list[Problem], tuple]:
+    """What the build computes while it builds the statistics' index: the cross-record checks'
+    problems and the customer-side shared blocks (``generator.stats.report.customer_blocks``)."""
+    from generator.stats.report import customer_blocks
+
+    problems = loaded.pending()
+    if loaded.records is None or loaded.errors or any(problem.is_error for problem in problems):
+        return problems, None  # nothing will be published: no statistics needed
+    return problems, customer_blocks(loaded.records, loaded.as_of)
+
+
 def _statistics(loaded, chosen, checks, watch: _Stopwatch):
     """(report, [(month, report)], loaded with the checks' problems): the index beside the checks,
     then the reports of the period and its months on every core."""
@@ -195,13 +207,19 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch):
     from generator.stats.report import unperiodic
 
     records = loaded.records
-    index = build_index(records)  # one index and one Unperiodic for the report and every monthly report
-    shared = unperiodic(index, loaded.as_of)
-    loaded = loaded.checked(checks.result())
-    watch.lap("stats", "index and shared blocks; the checks finished beside them")
-    months = monthly_periods(records, chosen, loaded.as_of)
+    try:  # one index and one Unperiodic for the report and every monthly report
+        index, failure = build_index(records), None
+    except Exception as exception:  # records the checks are about to reject: their errors say why
+        index, failure = None, exception
+    problems, customer_side = checks.result()
+    loaded = loaded.checked(problems)
     if loaded.errors:
         return None, [], loaded
+    if failure is not None:
+        raise failure
+    shared = unperiodic(index, loaded.as_of, customer_side)
+    watch.lap("stats", "index and shared blocks; the checks finished beside them")
+    months = monthly_periods(records, chosen, loaded.as_of)
     report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared)
     watch.lap("stats reports", f"the period and {len(months)} months")
     return report, list(zip((month.label for month in months), month_reports)), loaded

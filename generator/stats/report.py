@@ -146,15 +146,18 @@ class Unperiodic:
     retention: dict
 
 
-def unperiodic(index: Index, as_of: date) -> Unperiodic:
-    records, garage = index.records, index.records.garage
-    return Unperiodic(
-        as_of,
-        comeback_map(records.visits, garage.comeback_days, as_of),
-        to_json(action_stats(records.actions, index, as_of)),
-        to_json(care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days)),
-        to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days)),
-    )
+def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) -> Unperiodic:
+    """``customer_side``: ``customer_blocks(index.records, as_of)`` when already computed (beside the index)."""
+    returns, care, retention = customer_side or customer_blocks(index.records, as_of)
+    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care, retention)
+
+
+def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:
+    """(comebacks, care, retention): the shared blocks that need only the records, not the index."""
+    garage = records.garage
+    return (comeback_map(records.visits, garage.comeback_days, as_of),
+            to_json(care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days)),
+            to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days)))
 
 
 def build_report(records: Records, period: Period, as_of: date, index: Index | None = None,
