@@ -144,8 +144,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     checks = Background(_beside_index, loaded) if loaded.pending is not None else None
     watch.lap("checks", "per file; references and rules run beside the statistics")
     if loaded.records is None or loaded.errors:
-        outcome.problems = (loaded.checked(checks.result()[0]) if checks else loaded).problems
-        outcome.failure = f"{sum(p.is_error for p in outcome.problems)} error(s) in the records; nothing was published"
+        _stop_on_errors(outcome, (loaded.checked(checks.result()[0]) if checks else loaded).problems)
         return
     records = loaded.records
     outcome.records_counted = sum(len(getattr(records, kind)) for kind in
@@ -159,7 +158,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
     outcome.problems = loaded.problems
     if loaded.errors:
-        outcome.failure = f"{len(loaded.errors)} error(s) in the records; nothing was published"
+        _stop_on_errors(outcome, loaded.problems)
         return
     try:
         build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
@@ -168,6 +167,11 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         outcome.failure = str(failure)
         return
     watch.lap("render+mkdocs")
+
+
+def _stop_on_errors(outcome: BuildOutcome, problems: list[Problem]) -> None:
+    outcome.problems = problems
+    outcome.failure = f"{sum(problem.is_error for problem in problems)} error(s) in the records; nothing was published"
 
 
 def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes):
