@@ -26,6 +26,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from generator import model
+from generator.background import cores
 from generator.load.cache import Hashed, stat_of
 from generator.validate import schema
 from generator.validate.files import FileResult, load_record_bytes, load_record_file, unreadable
@@ -56,7 +57,7 @@ def worker_count(files: int, workers: int | None = None) -> int:
         return max(1, workers)
     if files < MIN_PARALLEL_FILES:
         return 1
-    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+    return cores()
 
 
 def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None]
