@@ -11,12 +11,14 @@ from datetime import date
 from importlib.resources import files
 from pathlib import Path
 
+from generator.load.cache import tool_version
 from generator.model import Records
 from generator.problems import Problem
 from generator.render.env import RenderError
 from generator.render.pages import render_pages
 from generator.site.config import mkdocs_config, write_config
 from generator.site.external import external_urls, neutralise_theme_loaders
+from generator.site.memo import MEMO_FILE, SiteMemo, memo_plugin
 from generator.site.publish import discard, fresh_folder, swap_in
 
 GENERATED = Path(".csi") / "mkdocs"  # under the garage root; never under records/
@@ -39,7 +41,8 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
 
     ``monthly`` is [(YYYY-MM, report of that month)], oldest first; left out,
     it is computed with ``generator.stats`` for the last complete months.
-    ``cache``: keep compiled templates under ``ROOT/.csi/cache/jinja`` between builds.
+    ``cache``: keep compiled templates under ``ROOT/.csi/cache/jinja``, and what MkDocs
+    made of each page (``generator.site.memo``), between builds.
     Raises ``SiteBuildError``; the published site is then left as it was.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner would be printed on every build
@@ -47,6 +50,7 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
     if monthly is None:
         monthly = monthly_reports(records, report, as_of)
     target = generated_dir(root)
+    memo = SiteMemo(root / TEMPLATE_CACHE.parent / MEMO_FILE, tool_version()) if cache else None
     staging = fresh_folder(target, "stage")
     output = fresh_folder(site_dir, "build")
     try:
@@ -56,12 +60,15 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
         config = mkdocs_config(records.garage.name, records.garage.language, nav,
                                os.path.relpath(site_dir, target))
         write_config(staging / "mkdocs.yml", config)
-        run_mkdocs(staging / "mkdocs.yml", output, template_cache=root / TEMPLATE_CACHE / "theme" if cache else None)
+        run_mkdocs(staging / "mkdocs.yml", output, template_cache=root / TEMPLATE_CACHE / "theme" if cache else None,
+                   memo=memo)
         neutralise_theme_loaders(output)
-        outside = external_urls(output)
+        outside = external_urls(output, memo)
         if outside:
             listed = "\n".join(f"  {path}: {url}" for path, url in outside[:20])
             raise SiteBuildError(f"the site would load {len(outside)} resource(s) from other hosts:\n{listed}")
+        if memo is not None:
+            memo.save()
         swap_in(output, site_dir)
         swap_in(staging, target)
     except RenderError as failure:
@@ -104,10 +111,12 @@ def _quiet_mkdocs():
         logger.handlers = saved[2]
 
 
-def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = None) -> None:
+def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = None,
+               memo: SiteMemo | None = None) -> None:
     """``mkdocs build`` through its Python API, treating any warning as a failure.
 
-    ``template_cache``: where the theme's compiled templates are kept between builds.
+    ``template_cache``: where the theme's compiled templates are kept between builds;
+    ``memo``: pages' HTML and search entries reused from the last build.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -118,6 +127,8 @@ def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = No
             config = load_config(config_file=str(config_file), site_dir=str(output))
             if template_cache is not None:
                 config.plugins["csi-template-cache"] = _theme_template_cache(template_cache)
+            if memo is not None:
+                config.plugins["csi-page-memo"] = memo_plugin(memo)
             build(config)
         except (MkDocsException, OSError) as failure:
             raise SiteBuildError(f"MkDocs failed: {failure}") from None

@@ -26,23 +26,31 @@ _LOCAL = re.compile(r"^(?:https?:)?//(?:127\.0\.0\.1|localhost)(?:[:/]|$)", re.I
 _NAMESPACES = ("http://www.w3.org/",)
 
 
-def external_urls(site_dir: Path) -> list[tuple[str, str]]:
-    """(file relative to the site, URL) for every reference that would load from outside."""
+def external_urls(site_dir: Path, memo=None) -> list[tuple[str, str]]:
+    """(file relative to the site, URL) for every reference that would load from outside.
+
+    ``memo`` (a ``generator.site.memo.SiteMemo``): files with the same bytes as
+    last time are not scanned again (the theme's files never change).
+    """
     found: list[tuple[str, str]] = []
     for path in sorted(site_dir.rglob("*")):
         suffix = path.suffix.lower()
         if suffix not in {".html", ".htm", ".css", ".js", ".svg", ".json", ".xml"} or not path.is_file():
             continue
-        content = path.read_text(encoding="utf-8", errors="replace")
+        content = path.read_bytes()
         relative = path.relative_to(site_dir).as_posix()
-        patterns = {".css": [_CSS_LOADS], ".js": [_JS_LOADS]}.get(suffix, [_HTML_LOADS, _CSS_LOADS])
-        urls = [match.group(1) for pattern in patterns for match in pattern.finditer(content)]
-        urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(content)]
-        for url in dict.fromkeys(urls):
-            if _LOCAL.match(url) or url.startswith(_NAMESPACES):
-                continue
+        scan = lambda: _outside_urls(suffix, content)  # noqa: E731 - the memo calls it only on a miss
+        for url in memo.outside_urls(suffix, content, scan) if memo is not None else scan():
             found.append((relative, url))
     return found
+
+
+def _outside_urls(suffix: str, content: bytes) -> list[str]:
+    text = content.decode("utf-8", errors="replace")
+    patterns = {".css": [_CSS_LOADS], ".js": [_JS_LOADS]}.get(suffix, [_HTML_LOADS, _CSS_LOADS])
+    urls = [match.group(1) for pattern in patterns for match in pattern.finditer(text)]
+    urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(text)]
+    return [url for url in dict.fromkeys(urls) if not (_LOCAL.match(url) or url.startswith(_NAMESPACES))]
 
 
 # Material's bundle would fetch a ResizeObserver polyfill (only in browsers
