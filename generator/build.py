@@ -139,12 +139,12 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
 
     loaded = _load(root, watch, as_of, discovered, tool, hashes)
     gc.freeze()  # the records live until the end: later collections (and forked children) leave them be
-    # the cross-record checks (and the statistics that need no index) run beside the statistics'
-    # index; their problems join before anything is published
-    checks = Background(_beside_index, loaded) if loaded.pending is not None else None
+    # the cross-record checks run beside the statistics; their problems join before
+    # anything is published
+    checks = Background(loaded.pending) if loaded.pending is not None else None
     watch.lap("checks", "per file; references and rules run beside the statistics")
     if loaded.records is None or loaded.errors:
-        _stop_on_errors(outcome, (loaded.checked(checks.result()[0]) if checks else loaded).problems)
+        _stop_on_errors(outcome, (loaded.checked(checks.result()) if checks else loaded).problems)
         return
     records = loaded.records
     outcome.records_counted = sum(len(getattr(records, kind)) for kind in
@@ -152,7 +152,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     try:
         chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
     except ValueError as problem:
-        outcome.problems = loaded.checked(checks.result()[0]).problems
+        outcome.problems = loaded.checked(checks.result()).problems
         outcome.failure = str(problem)
         return
     report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
@@ -191,32 +191,23 @@ def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: s
         return load_records(root, as_of, timed_loader, discovered, defer_checks=True)
 
 
-def _beside_index(loaded) -> tuple[list[Problem], tuple]:
-    """What the build computes while it builds the statistics' index: the cross-record checks'
-    problems and the customer-side shared blocks (``generator.stats.report.customer_blocks``)."""
-    from generator.stats.report import customer_blocks
-
-    problems = loaded.pending()
-    if loaded.records is None or loaded.errors or any(problem.is_error for problem in problems):
-        return problems, None  # nothing will be published: no statistics needed
-    return problems, customer_blocks(loaded.records, loaded.as_of)
-
-
 def _statistics(loaded, chosen, checks, watch: _Stopwatch):
     """(report, [(month, report)], loaded with the checks' problems): the index beside the checks,
     then the reports of the period and its months on every core."""
     from generator.site.build import monthly_periods
     from generator.stats.batch import build_reports
     from generator.stats.index import build_index
-    from generator.stats.report import unperiodic
+    from generator.stats.report import customer_blocks, unperiodic
 
     records = loaded.records
     try:  # one index and one Unperiodic for the report and every monthly report
         index, failure = build_index(records), None
+        # before waiting for the checks: the child forked for them runs slower than
+        # the same work here (it touches every record, copying the pages it touches)
+        customer_side = customer_blocks(records, loaded.as_of)
     except Exception as exception:  # records the checks are about to reject: their errors say why
         index, failure = None, exception
-    problems, customer_side = checks.result()
-    loaded = loaded.checked(problems)
+    loaded = loaded.checked(checks.result())
     if loaded.errors:
         return None, [], loaded
     if failure is not None:

@@ -237,6 +237,10 @@ class Followup:
     comment: str | None = None
     complaint: str | None = None
     where: Source = ("", 0)
+    # (the scored answers, their weighted mean on the questionnaire's scale), as
+    # generator.stats.scores.weigh_answers finds them; worked out by the loader for a
+    # follow-up whose questionnaire it knows, None otherwise (the statistics then do it)
+    weighed: tuple[dict[str, int], float | None] | None = field(default=None, repr=False, compare=False)
 
     @property
     def scored(self) -> dict[str, int]:

@@ -86,3 +86,29 @@ def test_the_collector_is_paused_and_restored(enabled):
         assert gc.isenabled() is enabled
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_answers_weighed_by_the_loader_give_the_statistics_of_the_index(layouts):
+    """The loader weighs each follow-up's answers (on every core, kept in the load cache);
+    the report must be the one the statistics get by weighing them themselves, under the
+    garage's own bands too (satisfaction depends on them, the weighing must not)."""
+    from dataclasses import replace
+
+    from generator.model import Band
+
+    loaded = load_records(layouts["month"], AS_OF, in_two_workers)
+    followups = loaded.records.followups
+    weighed = [f for f in followups if f.weighed is not None]
+    assert len(weighed) > len(followups) // 2
+    assert any(None in f.answers.values() for f in weighed)  # the path for skipped items too
+    strict = [Band("very_satisfied", 10, 10), Band("satisfied", 9, 9), Band("neutral", 5, 8),
+              Band("dissatisfied", 3, 4), Band("very_dissatisfied", 1, 2)]
+    for bands in (None, strict):
+        loaded.records.garage.bands = bands
+        for questionnaire in loaded.records.questionnaires.values():
+            questionnaire.bands = []
+        from_loader = build_report(loaded.records, PERIOD, AS_OF)
+        unweighed = replace(loaded.records, followups=[replace(f, weighed=None) for f in followups])
+        assert build_report(unweighed, PERIOD, AS_OF) == from_loader
+    lenient = build_report(replace(loaded.records, garage=replace(loaded.records.garage, bands=None)), PERIOD, AS_OF)
+    assert lenient != from_loader  # the bands did change the report

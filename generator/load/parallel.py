@@ -67,6 +67,7 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
     entries: dict[str, tuple[bytes | None, FileResult]] = {}
     hashes: list[tuple[str, Hashed | None]] = []
     kinds = schema.RECORD_KINDS
+    surveys: dict = {}  # each questionnaire prepared once for the group (see load_record_bytes)
     with collector_paused():
         for path, folder in jobs:
             # one read serves both the hash and the parse: a one-record file costs
@@ -77,7 +78,7 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
                 result = FileResult(path, problems=[unreadable(path, failure)])
                 entries[path] = (None, result)
                 continue
-            result = load_record_bytes(path, data, kinds[folder], questionnaires)
+            result = load_record_bytes(path, data, kinds[folder], questionnaires, surveys)
             stable = _stat(full) == hashed.stat
             entries[path] = (hashed.digest if stable else None, result)
             hashes.append((path, hashed if stable else None))

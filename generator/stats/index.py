@@ -14,7 +14,7 @@ from datetime import date
 
 from generator.model import Customer, Followup, Records, Visit
 from generator.stats.periods import Period
-from generator.stats.scores import SurveyFrame, score_answers, survey_frame
+from generator.stats.scores import SurveyFrame, finish_weighing, survey_frame, weigh_answers
 
 
 @dataclass(slots=True)
@@ -113,7 +113,10 @@ def _response(followup: Followup, frames, visits_by_id, purchases) -> Response |
     frame = frames.get(survey_of(followup))
     if frame is None:
         return None
-    scores, score, happy = score_answers(followup.answers, frame)
+    weighed = followup.weighed  # the loader's, for the questionnaire it validated the answers against
+    if weighed is None or followup.survey != frame.id:
+        weighed = weigh_answers(followup.answers, frame)
+    scores, score, happy = finish_weighing(*weighed, frame)
     if not scores:
         return None
     day = followup.at.date()

@@ -115,10 +115,15 @@ def score_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[d
     and normalised once at the end: the same number, a fraction of the work
     on a dealer's two million answers.
     """
+    return finish_weighing(*weigh_answers(answers, frame), frame)
+
+
+def weigh_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[dict[str, int], float | None]:
+    """(scored answers to known items, their weighted mean on the item scale): the part of
+    ``score_answers`` that depends on the questionnaire alone, not on the garage's bands."""
     if frame.slots and answers.keys() == frame.complete and None not in answers.values():
         # the usual case, every item answered: a fixed linear combination
-        on_scale = sum(map(operator.mul, map(frame.coefficients.__getitem__, answers), answers.values()))
-        return _finish(answers, on_scale, frame)
+        return answers, sum(map(operator.mul, map(frame.coefficients.__getitem__, answers), answers.values()))
     # Otherwise the score is still a linear combination of the answers, whose
     # coefficients depend only on which items were answered; a dealer's
     # responses skip the same few items ("na"), so the few patterns are worked
@@ -132,7 +137,7 @@ def score_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[d
             frame.plans[answered] = plan
     scored, weighted, shares = plan
     on_scale = sum(map(operator.mul, map(answers.__getitem__, weighted), shares)) if weighted else None
-    return _finish(dict(zip(scored, map(answers.__getitem__, scored))), on_scale, frame)
+    return dict(zip(scored, map(answers.__getitem__, scored))), on_scale
 
 
 MAX_PLANS = 4096  # answer patterns remembered per questionnaire
@@ -163,7 +168,8 @@ def _plan(answered: tuple[str, ...], frame: SurveyFrame) -> tuple[tuple[str, ...
     return tuple(scored), weighted, shares
 
 
-def _finish(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame):
+def finish_weighing(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame):
+    """``score_answers`` from what ``weigh_answers`` found."""
     span = frame.high - frame.low
     score = (on_scale - frame.low) / span * 100.0 if on_scale is not None and span > 0 else None
     return scores, score, _satisfied(scores, on_scale, frame)
