@@ -100,17 +100,20 @@ def test_search_finds_a_complaint_by_id(browser_page, served):
 def _search(page, query: str, patience_s: float = 90) -> None:
     """Type into the header search box (shown on a wide screen) until results for ``query`` show.
 
-    The search worker builds its index first, slowly on a loaded CI runner,
-    and a query typed before the page's scripts listen is lost; a person
-    would type it again, and so does this.
+    Material reads the box on a key being released (or on focus, or when its
+    search worker is ready), not on ``input`` events: ``fill`` alone was seen only
+    when the focus happened to be read after it (2 full-suite runs in 3 failed),
+    so a key is pressed after it, as a person's typing does.  The worker builds
+    its index first, slowly on a loaded CI runner, so the query is typed again
+    until results show.
     """
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     deadline = time.monotonic() + patience_s
     result = page.locator(".md-search-result__item", has_text=query).first
     while True:
-        page.fill("input.md-search__input", "")
         page.fill("input.md-search__input", query)
+        page.press("input.md-search__input", "End")
         try:
             result.wait_for(timeout=10000)
             return
