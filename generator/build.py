@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
-from importlib import metadata
 from pathlib import Path
 
 from generator.problems import Problem
@@ -34,6 +33,7 @@ from generator.problems import Problem
 # Inputs whose change must rebuild the site (csi serve watches them).
 WATCHED = ("garage.yaml", "surveys", "records", "site_templates")
 STATE_FILE = "build.pickle"
+SITE_PACKAGES = ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions")  # they make the site
 
 
 @dataclass
@@ -223,6 +223,8 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch):
 def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,
                  jobs, found: list[Problem], hashes, rehash: bool) -> str:
     """One hash of every input of the site.  ``rehash``: read the files whose stat cannot be trusted."""
+    from generator.load.cache import package_versions
+
     paths = [path for path, _ in jobs]
     if rehash:
         known = hashes.digests(root, paths)
@@ -236,7 +238,7 @@ def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | N
             if path.is_file():
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     settings = root / "garage.yaml"
-    parts = (tool, _versions(), settings.read_bytes() if settings.is_file() else None, as_of,
+    parts = (tool, package_versions(SITE_PACKAGES), settings.read_bytes() if settings.is_file() else None, as_of,
              _effective_as_of(root, as_of), period, _git_head(root),
              os.path.relpath(site_dir.resolve(), root.resolve()), found)
     digest.update(repr(parts).encode("utf-8", "surrogatepass"))
@@ -249,16 +251,6 @@ def _git_head(root: Path) -> str | None:
         return None
     done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
     return done.stdout.strip() if done.returncode == 0 else None
-
-
-def _versions() -> tuple:
-    versions = []
-    for name in ("mkdocs", "mkdocs-material", "jinja2", "markdown", "pymdown-extensions"):
-        try:
-            versions.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            versions.append((name, None))
-    return tuple(versions)
 
 
 def _effective_as_of(root: Path, as_of: date | None) -> date | None:

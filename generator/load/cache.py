@@ -63,6 +63,19 @@ def tool_version() -> str:
     return f"{generator.__version__}+{digest.hexdigest()[:16]}"
 
 
+def package_versions(names: tuple[str, ...]) -> tuple[tuple[str, str | None], ...]:
+    """(name, installed version or None) of each package: part of the key of what they produce."""
+    from importlib import metadata
+
+    found = []
+    for name in names:
+        try:
+            found.append((name, metadata.version(name)))
+        except metadata.PackageNotFoundError:
+            found.append((name, None))
+    return tuple(found)
+
+
 def shard_of(path: str) -> int:
     return zlib.crc32(path.encode()) % SHARDS
 

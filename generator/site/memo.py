@@ -28,24 +28,13 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from importlib import metadata
 from pathlib import Path
 
-from generator.load.cache import read_pickle, write_pickle
+from generator.load.cache import package_versions, read_pickle, write_pickle
 
 MEMO_FILE = "site-memo.pickle"
 FORMAT = 1
 _PACKAGES = ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "jieba")
-
-
-def _versions() -> tuple:
-    found = []
-    for name in _PACKAGES:
-        try:
-            found.append((name, metadata.version(name)))
-        except metadata.PackageNotFoundError:
-            found.append((name, None))
-    return tuple(found)
 
 
 def _digest(*parts: object) -> bytes:
@@ -60,7 +49,7 @@ class SiteMemo:
     """Rendered pages, search entries and offline verdicts of the last successful build."""
 
     def __init__(self, path: Path, tool: str) -> None:
-        self.path, self.key = path, f"site-memo-{FORMAT}-{tool}-{_versions()!r}"
+        self.path, self.key = path, f"site-memo-{FORMAT}-{tool}-{package_versions(_PACKAGES)!r}"
         stored = read_pickle(path, self.key)
         self.stored: dict[bytes, object] = stored if isinstance(stored, dict) else {}
         self.used: dict[bytes, object] = {}
