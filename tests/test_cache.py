@@ -166,3 +166,34 @@ def test_a_broken_record_is_reported_from_the_cache_too(garage):
     warm = CachedLoader(garage, workers=1)
     assert load_records(garage, AS_OF, warm).problems == expected
     assert warm.parsed == 0
+
+
+def test_a_shard_file_rewritten_before_it_is_read_back_is_not_trusted(garage, monkeypatch):
+    """Workers write their shard files; another build writing the same file between
+    that and the parent reading it back must not hand this build its results."""
+    import pickle
+
+    import generator.load.parallel as parallel
+
+    expected = statistics(garage)
+    other = garage.parent / "other"
+    shutil.copytree(garage, other)
+    changed = followup_file(other)
+    changed.write_text(changed.read_text(encoding="utf-8").replace("\n  overall: ", "\n  overall: 1\n  x_: "),
+                       encoding="utf-8")
+    real_parse_group = parallel.parse_group
+
+    def parse_then_overwrite(task):
+        group, root, jobs, questionnaires, key, destination = task
+        output = real_parse_group(task)
+        if destination is not None:  # what the other build would have written there
+            _, entries = pickle.loads(real_parse_group((group, other, jobs, questionnaires, key, None))[1])
+            destination.write_bytes(pickle.dumps((key, entries)))
+        return output
+
+    monkeypatch.setattr(parallel, "parse_group", parse_then_overwrite)
+    assert statistics(garage, CachedLoader(garage, workers=1)) == expected
+    monkeypatch.undo()
+    warm = CachedLoader(garage, workers=1)
+    assert statistics(garage, warm) == expected
+    assert warm.parsed == 0

@@ -299,11 +299,17 @@ class CachedLoader:
 
     def _parse(self, root: Path, todo: list, kept: dict[int, dict], questionnaires: dict, key: str,
                found: dict) -> None:
-        from generator.load.parallel import run_groups, worker_count
+        from generator.load.parallel import parse_group, run_groups, worker_count
 
         workers = worker_count(sum(len(group) for _, group in todo), self.workers)
-        for shard, data, hashes in run_groups(root, todo, questionnaires, key, workers):
-            _, entries = pickle.loads(data)
+        # a shard with nothing to keep is written by the worker that parsed it
+        destinations = {shard: self._shard_path(root, shard) for shard, _ in todo if not kept[shard]}
+        for shard, data, hashes, written in run_groups(root, todo, questionnaires, key, workers, destinations):
+            entries = self._written(root, shard, written) if data is None else pickle.loads(data)[1]
+            if entries is None:  # the file is not what the worker wrote (another build wrote it since)
+                jobs = [(path, kind.folder) for path, kind in dict(todo)[shard]]
+                _, data, hashes, _ = parse_group((shard, root, jobs, questionnaires, key, None))
+                entries = pickle.loads(data)[1]
             for path, hashed in hashes:
                 if hashed is not None:
                     self.hashes.remember(path, hashed)
@@ -312,8 +318,16 @@ class CachedLoader:
             found.update((path, result) for path, (_, result) in entries.items())
             if kept[shard]:
                 write_pickle(self._shard_path(root, shard), key, {**kept[shard], **entries})
-            else:  # the worker's bytes are already the shard file
+            elif data is not None:  # sent rather than written by the worker: its bytes are the shard file
                 atomic_write(self._shard_path(root, shard), data)
+
+    def _written(self, root: Path, shard: int, digest: bytes) -> dict | None:
+        """The entries a worker wrote to the shard file, if the file still holds exactly its bytes."""
+        try:
+            data = self._shard_path(root, shard).read_bytes()
+        except OSError:
+            return None
+        return pickle.loads(data)[1] if hashlib.sha256(data).digest() == digest else None
 
     @staticmethod
     def _shard_path(root: Path, shard: int) -> Path:

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from generator import model
 from generator.background import cores
-from generator.load.cache import Hashed, stat_of
+from generator.load.cache import Hashed, atomic_write, stat_of
 from generator.validate import schema
 from generator.validate.files import FileResult, load_record_bytes, load_record_file, unreadable
 
@@ -36,8 +36,10 @@ MIN_PARALLEL_FILES = 200
 GROUPS_PER_WORKER = 8  # several groups per worker, so one slow group does not hold up the end
 
 Job = tuple[str, schema.Kind]
-# (group id, pickle of (key, {path: (sha256 or None, FileResult)}), [(path, Hashed or None)])
-GroupOutput = tuple[int, bytes, list[tuple[str, Hashed | None]]]
+# (group id, pickle of (key, {path: (sha256 or None, FileResult)}) or None when the worker
+# wrote it to the group's destination file, [(path, Hashed or None)], SHA-256 of the
+# pickle the worker wrote or None)
+GroupOutput = tuple[int, bytes | None, list[tuple[str, Hashed | None]], bytes | None]
 
 
 @contextmanager
@@ -60,10 +62,15 @@ def worker_count(files: int, workers: int | None = None) -> int:
     return cores()
 
 
-def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None]
-                ) -> GroupOutput:
-    """Load one group of (path, record folder); each result is keyed by the SHA-256 of the bytes it was read from."""
-    group, root, jobs, questionnaires, key = task
+def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None,
+                            Path | None]) -> GroupOutput:
+    """Load one group of (path, record folder); each result is keyed by the SHA-256 of the bytes it was read from.
+
+    With a destination (the group's load-cache file) the pickled results are written
+    there instead of being sent back: the parent then reads each group while the
+    workers go on, instead of holding the GIL to receive it from the pool's pipe.
+    """
+    group, root, jobs, questionnaires, key, destination = task
     entries: dict[str, tuple[bytes | None, FileResult]] = {}
     hashes: list[tuple[str, Hashed | None]] = []
     kinds = schema.RECORD_KINDS
@@ -83,7 +90,9 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
             entries[path] = (hashed.digest if stable else None, result)
             hashes.append((path, hashed if stable else None))
         data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
-    return group, data, hashes
+    if destination is not None and atomic_write(destination, data):
+        return group, None, hashes, hashlib.sha256(data).digest()
+    return group, data, hashes, None
 
 
 def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None]:
@@ -106,12 +115,16 @@ def _stat(full: str):
 
 
 def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
-               key: str | None, workers: int) -> Iterator[GroupOutput]:
-    """Every group through ``parse_group``, in worker processes when ``workers`` > 1; any order."""
+               key: str | None, workers: int, destinations: dict[int, Path] | None = None) -> Iterator[GroupOutput]:
+    """Every group through ``parse_group``, in worker processes when ``workers`` > 1; any order.
+
+    ``destinations``: group -> file the worker writes the group's pickled results to.
+    """
+    destinations = destinations or {}
     # kinds travel by folder name: the worker must use its own schema objects,
     # since load_record_file tells kinds apart by identity
-    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key)
-             for group, jobs in groups]
+    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key,
+              destinations.get(group)) for group, jobs in groups]
     if workers <= 1 or len(tasks) <= 1:
         yield from map(parse_group, tasks)
         return
@@ -120,8 +133,13 @@ def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: 
     # lock into the child, so then a fork server starts them instead
     method = "fork" if threading.active_count() == 1 else "forkserver"
     with get_context(method).Pool(min(workers, len(tasks))) as pool:
-        # Every group is gathered before the caller unpickles any: unpickling a
-        # group is one long call holding the GIL, during which the pool's result
+        if all(task[-1] is not None for task in tasks):
+            # the results are in files: what comes through the pipe is small, and the
+            # caller reads each group while the workers parse the next ones
+            yield from pool.imap_unordered(parse_group, tasks)
+            return
+        # Otherwise every group is gathered before the caller unpickles any: unpickling
+        # a group is one long call holding the GIL, during which the pool's result
         # thread cannot take the next group and the workers wait to hand theirs
         # over instead of parsing (measured: 73 s instead of 40 s on 254,280 files).
         outputs = list(pool.imap_unordered(parse_group, tasks))
@@ -143,7 +161,7 @@ def load_in_parallel(root: Path, jobs: list[Job], questionnaires: dict[str, mode
             return [load_record_file(root, path, kind, questionnaires) for path, kind in jobs]
     found: dict[str, FileResult] = {}
     with collector_paused():
-        for _, data, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
+        for _, data, _, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
             _, entries = pickle.loads(data)
             found.update((path, result) for path, (_, result) in entries.items())
     return [found[path] for path, _ in jobs]
