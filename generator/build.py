@@ -161,12 +161,12 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         _stop_on_errors(outcome, loaded.problems)
         return
     try:
-        build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root), monthly,
-                   cache=hashes is not None)
+        pages = build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root),
+                           monthly, cache=hashes is not None)
     except SiteBuildError as failure:
         outcome.failure = str(failure)
         return
-    watch.lap("render+mkdocs")
+    watch.lap("render+mkdocs", f"{pages[0]} of {pages[1]} pages reused from the last build" if pages else "")
 
 
 def _stop_on_errors(outcome: BuildOutcome, problems: list[Problem]) -> None:

@@ -156,3 +156,40 @@ def test_a_broken_reference_stops_the_build_and_publishes_nothing(garage):
     assert any(problem.code == "unknown-customer" and problem.is_error for problem in outcome.problems)
     assert outcome.problems == load_records(garage, AS_OF).problems
     assert index.read_bytes() == before
+
+
+def test_the_profile_says_how_many_pages_mkdocs_reused(garage):
+    """A score of the oldest follow-up shows on no page: every page is reused; one
+    of the report's period changes some pages: those are made again, the rest reused."""
+    lines: list[str] = []
+    _change_an_overall_score(sorted((garage / "records" / "followups").glob("*.yaml"))[0])
+    outcome = build(garage, as_of=AS_OF, log=lines.append)
+    assert outcome.ok and not outcome.reused
+    reused, pages = _pages_reused(lines)
+    assert reused == pages > 10
+    before = (garage / "site" / "index.html").read_text(encoding="utf-8")
+    _change_an_overall_score(garage / "records" / "followups" / "2026-09.yaml")
+    lines.clear()
+    outcome = build(garage, as_of=AS_OF, log=lines.append)
+    assert outcome.ok, outcome.failure
+    assert (garage / "site" / "index.html").read_text(encoding="utf-8") != before
+    reused, pages = _pages_reused(lines)
+    assert 0 < reused < pages
+
+
+def _change_an_overall_score(path: Path) -> None:
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    score = re.search(r"\n    overall: (\d+)\n", text)
+    new = "1" if score.group(1) != "1" else "10"
+    path.write_text(text[:score.start(1)] + new + text[score.end(1):], encoding="utf-8")
+
+
+def _pages_reused(lines: list[str]) -> tuple[int, int]:
+    import re
+
+    [line] = [line for line in lines if line.startswith("render+mkdocs")]
+    found = re.search(r"(\d+) of (\d+) pages reused from the last build", line)
+    assert found, line
+    return int(found.group(1)), int(found.group(2))

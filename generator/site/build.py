@@ -36,8 +36,10 @@ def generated_dir(root: Path) -> Path:
 
 def build_site(root: Path, site_dir: Path, records: Records, report: dict, problems: list[Problem],
                as_of: date, commit: str | None, monthly: list[tuple[str, dict]] | None = None,
-               cache: bool = True) -> None:
+               cache: bool = True) -> tuple[int, int] | None:
     """Render the pages, build them with MkDocs and publish into ``site_dir`` atomically.
+
+    Returns (pages MkDocs reused as they were, pages) with the cache, None without.
 
     ``monthly`` is [(YYYY-MM, report of that month)], oldest first; left out,
     it is computed with ``generator.stats`` for the last complete months.
@@ -71,6 +73,7 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
             memo.save()
         swap_in(output, site_dir)
         swap_in(staging, target)
+        return (memo.pages_reused, memo.pages_reused + memo.pages_rendered) if memo is not None else None
     except RenderError as failure:
         raise SiteBuildError(f"template error: {failure}") from None
     finally:

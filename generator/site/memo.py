@@ -55,6 +55,7 @@ class SiteMemo:
         self.used: dict[bytes, object] = {}
         self.site_key = b""
         self.hits = self.misses = 0
+        self.pages_reused = self.pages_rendered = 0  # for the build's profile
 
     def _get(self, key: bytes):
         found = self.stored.get(key)
@@ -87,11 +88,13 @@ class SiteMemo:
         key = _digest(b"render", self.site_key, page.file.src_uri, page.markdown)
         found = self._get(key)
         if found is None:
+            self.pages_rendered += 1
             original(config, files)
             links = getattr(page, "links_to_anchors", None)
             self._put(key, (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
                             None if links is None else {file.src_uri: anchors for file, anchors in links.items()}))
             return
+        self.pages_reused += 1
         content, toc, title, anchors, links = found
         page.content, page.toc, page._title_from_render = content, toc, title
         page.present_anchor_ids = set(anchors) if anchors is not None else None
