@@ -25,6 +25,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from pathlib import Path
 
@@ -69,33 +70,75 @@ class _Saved:
     site: str  # signature of the published site's files
     problems: list[Problem]
     records_counted: int
+    tree: object = None  # generator.load.tree.TreeSnapshot, or None when it could not be trusted
 
 
 class _Inputs:
     """Every input of a build, and the fingerprint of them all."""
 
     def __init__(self, root: Path, site_dir: Path, as_of: date | None, period: str | None, cache: bool) -> None:
-        from generator.load.cache import FileHashes, tool_version
-        from generator.validate import record_files
+        from generator.load.cache import tool_version
+        from generator.validate import record_files, schema
 
-        self.root, self.site_dir, self.as_of, self.period = root, site_dir, as_of, period
-        self.found: list[Problem] = []
-        self.jobs = record_files(root, self.found)
+        self.root, self.site_dir, self.as_of, self.period, self.cache = root, site_dir, as_of, period, cache
         self.tool = tool_version()
-        self.hashes = FileHashes(root) if cache else None
+        self.saved = _read_state(root, self.tool) if cache else None
+        tree = self.saved.tree if self.saved is not None else None
+        # the walk's directories as it listed them, for the next build's TreeSnapshot
+        self.directories: list = []
+        self.files_as_left = False  # saved_build found every file as the tree snapshot has it
+        if tree is not None and tree.listing_current(str(root)):
+            self.tree, self.directories = tree, tree.directories
+            self.jobs = [(path, schema.RECORD_KINDS[folder]) for path, folder in tree.jobs]
+            self.found = list(tree.found)
+        else:
+            self.tree, self.found = None, []
+            self.jobs = record_files(root, self.found, self.directories)
 
-    def fingerprint(self, rehash: bool) -> str:
-        return _fingerprint(self.root, self.site_dir, self.as_of, self.period, self.tool, self.jobs, self.found,
-                            self.hashes, rehash)
+    @cached_property
+    def hashes(self):
+        """The per-file hash cache; not read at all when the tree snapshot shows nothing changed."""
+        from generator.load.cache import FileHashes
+
+        return FileHashes(self.root) if self.cache else None
+
+    def files_digest(self, rehash: bool) -> bytes:
+        """Hash of every record file's path and SHA-256.  ``rehash``: read the files whose stat
+        cannot be trusted; otherwise take what this build's loader checked or hashed."""
+        paths = [path for path, _ in self.jobs]
+        if rehash:
+            known = self.hashes.digests(self.root, paths)
+        else:
+            entries = map(self.hashes.known.get, paths)
+            known = [entry[1] if entry is not None else None for entry in entries]
+        return hashlib.sha256(b"".join(path.encode() + b"\0" + (file_digest or b"unknown") + b"\0"
+                                       for path, file_digest in zip(paths, known))).digest()
+
+    def fingerprint(self, files_digest: bytes) -> str:
+        return _fingerprint(self.root, self.site_dir, self.as_of, self.period, self.tool, files_digest, self.found)
 
     def saved_build(self) -> _Saved | None:
         """The last build's state when it is still current (same inputs, site untouched), else None."""
-        saved = _read_state(self.root, self.tool) if self.hashes is not None else None
-        if saved is None:
+        if self.saved is None:
             return None
-        current = self.fingerprint(rehash=True) == saved.fingerprint
-        self.hashes.save()
-        return saved if current and _site_signature(self.site_dir) == saved.site else None
+        self.files_as_left = self.tree is not None and self.tree.files_current(str(self.root))
+        if self.files_as_left:
+            files = self.tree.files_digest
+        else:
+            files = self.files_digest(rehash=True)
+            self.hashes.save()
+        current = self.fingerprint(files) == self.saved.fingerprint
+        return self.saved if current and _site_signature(self.site_dir) == self.saved.site else None
+
+    def state(self, site_dir: Path, outcome: BuildOutcome) -> _Saved:
+        """What this successful build leaves for the next one."""
+        from generator.load.tree import TreeSnapshot
+
+        files = self.files_digest(rehash=False)
+        tree = TreeSnapshot.of(self.directories, [(path, kind.folder) for path, kind in self.jobs], self.found,
+                               self.hashes.known, files)
+        return _Saved(self.fingerprint(files), _site_signature(site_dir), outcome.problems, outcome.records_counted,
+                      tree)
 
 
 def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = None,
@@ -119,16 +162,15 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
             gc.freeze()  # see _load
         if saved is not None:
             outcome.problems, outcome.records_counted, outcome.reused = saved.problems, saved.records_counted, True
-            watch.lap("discover/hash", f"{len(inputs.jobs)} files; nothing changed, the published site is current")
+            as_left = " as the last build left them" if inputs.files_as_left else ""
+            watch.lap("discover/hash", f"{len(inputs.jobs)} files{as_left}; nothing changed, the published site is current")
             return outcome
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
         _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes)
     finally:
         gc.unfreeze()
-    if outcome.ok and inputs.hashes is not None:
-        state = _Saved(inputs.fingerprint(rehash=False), _site_signature(site_dir), outcome.problems,
-                       outcome.records_counted)
-        _write_state(root, inputs.tool, state)
+    if outcome.ok and inputs.cache:
+        _write_state(root, inputs.tool, inputs.state(site_dir, outcome))
     return outcome
 
 
@@ -226,18 +268,11 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch):
 
 
 def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,
-                 jobs, found: list[Problem], hashes, rehash: bool) -> str:
-    """One hash of every input of the site.  ``rehash``: read the files whose stat cannot be trusted."""
+                 files_digest: bytes, found: list[Problem]) -> str:
+    """One hash of every input of the site; ``files_digest`` stands for the record files."""
     from generator.load.cache import package_versions
 
-    paths = [path for path, _ in jobs]
-    if rehash:
-        known = hashes.digests(root, paths)
-    else:  # what this build read: the loader checked or hashed every file
-        entries = map(hashes.known.get, paths)
-        known = [entry[1] if entry is not None else None for entry in entries]
-    digest = hashlib.sha256(b"".join(path.encode() + b"\0" + (file_digest or b"unknown") + b"\0"
-                                     for path, file_digest in zip(paths, known)))
+    digest = hashlib.sha256(files_digest)
     for folder in ("surveys", "site_templates"):
         for path in sorted((root / folder).rglob("*")) if (root / folder).is_dir() else []:
             if path.is_file():

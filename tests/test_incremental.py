@@ -193,3 +193,79 @@ def _pages_reused(lines: list[str]) -> tuple[int, int]:
     found = re.search(r"(\d+) of (\d+) pages reused from the last build", line)
     assert found, line
     return int(found.group(1)), int(found.group(2))
+
+
+@pytest.fixture
+def aged_record_garage(tmp_path) -> Path:
+    """A record-per-file garage whose files and folders were last changed a minute ago,
+    built once: its tree snapshot can be trusted (nothing within the racy window)."""
+    root = tmp_path / "garage"
+    write_demo(root, customers=10, seed=4, layout="record", as_of=AS_OF)
+    (root / "records" / "visits" / "2027").mkdir()  # an empty folder, for a file to appear in later
+    _age(root / "records")
+    assert build(root, as_of=AS_OF).ok
+    return root
+
+
+def _age(folder: Path) -> None:
+    import os
+    import time
+
+    past = time.time_ns() - 60_000_000_000
+    for path in sorted(folder.rglob("*"), reverse=True) + [folder]:  # files before their folders
+        os.utime(path, ns=(past, past))
+
+
+def _discover_line(root: Path) -> str:
+    """The profile's first line of a build (which may fail: a deleted visit leaves follow-ups dangling)."""
+    lines: list[str] = []
+    build(root, as_of=AS_OF, log=lines.append)
+    return next(line for line in lines if line.startswith("discover/hash"))
+
+
+def test_nothing_changed_is_told_from_the_tree_snapshot(aged_record_garage):
+    line = _discover_line(aged_record_garage)
+    assert "as the last build left them; nothing changed" in line
+    assert up_to_date(aged_record_garage, as_of=AS_OF)
+
+
+def _a_visit(root: Path) -> Path:
+    return sorted((root / "records" / "visits").rglob("*.yaml"))[0]
+
+
+@pytest.mark.parametrize("change", ["new file", "new file in an empty folder", "deleted file",
+                                    "same size and mtime", "renamed file"])
+def test_the_tree_snapshot_never_hides_a_change(aged_record_garage, change):
+    import os
+
+    root = aged_record_garage
+    visit = _a_visit(root)
+    text = visit.read_text(encoding="utf-8")
+    copy = text.replace(f"id: {visit.stem}", "id: RO20270101-001")
+    if change == "new file":
+        (visit.parent / "RO20270101-001.yaml").write_text(copy, encoding="utf-8")
+    elif change == "new file in an empty folder":
+        (root / "records" / "visits" / "2027" / "RO20270101-001.yaml").write_text(copy, encoding="utf-8")
+    elif change == "deleted file":
+        visit.unlink()
+    elif change == "same size and mtime":
+        status = visit.stat()
+        mileage = text.index("mileage: ") + len("mileage: ")
+        digit = "1" if text[mileage] != "1" else "2"
+        visit.write_text(text[:mileage] + digit + text[mileage + 1:], encoding="utf-8")
+        os.utime(visit, ns=(status.st_atime_ns, status.st_mtime_ns))
+        assert visit.stat().st_size == status.st_size
+    else:
+        visit.rename(visit.with_name("RO-renamed.yaml"))
+    assert not up_to_date(root, as_of=AS_OF)
+    assert "nothing changed" not in _discover_line(root)
+
+
+def test_files_changed_within_the_racy_window_are_not_trusted_to_the_snapshot(tmp_path):
+    """Files written a moment before the build could change again within the same
+    timestamp tick: the next build checks them one by one (and finds them unchanged)."""
+    root = tmp_path / "garage"
+    write_demo(root, customers=10, seed=4, layout="record", as_of=AS_OF)
+    assert build(root, as_of=AS_OF).ok
+    line = _discover_line(root)
+    assert "nothing changed" in line and "as the last build left them" not in line

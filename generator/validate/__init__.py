@@ -60,10 +60,19 @@ def load_on_every_core(root: Path, jobs: list[tuple[str, schema.Kind]],
     return load_in_parallel(root, jobs, questionnaires)
 
 
-def record_files(root: Path, problems: list[Problem]) -> list[tuple[str, schema.Kind]]:
-    """Every YAML file under records/<kind>/ at any depth, in a stable order."""
+def record_files(root: Path, problems: list[Problem], directories: list | None = None
+                 ) -> list[tuple[str, schema.Kind]]:
+    """Every YAML file under records/<kind>/ at any depth, in a stable order.
+
+    ``directories``: gets ``generator.load.tree.directory_stat`` of records/ and of
+    every folder walked, each taken just before it is listed.
+    """
+    from generator.load.tree import directory_stat
+
     jobs: list[tuple[str, schema.Kind]] = []
     records_dir = root / "records"
+    if directories is not None:
+        directories.append(directory_stat(str(root), "records"))
     if not records_dir.is_dir():
         return jobs
     for folder in sorted(records_dir.iterdir()):
@@ -75,11 +84,11 @@ def record_files(root: Path, problems: list[Problem]) -> list[tuple[str, schema.
                                     f"records/{folder.name}/ is not a record kind and is not read",
                                     f"record folders are: {', '.join(schema.RECORD_KINDS)}"))
             continue
-        jobs.extend((path, kind) for path in _yaml_files(folder, f"records/{folder.name}"))
+        jobs.extend((path, kind) for path in _yaml_files(folder, f"records/{folder.name}", root, directories))
     return jobs
 
 
-def _yaml_files(folder: Path, relative: str) -> list[str]:
+def _yaml_files(folder: Path, relative: str, root: Path, directories: list | None) -> list[str]:
     """Relative paths of the YAML files under ``folder``, skipping hidden entries, in Path order.
 
     os.scandir rather than Path.rglob: a record-per-file dealer has 250,000
@@ -87,7 +96,11 @@ def _yaml_files(folder: Path, relative: str) -> list[str]:
     names in sorted order, depth first, gives the order of sorting the paths
     part by part ("2024/x" before "2024-01/x") without sorting them all.
     """
+    from generator.load.tree import directory_stat
+
     found: list[str] = []
+    if directories is not None:
+        directories.append(directory_stat(str(root), relative))
     levels = [(_sorted_entries(str(folder)), relative)]
     while levels:
         entries, prefix = levels[-1]
@@ -97,6 +110,8 @@ def _yaml_files(folder: Path, relative: str) -> list[str]:
         elif entry.name.startswith("."):
             continue
         elif entry.is_dir():
+            if directories is not None:
+                directories.append(directory_stat(str(root), f"{prefix}/{entry.name}"))
             levels.append((_sorted_entries(entry.path), f"{prefix}/{entry.name}"))
         elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
             found.append(f"{prefix}/{entry.name}")
