@@ -102,12 +102,13 @@ class _Inputs:
 
         return FileHashes(self.root) if self.cache else None
 
-    def files_digest(self, rehash: bool) -> bytes:
+    def files_digest(self, rehash: bool, stats=None) -> bytes:
         """Hash of every record file's path and SHA-256.  ``rehash``: read the files whose stat
-        cannot be trusted; otherwise take what this build's loader checked or hashed."""
+        cannot be trusted (``stats``: their stats, just taken, flat); otherwise take what this
+        build's loader checked or hashed."""
         paths = [path for path, _ in self.jobs]
         if rehash:
-            known = self.hashes.digests(self.root, paths)
+            known = self.hashes.digests(self.root, paths, stats)
         else:
             entries = map(self.hashes.known.get, paths)
             known = [entry[1] if entry is not None else None for entry in entries]
@@ -121,11 +122,12 @@ class _Inputs:
         """The last build's state when it is still current (same inputs, site untouched), else None."""
         if self.saved is None:
             return None
-        self.files_as_left = self.tree is not None and self.tree.files_current(str(self.root))
+        stats = self.tree.current_stats(str(self.root)) if self.tree is not None else None
+        self.files_as_left = stats is not None and stats == self.tree.stats
         if self.files_as_left:
             files = self.tree.files_digest
-        else:
-            files = self.files_digest(rehash=True)
+        else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
+            files = self.files_digest(rehash=True, stats=stats)
             self.hashes.save()
         current = self.fingerprint(files) == self.saved.fingerprint
         return self.saved if current and _site_signature(self.site_dir) == self.saved.site else None

@@ -158,23 +158,22 @@ class FileHashes:
         """The file's SHA-256, from the stat shortcut when it can be trusted, else by reading it."""
         return self.digests(root, [path])[0]
 
-    def digests(self, root: Path, paths: list[str]) -> list[bytes | None]:
+    def digests(self, root: Path, paths: list[str], stats=None) -> list[bytes | None]:
         """``digest`` of every path, in order: what a whole-build fingerprint asks for.
 
         The stat shortcut: the same (size, mtime, ctime, inode) as when the file was
-        hashed, and modified clearly before that (git's racy rule).  Inlined: at
-        250,000 files each function call counts.
+        hashed, and modified clearly before that (git's racy rule).  ``stats``: each
+        path's (size, mtime, ctime, inode), flat, when the caller has just taken them.
+        Inlined: at 250,000 files each function call counts.
         """
-        known, seen, stat, racy = self.known.get, self.seen, os.stat, RACY_NS
+        known, seen, racy = self.known.get, self.seen, RACY_NS
         prefix = f"{root}/"
+        rows = _stat_rows(prefix, paths) if stats is None else zip(*[iter(stats)] * 4)
         found: list[bytes | None] = []
-        for path in paths:
-            try:
-                status = stat(prefix + path)
-            except OSError:
+        for path, now in zip(paths, rows):
+            if now is None:  # gone
                 found.append(None)
                 continue
-            now = (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino)
             entry = known(path)
             if entry is not None and entry[0] == now and now[1] < entry[2] - racy:
                 seen[path] = entry[1]
@@ -216,6 +215,18 @@ class FileHashes:
         if self.changed:
             write_pickle(self.path, f"files-{FORMAT}", {path: tuple(entry) for path, entry in self.known.items()})
             self.changed = False
+
+
+def _stat_rows(prefix: str, paths: list[str]):
+    """(size, mtime_ns, ctime_ns, inode) of each path, or None for one that cannot be stat'ed."""
+    stat = os.stat
+    for path in paths:
+        try:
+            status = stat(prefix + path)
+        except OSError:
+            yield None
+            continue
+        yield status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino
 
 
 def hash_bytes(data: bytes) -> bytes:

@@ -71,8 +71,9 @@ class TreeSnapshot:
         """Is every directory as it was, so that the walk would find the same files?"""
         return all(directory_stat(root, relative)[1] == stat for relative, stat, _ in self.directories)
 
-    def files_current(self, root: str) -> bool:
-        """Has every file the stat it had when it was hashed?"""
+    def current_stats(self, root: str) -> array | None:
+        """Every file's stat now, in the snapshot's order (equal to ``stats`` when none changed);
+        None when one is gone."""
         now = array("q")
         add, stat = now.extend, os.stat
         prefix = f"{root}/"
@@ -81,5 +82,5 @@ class TreeSnapshot:
                 status = stat(prefix + path)
                 add((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
         except OSError:
-            return False
-        return now == self.stats
+            return None
+        return now
