@@ -25,8 +25,8 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 from generator.problems import Problem
@@ -165,7 +165,8 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
         if saved is not None:
             outcome.problems, outcome.records_counted, outcome.reused = saved.problems, saved.records_counted, True
             as_left = " as the last build left them" if inputs.files_as_left else ""
-            watch.lap("discover/hash", f"{len(inputs.jobs)} files{as_left}; nothing changed, the published site is current")
+            watch.lap("discover/hash",
+                      f"{len(inputs.jobs)} files{as_left}; nothing changed, the published site is current")
             return outcome
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
         _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes)
