@@ -54,20 +54,14 @@ class SiteMemo:
         self.stored: dict[bytes, object] = stored if isinstance(stored, dict) else {}
         self.used: dict[bytes, object] = {}
         self.site_key = b""
-        self.hits = self.misses = 0
         self.pages_reused = self.pages_rendered = 0  # for the build's profile
 
     def _get(self, key: bytes):
+        """What is stored under ``key`` (kept for the next build too), or None."""
         found = self.stored.get(key)
-        if found is None:
-            self.misses += 1
-        else:
-            self.hits += 1
+        if found is not None:
             self.used[key] = found
         return found
-
-    def _put(self, key: bytes, value: object) -> None:
-        self.used[key] = value
 
     def save(self) -> None:
         """Keep what this build used; call only after a build without warnings."""
@@ -91,8 +85,8 @@ class SiteMemo:
             self.pages_rendered += 1
             original(config, files)
             links = getattr(page, "links_to_anchors", None)
-            self._put(key, (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
-                            None if links is None else {file.src_uri: anchors for file, anchors in links.items()}))
+            self.used[key] = (page.content, page.toc, page._title_from_render, page.present_anchor_ids,
+                              None if links is None else {file.src_uri: anchors for file, anchors in links.items()})
             return
         self.pages_reused += 1
         content, toc, title, anchors, links = found
@@ -111,7 +105,7 @@ class SiteMemo:
         if found is None:
             before = len(index.entries)
             original(page)
-            self._put(key, [dict(entry) for entry in index.entries[before:]])
+            self.used[key] = [dict(entry) for entry in index.entries[before:]]
             return
         index.entries.extend(dict(entry) for entry in found)
 
@@ -123,7 +117,7 @@ class SiteMemo:
         found = self._get(key)
         if found is None:
             found = scan()
-            self._put(key, found)
+            self.used[key] = found
         return list(found)
 
 

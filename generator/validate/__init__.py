@@ -69,10 +69,13 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
     """
     from generator.load.tree import directory_stat
 
+    def visit(relative: str) -> None:  # called just before a folder is listed
+        if directories is not None:
+            directories.append(directory_stat(str(root), relative))
+
     jobs: list[tuple[str, schema.Kind]] = []
     records_dir = root / "records"
-    if directories is not None:
-        directories.append(directory_stat(str(root), "records"))
+    visit("records")
     if not records_dir.is_dir():
         return jobs
     for folder in sorted(records_dir.iterdir()):
@@ -84,23 +87,21 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
                                     f"records/{folder.name}/ is not a record kind and is not read",
                                     f"record folders are: {', '.join(schema.RECORD_KINDS)}"))
             continue
-        jobs.extend((path, kind) for path in _yaml_files(folder, f"records/{folder.name}", root, directories))
+        jobs.extend((path, kind) for path in _yaml_files(folder, f"records/{folder.name}", visit))
     return jobs
 
 
-def _yaml_files(folder: Path, relative: str, root: Path, directories: list | None) -> list[str]:
+def _yaml_files(folder: Path, relative: str, visit: Callable[[str], None]) -> list[str]:
     """Relative paths of the YAML files under ``folder``, skipping hidden entries, in Path order.
 
     os.scandir rather than Path.rglob: a record-per-file dealer has 250,000
     files, and scandir knows each entry's type without a stat call.  Visiting
     names in sorted order, depth first, gives the order of sorting the paths
     part by part ("2024/x" before "2024-01/x") without sorting them all.
+    ``visit`` gets each folder's relative path just before it is listed.
     """
-    from generator.load.tree import directory_stat
-
     found: list[str] = []
-    if directories is not None:
-        directories.append(directory_stat(str(root), relative))
+    visit(relative)
     levels = [(_sorted_entries(str(folder)), relative)]
     while levels:
         entries, prefix = levels[-1]
@@ -110,8 +111,7 @@ def _yaml_files(folder: Path, relative: str, root: Path, directories: list | Non
         elif entry.name.startswith("."):
             continue
         elif entry.is_dir():
-            if directories is not None:
-                directories.append(directory_stat(str(root), f"{prefix}/{entry.name}"))
+            visit(f"{prefix}/{entry.name}")
             levels.append((_sorted_entries(entry.path), f"{prefix}/{entry.name}"))
         elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
             found.append(f"{prefix}/{entry.name}")

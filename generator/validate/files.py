@@ -15,8 +15,8 @@ from generator import model
 from generator.load.source import decode
 from generator.load.yamlsafe import Mapping, Sequence, parse
 from generator.problems import Problem, error, warning
-from generator.validate import schema
 from generator.stats.scores import survey_frame, weigh_answers
+from generator.validate import schema
 from generator.validate.convert import NOT_APPLICABLE, Converter, Invalid, score
 
 DEFAULT_BANDS = (
@@ -85,7 +85,7 @@ def load_record_bytes(path: str, data: bytes, kind: schema.Kind,
     ``questionnaires``, so that each questionnaire is prepared once per batch
     instead of once per file (a record-per-file dealer has 130,000 follow-up files).
     """
-    return _load_records(FileResult(path), data, kind, questionnaires, {} if surveys is None else surveys)
+    return _load_records(FileResult(path), data, kind, questionnaires, surveys)
 
 
 def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
