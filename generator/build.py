@@ -102,18 +102,11 @@ class _Inputs:
 
         return FileHashes(self.root) if self.cache else None
 
-    def files_digest(self, rehash: bool, stats=None) -> bytes:
-        """Hash of every record file's path and SHA-256.  ``rehash``: read the files whose stat
-        cannot be trusted (``stats``: their stats, just taken, flat); otherwise take what this
-        build's loader checked or hashed."""
+    def files_digest(self, stats=None) -> bytes:
+        """Hash of every record file's path and SHA-256, reading the files whose stat cannot
+        be trusted (``stats``: every file's stat, just taken, flat)."""
         paths = [path for path, _ in self.jobs]
-        if rehash:
-            known = self.hashes.digests(self.root, paths, stats)
-        else:
-            entries = map(self.hashes.known.get, paths)
-            known = [entry[1] if entry is not None else None for entry in entries]
-        return hashlib.sha256(b"".join(path.encode() + b"\0" + (file_digest or b"unknown") + b"\0"
-                                       for path, file_digest in zip(paths, known))).digest()
+        return _files_digest(paths, self.hashes.digests(self.root, paths, stats))
 
     def fingerprint(self, files_digest: bytes) -> str:
         return _fingerprint(self.root, self.site_dir, self.as_of, self.period, self.tool, files_digest, self.found)
@@ -127,18 +120,23 @@ class _Inputs:
         if self.files_as_left:
             files = self.tree.files_digest
         else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
-            files = self.files_digest(rehash=True, stats=stats)
+            files = self.files_digest(stats)
+        if self.fingerprint(files) != self.saved.fingerprint or _site_signature(self.site_dir) != self.saved.site:
+            return None  # a build follows, and its loader saves the per-file hashes once, at its end
+        if not self.files_as_left:
             self.hashes.save()
-        current = self.fingerprint(files) == self.saved.fingerprint
-        return self.saved if current and _site_signature(self.site_dir) == self.saved.site else None
+        return self.saved
 
     def state(self, site_dir: Path, outcome: BuildOutcome) -> _Saved:
         """What this successful build leaves for the next one."""
         from generator.load.tree import TreeSnapshot
 
-        files = self.files_digest(rehash=False)
-        tree = TreeSnapshot.of(self.directories, [(path, kind.folder) for path, kind in self.jobs], self.found,
-                               self.hashes.known, files)
+        paths = [path for path, _ in self.jobs]
+        # what this build's loader checked or hashed: each file was looked at once
+        entries = list(map(self.hashes.known.get, paths))
+        files = _files_digest(paths, [entry[1] if entry is not None else None for entry in entries])
+        jobs = self.tree.jobs if self.tree is not None else [(path, kind.folder) for path, kind in self.jobs]
+        tree = TreeSnapshot.of(self.directories, jobs, self.found, entries, files)
         return _Saved(self.fingerprint(files), _site_signature(site_dir), outcome.problems, outcome.records_counted,
                       tree)
 
@@ -268,6 +266,22 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch):
     report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared)
     watch.lap("stats reports", f"the period and {len(months)} months")
     return report, list(zip((month.label for month in months), month_reports)), loaded
+
+
+_UNKNOWN_FILE = b"\xff" * 32  # stands for the SHA-256 of a file whose bytes nothing vouches for
+
+
+def _files_digest(paths: list[str], digests: list[bytes | None]) -> bytes:
+    """One hash of every record file's path and SHA-256, in order.
+
+    Two joins in C rather than a loop in Python: at 254,215 files the loop took
+    about 0.4 s, twice a build.  Paths cannot hold a NUL and digests are 32 bytes,
+    so neither join is ambiguous.
+    """
+    names = hashlib.sha256("\0".join(paths).encode("utf-8", "surrogatepass")).digest()
+    if None in digests:
+        digests = [digest if digest is not None else _UNKNOWN_FILE for digest in digests]
+    return hashlib.sha256(names + hashlib.sha256(b"".join(digests)).digest()).digest()
 
 
 def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | None, tool: str,

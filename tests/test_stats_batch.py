@@ -33,6 +33,9 @@ def test_reports_on_every_core_equal_reports_one_by_one():
     assert together == one_by_one
     assert [list(report) for report in together] == [list(report) for report in one_by_one]  # same key order
     assert [report["period"]["label"] for report in together] == PERIODS
+    # one process, one index: each month's headline and counts are worked out once
+    # (Index.memo) and read by every report that shows that month
+    assert build_reports(build_index(records), periods, AS_OF, shared, workers=1) == one_by_one
 
 
 def test_reports_are_right_while_another_thread_runs():

@@ -109,3 +109,34 @@ def test_text_summary_shows_the_headline_figures():
     assert english[3].startswith("Satisfied share: 75.0% [")
     chinese = format_text(report, "zh")
     assert "满意率: 75.0%" in chinese and "回访:" in chinese
+
+
+def test_each_surveys_headlines_series_and_item_counts_are_its_own(sample):
+    """Every figure a report shows per month (headline, series point, the previous period's
+    item counts) is counted here straight from the responses, survey by survey: the report
+    works each out once per index and shares it between its blocks and reports."""
+    from generator.stats.index import build_index
+    from generator.stats.periods import months_between, previous
+
+    loaded = load_records(sample, date(2026, 10, 8))
+    index = build_index(loaded.records)
+    period = parse_period("2026-Q3")
+    report = build_report(loaded.records, period, loaded.as_of, index)
+
+    def internal(survey, start, end, source="internal"):
+        return [response for response in index.responses
+                if response.survey == survey and response.source == source and start <= response.day <= end]
+
+    assert len(index.frames) == 2 and all(internal(survey, period.start, period.end) for survey in index.frames)
+    for survey, block in report["surveys"].items():
+        assert block["responses"] == len(internal(survey, period.start, period.end))
+        assert block["external"]["responses"] == len(internal(survey, period.start, period.end, "external"))
+        months = months_between(date(2025, 10, 1), period.end)
+        assert [point["responses"] for point in block["series"]["monthly"]] == \
+            [len(internal(survey, month.start, month.end)) for month in months]
+        before = previous(period)
+        assert block["comparison"]["previous"]["responses"] == len(internal(survey, before.start, before.end))
+        for row in block["items"]:
+            answered_before = sum(1 for response in internal(survey, before.start, before.end)
+                                  if row["id"] in response.scores)
+            assert (row["previous"] or {"n": 0})["n"] == answered_before

@@ -26,6 +26,7 @@ from __future__ import annotations
 import os
 import time
 from array import array
+from itertools import chain
 from dataclasses import dataclass
 
 from generator.load.cache import RACY_NS, Stat
@@ -53,19 +54,19 @@ class TreeSnapshot:
 
     @classmethod
     def of(cls, directories: list[Directory], jobs: list[tuple[str, str]], found: list,
-           known: dict[str, tuple], files_digest: bytes) -> TreeSnapshot | None:
-        """The snapshot of a build that walked ``directories`` and read files as ``known``
-        (path -> (stat, sha256, hashed_ns)) says; None when any of it could hide a change."""
+           entries: list[tuple | None], files_digest: bytes) -> TreeSnapshot | None:
+        """The snapshot of a build that walked ``directories`` and read each file of ``jobs`` as
+        its entry of the per-file cache ((stat, sha256, hashed_ns), or None) says; None when any
+        of it could hide a change."""
         for _, stat, looked_ns in directories:
             if stat is not None and not stat[1] < looked_ns - RACY_NS:
                 return None
-        stats = array("q")
-        for path, _ in jobs:
-            entry = known.get(path)
-            if entry is None or not entry[0][1] < entry[2] - RACY_NS:
+        racy = RACY_NS
+        for entry in entries:
+            if entry is None or not entry[0][1] < entry[2] - racy:
                 return None
-            stats.extend(entry[0])
-        return cls(directories, jobs, found, stats, files_digest)
+        return cls(directories, jobs, found, array("q", chain.from_iterable(entry[0] for entry in entries)),
+                   files_digest)
 
     def listing_current(self, root: str) -> bool:
         """Is every directory as it was, so that the walk would find the same files?"""

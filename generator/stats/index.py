@@ -46,6 +46,11 @@ class Index:
     # internal follow-ups by the day they were logged; records' order within a day
     logged: list[Followup] = field(default_factory=list)
     logged_days: list[date] = field(default_factory=list)
+    # What the reports work out from the index alone (a month's headline, its item
+    # counts), each once per process: the thirteen reports of a build ask for the same
+    # months again and again (every monthly report's series is its last twelve months).
+    # Read-only once stored.
+    memo: dict = field(default_factory=dict, repr=False)
 
     def visits_in(self, period: Period) -> list[Visit]:
         low = bisect_left(self.handed_over_days, period.start)

@@ -9,7 +9,6 @@ beside it, never mixed in, because the gap between the two is telling.
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -74,19 +73,31 @@ def _public(block: dict) -> dict:
     return {key: value for key, value in block.items() if not key.startswith("_")}
 
 
+def period_headline(index: Index, period: Period, survey: str, source: str = "internal") -> dict:
+    """``headline`` of the period's responses, worked out once per index (``Index.memo``); read-only."""
+    key = ("headline", survey, source, period.start, period.end)
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = headline(index.responses_in(period, survey, source))
+    return found
+
+
+def period_tally(index: Index, period: Period, survey: str) -> dict:
+    """``tally`` of the period's internal responses, worked out once per index; read-only."""
+    key = ("tally", survey, period.start, period.end)
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = tally(index.responses_in(period, survey, "internal"), index.frames[survey])
+    return found
+
+
 def series(index: Index, survey: str, period: Period) -> dict:
-    """Monthly (12 months) and weekly (13 ISO weeks) CSI up to the end of the period, one pass."""
+    """Monthly (12 months) and weekly (13 ISO weeks) CSI up to the end of the period."""
     months = series_months(period)
     weeks = weeks_between(week(period.end).start - timedelta(weeks=SERIES_WEEKS - 1), period.end)
-    first = min(months[0].start, weeks[0].start)
-    by_month, by_week = defaultdict(list), defaultdict(list)
-    span = Period("series", first, max(months[-1].end, weeks[-1].end))
-    for response in index.responses_in(span, survey, "internal"):
-        by_month[(response.day.year, response.day.month)].append(response)
-        by_week[response.day.isocalendar()[:2]].append(response)
     return {
-        "monthly": [_point(p, by_month.get((p.start.year, p.start.month), [])) for p in months],
-        "weekly": [_point(p, by_week.get(p.start.isocalendar()[:2], [])) for p in weeks],
+        "monthly": [_point(p, period_headline(index, p, survey)) for p in months],
+        "weekly": [_point(p, period_headline(index, p, survey)) for p in weeks],
     }
 
 
@@ -98,8 +109,7 @@ def series_months(period: Period) -> list[Period]:
     return months_between(first_month, period.end)
 
 
-def _point(period: Period, responses) -> dict:
-    block = headline(responses)
+def _point(period: Period, block: dict) -> dict:
     csi = block["csi"]
     return {**period.to_json(), "csi": csi["value"], "n": csi["n"], "ci_low": csi["ci_low"],
             "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"], "responses": block["responses"]}
@@ -110,8 +120,8 @@ def survey_block(index: Index, survey: str, period: Period) -> dict:
     thresholds = index.records.garage.thresholds
     before, year_ago = previous(period), year_before(period)
     internal = index.responses_in(period, survey, "internal")
-    now, external = headline(internal), headline(index.responses_in(period, survey, "external"))
-    counts, earlier = tally(internal, frame), tally(index.responses_in(before, survey, "internal"), frame)
+    now, external = period_headline(index, period, survey), period_headline(index, period, survey, "external")
+    counts, earlier = period_tally(index, period, survey), period_tally(index, before, survey)
     items = [item_row(item_id, counts[item_id], frame, thresholds, earlier[item_id]) for item_id in frame.items]
     drivers = key_drivers(internal, frame, thresholds.min_sample, {row["id"]: row["score"] for row in items})
     placed = {row["id"]: row for row in drivers["items"]}
@@ -123,8 +133,8 @@ def survey_block(index: Index, survey: str, period: Period) -> dict:
         "internal": _public(now), "external": _public(external),
         "gap": _gap(compare(now, external, period)),
         "comparison": {
-            "previous": compare(now, headline(index.responses_in(before, survey, "internal")), before),
-            "year_before": compare(now, headline(index.responses_in(year_ago, survey, "internal")), year_ago),
+            "previous": compare(now, period_headline(index, before, survey), before),
+            "year_before": compare(now, period_headline(index, year_ago, survey), year_ago),
         },
         "series": series(index, survey, period),
     }

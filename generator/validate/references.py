@@ -65,6 +65,11 @@ def _key_in_record(lines: list[str], first: int, key: str) -> tuple[int, int] | 
 
 def duplicate_ids(kind: str, results: Iterable[FileResult]) -> tuple[set[str], list[Problem]]:
     """All ids named in a kind's files, and an error for each repeated one."""
+    results = list(results)
+    named = [record_id for result in results for record_id, _ in result.ids]
+    ids = set(named)
+    if len(ids) == len(named):  # the usual case, told in C: no id is repeated
+        return ids, []
     first: dict[str, tuple[str, int]] = {}
     problems = []
     for result in results:
