@@ -9,8 +9,10 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from datetime import date, datetime
+from functools import partial
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -171,14 +173,15 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
     records = model.Records(garage=garage, questionnaires=questionnaires)
     known: dict[str, set[str]] = {"survey": set(questionnaires), "staff": set(garage.staff_by_id())}
     by_kind: dict[str, list[FileResult]] = {kind.folder: [] for kind in schema.RECORD_KINDS.values()}
+    # (map and chain: the loops run in C; a record-per-file dealer has 254,215 results)
     for (_, kind), result in zip(jobs, results):
         by_kind[kind.folder].append(result)
-        problems.extend(result.problems)
+    problems.extend(chain.from_iterable(map(attrgetter("problems"), results)))
     for folder, kind in schema.RECORD_KINDS.items():
         ids, duplicates = duplicate_ids(kind.name, by_kind[folder])
         known[kind.name] = ids
         problems.extend(duplicates)
-        getattr(records, folder).extend(record for result in by_kind[folder] for record in result.records)
+        getattr(records, folder).extend(chain.from_iterable(map(attrgetter("records"), by_kind[folder])))
     effective = as_of or garage.as_of or today_at(garage)
     return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective,
                   partial(cross_record_checks, root, records, known, effective))
