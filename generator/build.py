@@ -148,8 +148,13 @@ def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = No
 
 
 def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, period: str | None = None,
-          log: Callable[[str], None] | None = None, cache: bool = True) -> BuildOutcome:
-    """Validate, compute and publish; ``cache=False`` neither reads nor writes ``ROOT/.csi/cache``."""
+          log: Callable[[str], None] | None = None, cache: bool = True, memory=None) -> BuildOutcome:
+    """Validate, compute and publish; ``cache=False`` neither reads nor writes ``ROOT/.csi/cache``.
+
+    ``memory``: a ``generator.load.cache.LoadMemory`` a long-lived caller (``csi serve``)
+    passes to each of its builds, which then take the unchanged files' records from the
+    last build instead of from the cache files (used only with ``cache``).
+    """
     from generator.load.parallel import collector_paused
 
     site_dir = site_dir or root / "site"
@@ -167,7 +172,8 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
                       f"{len(inputs.jobs)} files{as_left}; nothing changed, the published site is current")
             return outcome
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
-        _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes)
+        _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes,
+               memory)
     finally:
         gc.unfreeze()
     if outcome.ok and inputs.cache:
@@ -176,12 +182,12 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
 
 
 def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
-           discovered, tool: str, hashes) -> None:
+           discovered, tool: str, hashes, memory) -> None:
     from generator.background import Background
     from generator.site import SiteBuildError, build_site, git_commit
     from generator.stats.periods import default_period, parse_period
 
-    loaded = _load(root, watch, as_of, discovered, tool, hashes)
+    loaded = _load(root, watch, as_of, discovered, tool, hashes, memory)
     # the cross-record checks run beside the statistics; their problems join before
     # anything is published
     checks = Background(loaded.pending) if loaded.pending is not None else None
@@ -217,16 +223,18 @@ def _stop_on_errors(outcome: BuildOutcome, problems: list[Problem]) -> None:
     outcome.failure = f"{sum(problem.is_error for problem in problems)} error(s) in the records; nothing was published"
 
 
-def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes):
+def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes, memory):
     from generator.load.cache import CachedLoader
     from generator.load.parallel import collector_paused
     from generator.validate import load_on_every_core, load_records
 
-    loader = CachedLoader(root, hashes, tool) if hashes is not None else load_on_every_core
+    loader = CachedLoader(root, hashes, tool, memory=memory) if hashes is not None else load_on_every_core
 
     def timed_loader(*arguments):
         results = loader(*arguments)
         note = f"{loader.hits} from the cache, {loader.parsed} parsed" if hashes is not None else ""
+        if hashes is not None and loader.remembered:
+            note += f" ({loader.remembered} kept in memory since the last build)"
         watch.lap("parse", note)
         return results
 

@@ -19,8 +19,12 @@ def live_server(root: Path, site_dir: Path, as_of: date | None, host: str, port:
     """
     from mkdocs.livereload import LiveReloadServer
 
+    from generator.load.cache import LoadMemory
+
+    memory = LoadMemory()  # each rebuild takes the unchanged files' records from the one before
+
     def rebuild() -> None:
-        outcome = build(root, site_dir, as_of)
+        outcome = build(root, site_dir, as_of, memory=memory)
         for problem in outcome.problems:
             if problem.is_error:
                 echo(problem.format())

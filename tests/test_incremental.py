@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import STATE_FILE, build, up_to_date
 from generator.demo import write_demo
-from generator.load.cache import cache_dir
+from generator.load.cache import LoadMemory, cache_dir
 
 AS_OF = date(2026, 10, 8)
 
@@ -175,6 +175,44 @@ def test_the_profile_says_how_many_pages_mkdocs_reused(garage):
     assert (garage / "site" / "index.html").read_text(encoding="utf-8") != before
     reused, pages = _pages_reused(lines)
     assert 0 < reused < pages
+
+
+def test_a_long_lived_process_keeps_unchanged_records_in_memory_never_stale(garage, tmp_path):
+    """csi serve passes one LoadMemory to all its builds: the files unchanged since its last
+    build come from it (every cache file is broken here to prove it), a changed file is
+    parsed again, and the site is the one a build without any cache makes."""
+    memory = LoadMemory()
+    _change_an_overall_score(sorted((garage / "records" / "followups").glob("*.yaml"))[0])
+    assert build(garage, as_of=AS_OF, memory=memory).ok
+    files = len(memory.entries)
+    assert files > 10
+    for shard in cache_dir(garage).glob("results-*.pickle"):
+        shard.write_bytes(b"not a pickle")
+    _change_an_overall_score(garage / "records" / "followups" / "2026-09.yaml")  # on the report's pages
+    lines: list[str] = []
+    outcome = build(garage, as_of=AS_OF, memory=memory, log=lines.append)
+    assert outcome.ok, outcome.failure
+    [parse] = [line for line in lines if line.startswith("parse")]
+    assert parse.endswith(f"{files - 1} from the cache, 1 parsed ({files - 1} kept in memory since the last build)")
+    fresh = build(garage, tmp_path / "fresh", as_of=AS_OF, cache=False)
+    assert fresh.ok and fresh.problems == outcome.problems
+    assert _site_files(garage / "site") == _site_files(tmp_path / "fresh")
+
+
+def test_the_memory_is_not_used_once_the_settings_change(garage):
+    memory = LoadMemory()
+    _change_an_overall_score(sorted((garage / "records" / "followups").glob("*.yaml"))[0])
+    assert build(garage, as_of=AS_OF, memory=memory).ok
+    settings = garage / "garage.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "# reviewed\n", encoding="utf-8")
+    lines: list[str] = []
+    assert build(garage, as_of=AS_OF, memory=memory, log=lines.append).ok
+    [parse] = [line for line in lines if line.startswith("parse")]
+    assert f"0 from the cache, {len(memory.entries)} parsed" in parse and "memory" not in parse
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
 
 
 def _change_an_overall_score(path: Path) -> None:

@@ -11,6 +11,7 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from generator.model import Customer, Followup, Records, Visit
 from generator.stats.periods import Period
@@ -92,8 +93,9 @@ def build_index(records: Records) -> Index:
     customers_by_id = {customer.id: customer for customer in records.customers}
     purchases = {vehicle.plate: vehicle.purchase_date
                  for customer in records.customers for vehicle in customer.vehicles}
+    # (sort keys by attrgetter, in C: 100,000 visits and 130,000 follow-ups at a large dealer)
     handed_over = sorted((v for v in records.visits if v.handed_over is not None),
-                         key=lambda v: (v.handed_over, v.id))
+                         key=attrgetter("handed_over", "id"))
     followups_by_visit: dict[str, list[Followup]] = defaultdict(list)
     responses = []
     for followup in records.followups:
@@ -104,8 +106,8 @@ def build_index(records: Records) -> Index:
             responses.append(found)
     for attempts in followups_by_visit.values():
         if len(attempts) > 1:
-            attempts.sort(key=lambda f: (f.at, f.id))
-    responses.sort(key=lambda r: (r.day, r.followup))
+            attempts.sort(key=attrgetter("at", "id"))
+    responses.sort(key=attrgetter("day", "followup"))
     logged = sorted((f for f in records.followups if f.source == "internal"), key=lambda f: f.at.date())
     return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
                  handed_over, [v.handed_over.date() for v in handed_over], dict(followups_by_visit),

@@ -1,0 +1,25 @@
+"""The benchmark command runs end to end (on a tiny dealer: no timing is asserted here)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+REPOSITORY = Path(__file__).resolve().parent.parent
+STEPS = ["baseline", "validate cold", "build cold", "build unchanged", "build one changed",
+         "build one recent changed", "serve rebuild one recent changed"]
+
+
+def test_the_benchmark_measures_every_step_and_appends_the_results(tmp_path):
+    results = tmp_path / "results.md"
+    done = subprocess.run([sys.executable, "-m", "benchmarks.run", "--customers", "40", "--layouts", "month",
+                           "--data", str(tmp_path / "data"), "--results", str(results)],
+                          cwd=REPOSITORY, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    text = results.read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| ([a-z ]+) \| [\d.]+ \| [\d.]+ \| [^|]* \| \d+ \| (\d+) \|$", text, flags=re.M))
+    assert rows == {step: "0" for step in STEPS}
+    # the serve step's rebuild took the unchanged files from memory and parsed the changed one
+    assert re.search(r"^parse .* 1 parsed \((\d+) kept in memory since the last build\)$", text, flags=re.M)
