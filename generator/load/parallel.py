@@ -82,7 +82,7 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
             full = os.path.join(root, path)
             data, hashed, failure = _read_hashed(full)
             if data is None:
-                result = FileResult.new(path, problems=[unreadable(path, failure)])
+                result = FileResult(path, problems=[unreadable(path, failure)])
                 entries[path] = (None, result)
                 continue
             result = load_record_bytes(path, data, kinds[folder], questionnaires, surveys)

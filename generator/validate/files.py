@@ -8,7 +8,7 @@ from a cache keyed by content.
 from __future__ import annotations
 
 import os
-from operator import itemgetter
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import model
@@ -25,32 +25,14 @@ DEFAULT_BANDS = (
 )
 
 
-class FileResult(tuple):
-    """What loading one record file gave: (path, records, problems, ids); make one with ``new``.
-
-    ``ids``: (id, line) of every record that named an id, usable or not, so that a
-    broken record does not also produce "unknown id" errors everywhere else.
-
-    A tuple underneath, which one call in C makes and unpickling makes again: a
-    record-per-file dealer's every rebuild unpickles 254,215 of them from the load
-    cache (as dataclass instances they took 0.4 s more).
-    """
-
-    __slots__ = ()
-    path: str = property(itemgetter(0))
-    records: list = property(itemgetter(1))
-    problems: list[Problem] = property(itemgetter(2))
-    ids: list[tuple[str, int]] = property(itemgetter(3))
-
-    @classmethod
-    def new(cls, path: str, problems: list[Problem] | None = None) -> FileResult:
-        return cls((path, [], [] if problems is None else problems, []))
-
-    def __reduce__(self):
-        return FileResult, (tuple(self),)
-
-    def __repr__(self) -> str:
-        return f"FileResult(path={self.path!r}, records={self.records!r}, problems={self.problems!r}, ids={self.ids!r})"
+@dataclass
+class FileResult:
+    path: str
+    records: list = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    # (id, line) of every record that named an id, usable or not, so that a
+    # broken record does not also produce "unknown id" errors everywhere else
+    ids: list[tuple[str, int]] = field(default_factory=list)
 
 
 def read_tree(root: Path, path: str, problems: list[Problem]) -> object | None:
@@ -89,7 +71,7 @@ def parse_tree(path: str, data: bytes, problems: list[Problem]) -> object | None
 
 def load_record_file(root: Path, path: str, kind: schema.Kind,
                      questionnaires: dict[str, model.Questionnaire]) -> FileResult:
-    result = FileResult.new(path)
+    result = FileResult(path)
     data = read_bytes(root, path, result.problems)
     return result if data is None else _load_records(result, data, kind, questionnaires)
 
@@ -103,7 +85,7 @@ def load_record_bytes(path: str, data: bytes, kind: schema.Kind,
     ``questionnaires``, so that each questionnaire is prepared once per batch
     instead of once per file (a record-per-file dealer has 130,000 follow-up files).
     """
-    return _load_records(FileResult.new(path), data, kind, questionnaires, surveys)
+    return _load_records(FileResult(path), data, kind, questionnaires, surveys)
 
 
 def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
