@@ -1,6 +1,6 @@
 """A ``csi serve`` rebuild after one record changed: staff previewing as they type.
 
-    python -m benchmarks.serve_rebuild ROOT AS_OF MONTH
+    python -m benchmarks.serve_rebuild ROOT AS_OF MONTH [--without-memory]
 
 In one process, as ``csi serve`` builds with its ``LoadMemory``: a build with
 nothing changed, one with a follow-up of MONTH (YYYY-MM) changed (it fills the
@@ -8,6 +8,7 @@ memory, as the first rebuild after ``csi serve`` starts does), and one with that
 file changed back, which is timed.  Prints JSON as ``benchmarks.measure`` does;
 the wall time is the rebuild's own (a served site has no process to start) and
 the peak memory the largest of this process and its workers.
+``--without-memory``: the same builds with no ``LoadMemory``, to compare.
 """
 
 from __future__ import annotations
@@ -24,8 +25,8 @@ from generator.build import build
 from generator.load.cache import LoadMemory
 
 
-def main(root: Path, as_of: date, month: str) -> None:
-    memory = LoadMemory()
+def main(root: Path, as_of: date, month: str, keep: bool = True) -> None:
+    memory = LoadMemory() if keep else None
     ready = build(root, as_of=as_of, memory=memory)
     path, original = change_one_record(root, month)
     try:
@@ -44,4 +45,4 @@ def main(root: Path, as_of: date, month: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), sys.argv[3])
+    main(Path(sys.argv[1]), date.fromisoformat(sys.argv[2]), sys.argv[3], "--without-memory" not in sys.argv[4:])
