@@ -140,7 +140,9 @@ def test_a_damaged_cache_is_a_miss_not_a_crash(garage, damage):
     statistics(garage, CachedLoader(garage, workers=1))
     shards = sorted(cache_dir(garage).glob("results-*.pickle"))
     assert 0 < len(shards) <= SHARDS
-    for path in shards + [cache_dir(garage) / FileHashes.NAME]:
+    hashes = sorted(cache_dir(garage).glob("files-*.pickle"))
+    assert 0 < len(hashes) <= SHARDS
+    for path in shards + hashes:
         data = path.read_bytes()
         path.write_bytes({"truncate": data[:len(data) // 2], "garbage": b"\x80\x05not a pickle",
                           "empty": b""}[damage])
@@ -197,3 +199,24 @@ def test_a_shard_file_rewritten_before_it_is_read_back_is_not_trusted(garage, mo
     warm = CachedLoader(garage, workers=1)
     assert statistics(garage, warm) == expected
     assert warm.parsed == 0
+
+
+def test_one_changed_file_rewrites_only_the_file_of_hashes_holding_it(garage):
+    import hashlib
+    import time
+
+    from generator.load.cache import shard_of
+
+    past = time.time() - 120  # clearly before hashing: the stat shortcut trusts them
+    for record_file in (garage / "records").rglob("*.yaml"):
+        os.utime(record_file, (past, past))
+    statistics(garage, CachedLoader(garage, workers=1))
+    files = {location: location.stat().st_ino for location in cache_dir(garage).glob("files-*.pickle")}
+    assert 1 < len(files) <= SHARDS
+    path = followup_file(garage)
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    statistics(garage, CachedLoader(garage, workers=1))
+    relative = path.relative_to(garage).as_posix()
+    rewritten = [location for location, inode in files.items() if location.stat().st_ino != inode]
+    assert rewritten == [cache_dir(garage) / f"files-{shard_of(relative):02d}.pickle"]
+    assert FileHashes(garage).known[relative][1] == hashlib.sha256(path.read_bytes()).digest()
