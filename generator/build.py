@@ -28,8 +28,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator.problems import Problem
+
+if TYPE_CHECKING:
+    from generator.load.cache import LoadMemory
 
 # Inputs whose change must rebuild the site (csi serve watches them).
 WATCHED = ("garage.yaml", "surveys", "records", "site_templates")
@@ -148,7 +152,8 @@ def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = No
 
 
 def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, period: str | None = None,
-          log: Callable[[str], None] | None = None, cache: bool = True, memory=None) -> BuildOutcome:
+          log: Callable[[str], None] | None = None, cache: bool = True,
+          memory: LoadMemory | None = None) -> BuildOutcome:
     """Validate, compute and publish; ``cache=False`` neither reads nor writes ``ROOT/.csi/cache``.
 
     ``memory``: a ``generator.load.cache.LoadMemory`` a long-lived caller (``csi serve``)

@@ -26,8 +26,8 @@ from __future__ import annotations
 import os
 import time
 from array import array
-from itertools import chain
 from dataclasses import dataclass
+from itertools import chain
 
 from generator.load.cache import RACY_NS, Stat
 

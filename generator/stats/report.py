@@ -74,20 +74,22 @@ def _public(block: dict) -> dict:
 
 
 def period_headline(index: Index, period: Period, survey: str, source: str = "internal") -> dict:
-    """``headline`` of the period's responses, worked out once per index (``Index.memo``); read-only."""
-    key = ("headline", survey, source, period.start, period.end)
-    found = index.memo.get(key)
-    if found is None:
-        found = index.memo[key] = headline(index.responses_in(period, survey, source))
-    return found
+    """``headline`` of the period's responses, worked out once per index; read-only."""
+    return _once(index, ("headline", survey, source, period.start, period.end),
+                 lambda: headline(index.responses_in(period, survey, source)))
 
 
 def period_tally(index: Index, period: Period, survey: str) -> dict:
     """``tally`` of the period's internal responses, worked out once per index; read-only."""
-    key = ("tally", survey, period.start, period.end)
+    return _once(index, ("tally", survey, period.start, period.end),
+                 lambda: tally(index.responses_in(period, survey, "internal"), index.frames[survey]))
+
+
+def _once(index: Index, key: tuple, compute):
+    """``compute()``, kept in ``Index.memo`` under ``key`` for the other reports of the build."""
     found = index.memo.get(key)
     if found is None:
-        found = index.memo[key] = tally(index.responses_in(period, survey, "internal"), index.frames[survey])
+        found = index.memo[key] = compute()
     return found
 
 

@@ -68,7 +68,7 @@ def duplicate_ids(kind: str, results: Iterable[FileResult]) -> tuple[set[str], l
     results = list(results)
     named = [record_id for result in results for record_id, _ in result.ids]
     ids = set(named)
-    if len(ids) == len(named):  # the usual case, told in C: no id is repeated
+    if len(ids) == len(named):  # the usual case, no id repeated: no per-id bookkeeping
         return ids, []
     first: dict[str, tuple[str, int]] = {}
     problems = []
