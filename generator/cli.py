@@ -36,17 +36,22 @@ def main() -> None:
 @AS_OF_OPTION
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def validate(root: Path, as_of: date | None, strict: bool, output_format: str) -> None:
+@click.option("--no-cache", is_flag=True, help="Read and check every file again: neither read nor write ROOT/.csi/cache.")
+def validate(root: Path, as_of: date | None, strict: bool, output_format: str, no_cache: bool) -> None:
     """Check every record, questionnaire and setting; report all problems at once.
+
+    A file unchanged since the last run (same SHA-256) is not parsed again: its
+    results come from ROOT/.csi/cache, as for csi build.
 
     \b
     Example:
       csi validate --root . --strict
     """
+    from generator.desk.commands import file_loader_with_progress
     from generator.problems import summary
-    from generator.validate import load_records
+    from generator.validate import load_on_every_core, load_records
 
-    loaded = load_records(root, as_of)
+    loaded = load_records(root, as_of, load_on_every_core if no_cache else file_loader_with_progress)
     failed = bool(loaded.errors) or (strict and bool(loaded.problems))
     if output_format == "json":
         click.echo(json.dumps({
@@ -85,19 +90,6 @@ def schema(root: Path, out: Path | None) -> None:
     click.echo(json.dumps(vscode_settings(relative, applies), ensure_ascii=False, indent=2))
 
 
-def _load_or_exit(root: Path, as_of: date | None):
-    """Validated records, or the validator's messages and exit 1."""
-    from generator.problems import summary
-    from generator.validate import load_records
-
-    loaded = load_records(root, as_of)
-    if loaded.records is None or loaded.errors:
-        _echo_problems(loaded.errors, stream_err=True)
-        click.echo(f"stopped: {summary(loaded.errors)} in the records (run csi validate for the details)", err=True)
-        sys.exit(1)
-    return loaded
-
-
 def _period_or_usage_error(text: str | None, loaded):
     from generator.stats.periods import default_period, parse_period
 
@@ -122,10 +114,11 @@ def stats(root: Path, period: str | None, as_of: date | None, output_format: str
     Example:
       csi stats --period 2026-Q3 --as-of 2026-10-08 --format json > stats.json
     """
+    from generator.desk.commands import load_or_exit
     from generator.stats.report import build_report
     from generator.stats.text import format_text
 
-    loaded = _load_or_exit(root, as_of)
+    loaded = load_or_exit(root, as_of)
     report = build_report(loaded.records, _period_or_usage_error(period, loaded), loaded.as_of)
     if output_format == "json":
         click.echo(json.dumps(report, ensure_ascii=False, indent=2, allow_nan=False))

@@ -220,3 +220,30 @@ def test_one_changed_file_rewrites_only_the_file_of_hashes_holding_it(garage):
     rewritten = [location for location, inode in files.items() if location.stat().st_ino != inode]
     assert rewritten == [cache_dir(garage) / f"files-{shard_of(relative):02d}.pickle"]
     assert FileHashes(garage).known[relative][1] == hashlib.sha256(path.read_bytes()).digest()
+
+
+def test_csi_validate_takes_unchanged_files_from_the_cache_unless_told_not_to(garage):
+    """The cached result of an unchanged file is what csi validate reports (a result
+    planted in the cache shows), and --no-cache reads and checks every file again."""
+    import pickle
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from generator.problems import warning
+
+    runner = CliRunner()
+    command = ["validate", "--root", str(garage), "--as-of", AS_OF.isoformat()]
+    first = runner.invoke(main, command)
+    assert first.exit_code == 0, first.output
+    relative = followup_file(garage).relative_to(garage).as_posix()
+    planted = warning(relative, 1, 1, "planted", "planted in the cache", "nothing to do")
+    for shard in cache_dir(garage).glob("results-*.pickle"):
+        key, entries = pickle.loads(shard.read_bytes())
+        if relative in entries:
+            entries[relative][1].problems.append(planted)
+            shard.write_bytes(pickle.dumps((key, entries)))
+    assert planted.format() in runner.invoke(main, command).output
+    fresh = runner.invoke(main, command + ["--no-cache"])
+    assert fresh.exit_code == 0 and "planted" not in fresh.output
+    assert fresh.output == first.output

@@ -79,9 +79,14 @@ def test_ci_files_install_this_version_validate_build_and_publish_from_the_defau
     assert any(use.startswith("actions/upload-pages-artifact@") for use in uses)
     assert any(use.startswith("actions/deploy-pages@") for use in uses)
     assert "default_branch" in workflow["jobs"]["deploy"]["if"]
+    # the load cache is kept between runs, restored before csi validate
+    [cache] = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == ".csi/cache" and steps.index(cache) < runs.index("csi validate")
+    assert cache["with"]["key"].startswith("csi-") and "csi-" in cache["with"]["restore-keys"].split()
     assert workflow["jobs"]["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
+    assert ".csi/cache" in gitlab["cache"]["paths"]
     assert gitlab["pages"]["resource_group"] == "pages"
     assert gitlab["pages"]["rules"] == [{"if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"}]
     assert gitlab["pages"]["before_script"] == [f'pip install "csi-garage=={__version__}"']

@@ -267,12 +267,16 @@ def test_usage_error_exits_two(tmp_path):
     assert result.exit_code == 2
 
 
-def test_validate_never_writes(garage):
+def test_validate_writes_nothing_but_its_cache_and_with_no_cache_nothing_at_all(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
     before = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
+    assert CliRunner().invoke(main, ["validate", "--root", str(root), "--no-cache"]).exit_code == 0
+    assert {path: path.read_bytes() for path in root.rglob("*") if path.is_file()} == before
     run(root)
     after = {path: path.read_bytes() for path in root.rglob("*") if path.is_file()}
-    assert before == after
+    cache = root / ".csi" / "cache"
+    assert {path: data for path, data in after.items() if cache not in path.parents} == before
+    assert any(cache in path.parents for path in after)
 
 
 def test_reference_errors_in_a_month_file_point_at_the_key_of_that_entry(garage):
