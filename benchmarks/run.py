@@ -44,14 +44,18 @@ RECENT_MONTH = "2026-09"
 
 
 def _with_code(code: Path) -> dict[str, str]:
-    # PYTHONPATH first: the snapshot's generator package shadows the editable install
-    return {**os.environ, "PYTHONPATH": f"{code}{os.pathsep}{REPOSITORY}"}
+    # PYTHONPATH first: the snapshot's generator package shadows the editable install;
+    # PYTHONSAFEPATH: `python -m` run from the checkout would otherwise put the
+    # checkout's own generator package first
+    return {**os.environ, "PYTHONPATH": f"{code}{os.pathsep}{REPOSITORY}", "PYTHONSAFEPATH": "1"}
 
 
 def measure(command: list[str], code: Path, harness: str = "benchmarks.measure") -> dict:
     done = subprocess.run([sys.executable, "-m", harness, *command],
                           capture_output=True, text=True, cwd=REPOSITORY, check=True, env=_with_code(code))
     step = json.loads(done.stdout)
+    if "generator" in step and not Path(step["generator"]).is_relative_to(code):  # an in-process harness
+        raise SystemExit(f"{harness} measured {step['generator']}, not the snapshot in {code}")
     print(f"  {' '.join(Path(part).name for part in command[:3])}: {step['wall']:.2f} s, "
           f"{step['peak_mib']:.0f} MiB, exit {step['returncode']}", file=sys.stderr, flush=True)
     return step

@@ -20,6 +20,7 @@ import time
 from datetime import date
 from pathlib import Path
 
+import generator
 from benchmarks.run import change_one_record
 from generator.build import build
 from generator.load.cache import LoadMemory
@@ -41,7 +42,7 @@ def main(root: Path, as_of: date, month: str, keep: bool = True) -> None:
                    resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
     print(json.dumps({"wall": wall, "peak_mib": peak_kib / 1024,
                       "returncode": 0 if ready.ok and changed.ok and rebuilt.ok else 1,
-                      "stdout": "", "stderr": "\n".join(laps)}))
+                      "stdout": "", "stderr": "\n".join(laps), "generator": str(Path(generator.__file__).parent)}))
 
 
 if __name__ == "__main__":

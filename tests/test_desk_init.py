@@ -82,7 +82,8 @@ def test_ci_files_install_this_version_validate_build_and_publish_from_the_defau
     # the load cache is kept between runs, restored before csi validate
     [cache] = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
     assert cache["with"]["path"] == ".csi/cache" and steps.index(cache) < runs.index("csi validate")
-    assert cache["with"]["key"].startswith("csi-") and "csi-" in cache["with"]["restore-keys"].split()
+    assert cache["with"]["key"].startswith(f"csi-{__version__}-")
+    assert f"csi-{__version__}-" in cache["with"]["restore-keys"].split()  # the latest of any branch
     assert workflow["jobs"]["deploy"]["concurrency"] == {"group": "pages", "cancel-in-progress": False}
     gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     assert gitlab["pages"]["artifacts"]["paths"] == ["public"]
