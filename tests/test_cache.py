@@ -247,3 +247,31 @@ def test_csi_validate_takes_unchanged_files_from_the_cache_unless_told_not_to(ga
     fresh = runner.invoke(main, command + ["--no-cache"])
     assert fresh.exit_code == 0 and "planted" not in fresh.output
     assert fresh.output == first.output
+
+
+def test_a_record_edited_while_the_build_reads_it_is_read_again_next_time(garage, monkeypatch):
+    """The editor saves (same size, old mtime put back) just after the loader read the
+    file: this build had the old bytes, and the next one must not trust them."""
+    import generator.load.parallel as parallel
+
+    path = followup_file(garage)
+    relative = path.relative_to(garage).as_posix()
+    text = path.read_text(encoding="utf-8")
+    before = os.stat(path)
+    real = parallel.load_record_bytes
+
+    def load_then_edit(file_path, *arguments):
+        result = real(file_path, *arguments)
+        if file_path == relative:
+            path.write_text(text.replace("channel: phone", "channel:  mail", 1), encoding="utf-8")
+            os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+        return result
+
+    monkeypatch.setattr(parallel, "load_record_bytes", load_then_edit)
+    first = load_records(garage, AS_OF, CachedLoader(garage, workers=1))
+    assert [f.channel for f in first.records.followups if f.where[0] == relative] == ["phone"]
+    monkeypatch.setattr(parallel, "load_record_bytes", real)
+    again = CachedLoader(garage, workers=1)
+    loaded = load_records(garage, AS_OF, again)
+    assert [f.channel for f in loaded.records.followups if f.where[0] == relative] == ["mail"]
+    assert again.parsed == 1
