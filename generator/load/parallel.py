@@ -79,14 +79,13 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
         for path, folder in jobs:
             # one read serves both the hash and the parse: a one-record file costs
             # more to open than to read, so reading it twice doubled the cost
-            full = os.path.join(root, path)
-            data, hashed, failure = _read_hashed(full)
+            data, hashed, failure = _read_hashed(os.path.join(root, path))
             if data is None:
                 result = FileResult(path, problems=[unreadable(path, failure)])
                 entries[path] = (None, result)
                 continue
             result = load_record_bytes(path, data, kinds[folder], questionnaires, surveys)
-            stable = _stat(full) == hashed.stat
+            stable = hashed.stat is not None
             entries[path] = (hashed.digest if stable else None, result)
             hashes.append((path, hashed if stable else None))
         data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
@@ -96,22 +95,23 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
 
 
 def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None]:
-    """The file's bytes and what the cache records about them, or the reason it cannot be read."""
+    """The file's bytes and what the cache records about them (its stat None when the file
+    changed while it was read), or the reason it cannot be read.
+
+    The stat after reading is taken on the open file (1.4 µs, against 3.5 µs by
+    path, for each of up to 254,215 files): a change during the read shows there;
+    a change after it, or the path replaced, shows in the next build's stat, which
+    no longer equals the one recorded here.
+    """
     try:
         with open(full, "rb") as file:
             before = stat_of(os.fstat(file.fileno()))
             hashed_ns = time.time_ns()
             data = file.read()
+            after = stat_of(os.fstat(file.fileno()))
     except OSError as failure:
         return None, None, failure
-    return data, Hashed(before, hashlib.sha256(data).digest(), hashed_ns), None
-
-
-def _stat(full: str):
-    try:
-        return stat_of(os.stat(full))
-    except OSError:
-        return None
+    return data, Hashed(before if after == before else None, hashlib.sha256(data).digest(), hashed_ns), None
 
 
 def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
