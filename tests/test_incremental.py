@@ -12,6 +12,7 @@ import pytest
 from generator.build import STATE_FILE, build, up_to_date
 from generator.demo import write_demo
 from generator.load.cache import LoadMemory, cache_dir
+from tests.conftest import site_files
 
 AS_OF = date(2026, 10, 8)
 
@@ -196,7 +197,7 @@ def test_a_long_lived_process_keeps_unchanged_records_in_memory_never_stale(gara
     assert parse.endswith(f"{files - 1} from the cache, 1 parsed ({files - 1} kept in memory since the last build)")
     fresh = build(garage, tmp_path / "fresh", as_of=AS_OF, cache=False)
     assert fresh.ok and fresh.problems == outcome.problems
-    assert _site_files(garage / "site") == _site_files(tmp_path / "fresh")
+    assert site_files(garage / "site") == site_files(tmp_path / "fresh")
 
 
 def test_the_memory_is_not_used_once_the_settings_change(garage):
@@ -209,10 +210,6 @@ def test_the_memory_is_not_used_once_the_settings_change(garage):
     assert build(garage, as_of=AS_OF, memory=memory, log=lines.append).ok
     [parse] = [line for line in lines if line.startswith("parse")]
     assert f"0 from the cache, {len(memory.entries)} parsed" in parse and "memory" not in parse
-
-
-def _site_files(site: Path) -> dict[str, bytes]:
-    return {path.relative_to(site).as_posix(): path.read_bytes() for path in site.rglob("*") if path.is_file()}
 
 
 def _change_an_overall_score(path: Path) -> None:

@@ -12,6 +12,7 @@ from generator.site.memo import MEMO_FILE
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
 from tests.browser import AS_OF, sample_records
+from tests.conftest import site_files
 
 MARKER = "<p>served-from-the-memo</p>"
 
@@ -40,10 +41,6 @@ def _poison_rendered_pages(root: Path) -> int:
     return poisoned
 
 
-def _html(site: Path) -> dict[str, bytes]:
-    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
-
-
 def test_unchanged_pages_are_reused_and_a_changed_page_is_rendered_again(tmp_path):
     records = sample_records("en")
     _build(tmp_path, records)
@@ -61,8 +58,8 @@ def test_a_rebuild_from_the_memo_equals_a_build_without_it(tmp_path):
     records = sample_records("en")
     _build(tmp_path, records)
     records.complaints = [c for c in records.complaints if c.id != "CP2026-003"]
-    with_memo = _html(_build(tmp_path, records))
-    without = _html(_build(tmp_path / "fresh", records, cache=False))
+    with_memo = site_files(_build(tmp_path, records))
+    without = site_files(_build(tmp_path / "fresh", records, cache=False))
     assert with_memo.keys() == without.keys()
     assert [name for name in with_memo if with_memo[name] != without[name]] == []
     assert not (tmp_path / "fresh" / ".csi" / "cache").exists()
@@ -82,7 +79,7 @@ def test_a_build_that_warned_leaves_nothing_to_reuse(tmp_path):
 
 def test_a_damaged_memo_is_only_a_miss(tmp_path):
     records = sample_records("en")
-    first = _html(_build(tmp_path, records, tmp_path / "one"))
+    first = site_files(_build(tmp_path, records, tmp_path / "one"))
     _memo_path(tmp_path).write_bytes(b"not a pickle")
-    second = _html(_build(tmp_path, records, tmp_path / "two"))
+    second = site_files(_build(tmp_path, records, tmp_path / "two"))
     assert second == first
