@@ -275,3 +275,29 @@ def test_a_record_edited_while_the_build_reads_it_is_read_again_next_time(garage
     loaded = load_records(garage, AS_OF, again)
     assert [f.channel for f in loaded.records.followups if f.where[0] == relative] == ["mail"]
     assert again.parsed == 1
+
+
+def test_a_fresh_checkout_with_the_last_runs_cache_reads_every_file_once_and_parses_none(garage, tmp_path,
+                                                                                         monkeypatch):
+    """What CI sees: the cache restored, but every file's inode and mtime new, so no stat
+    shortcut holds; the files are hashed again (on every core) and all served from the cache."""
+    import generator.load.parallel as parallel
+
+    expected = statistics(garage)
+    statistics(garage, CachedLoader(garage, workers=1))
+    checkout = tmp_path / "checkout"
+    shutil.copytree(garage, checkout)  # new inodes and mtimes, .csi/cache included
+    monkeypatch.setattr(parallel, "MIN_PARALLEL_HASHES", 1)
+    hashed = []
+    real = parallel.hash_files
+
+    def hash_and_note(prefix, paths, *more):
+        hashed.extend(paths)
+        return real(prefix, paths, *more)
+
+    monkeypatch.setattr(parallel, "hash_files", hash_and_note)
+    loader = CachedLoader(checkout, workers=1)
+    assert statistics(checkout, loader) == expected
+    files = sorted(path.relative_to(checkout).as_posix() for path in (checkout / "records").rglob("*.yaml"))
+    assert sorted(hashed) == files
+    assert (loader.hits, loader.parsed) == (len(files), 0)

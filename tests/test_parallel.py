@@ -112,3 +112,47 @@ def test_answers_weighed_by_the_loader_give_the_statistics_of_the_index(layouts)
         assert build_report(unweighed, PERIOD, AS_OF) == from_loader
     lenient = build_report(replace(loaded.records, garage=replace(loaded.records.garage, bands=None)), PERIOD, AS_OF)
     assert lenient != from_loader  # the bands did change the report
+
+
+def test_files_hashed_on_two_workers_are_hashed_as_one_by_one(layouts, tmp_path):
+    import hashlib
+    import os
+
+    from generator.load.parallel import hash_files
+
+    root = layouts["record"]
+    paths = [path for path, _ in record_files(root, [])]
+    (tmp_path / "empty.yaml").write_bytes(b"")
+    (tmp_path / "large.yaml").write_bytes("客户: 满意\n".encode() * 300_000)  # several reads' worth
+    for path in paths[:40]:
+        shutil.copy(root / path, tmp_path / path.replace("/", "_"))
+    names = sorted(entry.name for entry in tmp_path.iterdir()) + ["missing.yaml"]
+    found = hash_files(f"{tmp_path}/", names, workers=2)
+    assert len(found) == len(names) == 43
+    for name, (digest, hashed) in zip(names, found):
+        if name == "missing.yaml":
+            assert (digest, hashed) == (None, None)
+            continue
+        expected = hashlib.sha256((tmp_path / name).read_bytes()).digest()
+        status = os.stat(tmp_path / name)
+        assert digest == hashed.digest == expected, name
+        assert hashed.stat == (status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino), name
+    one_by_one = hash_files(f"{tmp_path}/", names, workers=1)  # (the clock readings differ)
+    assert [(digest, hashed and hashed.stat) for digest, hashed in found] == \
+        [(digest, hashed and hashed.stat) for digest, hashed in one_by_one]
+
+
+@pytest.mark.parametrize("written, size", [(b"abcdef", 3), (b"abc", 10), (b"abc", 3), (b"", 0), (b"", 5)])
+def test_a_file_read_whole_whatever_size_it_had_when_opened(written, size):
+    """A file that grew or shrank since its size was taken, or a short read, still comes back whole."""
+    import os
+
+    from generator.load.parallel import _read_all
+
+    reader, writer = os.pipe()  # a pipe hands out what was written, however much was asked
+    try:
+        os.write(writer, written)
+        os.close(writer)
+        assert _read_all(reader, size) == written
+    finally:
+        os.close(reader)

@@ -25,7 +25,6 @@ import hashlib
 import os
 import pickle
 import tempfile
-import time
 import zlib
 from contextlib import suppress
 from pathlib import Path
@@ -183,6 +182,7 @@ class FileHashes:
         prefix = f"{root}/"
         rows = _stat_rows(prefix, paths) if stats is None else zip(*[iter(stats)] * 4)
         found: list[bytes | None] = []
+        misses: list[int] = []  # positions of the files to read and hash
         for path, now in zip(paths, rows):
             if now is None:  # gone
                 found.append(None)
@@ -192,29 +192,37 @@ class FileHashes:
                 seen[path] = entry[1]
                 found.append(entry[1])
             else:
-                found.append(self._read_digest(prefix + path, path, now))
+                misses.append(len(found))
+                found.append(None)
+        if misses:
+            self._hash(prefix, paths, misses, found)
         return found
 
-    def _read_digest(self, full: str, path: str, now: Stat) -> bytes | None:
-        hashed_ns = time.time_ns()
-        try:
-            with open(full, "rb") as stream:
-                data = stream.read()
-            after = stat_of(os.stat(full))
-        except OSError:
-            return None
-        digest = hashlib.sha256(data).digest()
-        if after == now:  # unchanged while it was read: safe to remember
-            self.remember(path, Hashed(now, digest, hashed_ns))
-            self.seen[path] = digest
-        return digest
+    def _hash(self, prefix: str, paths: list[str], misses: list[int], found: list[bytes | None]) -> None:
+        """Read and hash the files at ``misses`` (on every core when there are many), filling ``found``."""
+        from generator.load.parallel import hash_files
+
+        missed = [paths[position] for position in misses]
+        vouched = []  # (path, Hashed) of the files unchanged while they were read: safe to remember
+        for position, path, (digest, hashed) in zip(misses, missed, hash_files(prefix, missed)):
+            found[position] = digest
+            if hashed is not None:
+                vouched.append((path, hashed))
+        self.seen.update((path, hashed[1]) for path, hashed in vouched)
+        self.remember_all(vouched)
 
     def remember(self, path: str, entry: Hashed) -> None:
-        if self.known.get(path) != entry:
-            self.known[path] = entry
-            shard = shard_of(path)
-            self.shards[shard][path] = entry
-            self.changed.add(shard)
+        self.remember_all([(path, entry)])
+
+    def remember_all(self, entries) -> None:
+        """Keep each (path, Hashed) that is new (inlined: a fresh checkout remembers every file)."""
+        known, shards, changed = self.known, self.shards, self.changed
+        for path, entry in entries:
+            if known.get(path) != entry:
+                known[path] = entry
+                shard = zlib.crc32(path.encode()) % SHARDS  # shard_of
+                shards[shard][path] = entry
+                changed.add(shard)
 
     def forget(self, path: str) -> None:
         if self.known.pop(path, None) is not None:
@@ -374,11 +382,9 @@ class CachedLoader:
                 jobs = [(path, kind.folder) for path, kind in dict(todo)[shard]]
                 _, data, hashes, _ = parse_group((shard, root, jobs, questionnaires, key, None))
                 entries = pickle.loads(data)[1]
-            for path, hashed in hashes:
-                if hashed is not None:
-                    self.hashes.remember(path, hashed)
-                else:  # changed while it was read: nothing may vouch for its bytes
-                    self.hashes.forget(path)
+            self.hashes.remember_all([(path, hashed) for path, hashed in hashes if hashed is not None])
+            for path in [path for path, hashed in hashes if hashed is None]:
+                self.hashes.forget(path)  # changed while it was read: nothing may vouch for its bytes
             found.update((path, result) for path, (_, result) in entries.items())
             used.update((path, entry) for path, entry in entries.items() if entry[0] is not None)
             if kept[shard]:
