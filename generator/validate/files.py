@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from generator import model
-from generator.load.source import decode
+from generator.load.source import decode, read_file
 from generator.load.yamlsafe import Mapping, Sequence, parse
 from generator.problems import Problem, error, warning
 from generator.stats.scores import survey_frame, weigh_answers
@@ -44,9 +44,8 @@ def read_tree(root: Path, path: str, problems: list[Problem]) -> object | None:
 def read_bytes(root: Path, path: str, problems: list[Problem]) -> bytes | None:
     """The file's bytes, or None with the reason in `problems`."""
     try:
-        # open() on a joined string: pathlib objects cost more than the read for a one-record file
-        with open(os.path.join(root, path), "rb") as file:
-            return file.read()
+        # a joined string: pathlib objects cost more than the read for a one-record file
+        return read_file(os.path.join(root, path))
     except OSError as failure:
         problems.append(unreadable(path, failure))
         return None
