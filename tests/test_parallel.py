@@ -156,3 +156,43 @@ def test_a_file_read_whole_whatever_size_it_had_when_opened(written, size):
         assert read_to_end(reader, size) == written
     finally:
         os.close(reader)
+
+
+def test_a_repeated_id_is_reported_alike_from_lone_records_and_from_lists(layouts, tmp_path):
+    """The workers hand on a file's lone record instead of its FileResult (files.slim); an id
+    used twice is still an error at the second file's line, as loading one by one says."""
+    root = tmp_path / "garage"
+    shutil.copytree(layouts["record"], root)
+    visit = sorted((root / "records" / "visits").rglob("*.yaml"))[0]
+    (visit.parent / "again.yaml").write_bytes(visit.read_bytes())  # a lone record, same id
+    record_id = next(line[4:] for line in visit.read_text(encoding="utf-8").splitlines() if line.startswith("id: "))
+    # a list of one whose record has something to report, so it stays a FileResult
+    in_a_list = "- " + visit.read_text(encoding="utf-8").replace("\n", "\n  ").rstrip() + "\n  colour: red\n"
+    (visit.parent / "list.yaml").write_text(in_a_list, encoding="utf-8")
+    one = load_records(root, AS_OF, load_sequentially)
+    two = load_records(root, AS_OF, in_two_workers)
+    assert two.problems == one.problems
+    repeated = [(problem.path, problem.line, problem.message) for problem in two.errors if problem.code == "duplicate-id"]
+    first = visit.relative_to(root).as_posix()
+    assert len(repeated) == 2
+    for path, line, message in repeated:
+        assert path in {(visit.parent / name).relative_to(root).as_posix() for name in ("again.yaml", "list.yaml")}
+        assert line == 1 and message == f"visit id {record_id!r} is already used at {first}:1"
+
+
+def test_only_a_file_with_one_record_and_nothing_to_say_is_handed_on_as_its_record(layouts):
+    from generator.validate import schema
+    from generator.validate.files import FileResult, load_record_bytes, slim
+
+    lone = load_record_bytes("v.yaml", b"id: V1\ncustomer: C1\nvehicle: A1\ntype: repair\n"
+                             b"check_in: 2026-09-01 09:30\nservice_advisor: SA01\n", schema.VISIT, {})
+    assert lone.records and not lone.problems
+    assert slim(lone) is lone.records[0]
+    noted = load_record_bytes("v.yaml", b"id: V1\ncustomer: C1\nvehicle: A1\ntype: repair\n"
+                              b"check_in: 2026-09-01 09:30\nservice_advisor: SA01\ncolour: red\n", schema.VISIT, {})
+    assert noted.problems and slim(noted) is noted  # an unknown key is reported
+    two = load_record_bytes("v.yaml", b"- id: V1\n  customer: C1\n  vehicle: A1\n  type: repair\n"
+                            b"  check_in: 2026-09-01 09:30\n  service_advisor: SA01\n"
+                            b"- id: V2\n  customer: C1\n  vehicle: A1\n  type: repair\n"
+                            b"  check_in: 2026-09-02 09:30\n  service_advisor: SA01\n", schema.VISIT, {})
+    assert len(two.records) == 2 and isinstance(slim(two), FileResult)

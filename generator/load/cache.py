@@ -282,7 +282,7 @@ class LoadMemory:
 
     def __init__(self) -> None:
         self.key: str | None = None
-        self.entries: dict[str, tuple[bytes, object]] = {}  # path -> (sha256, FileResult)
+        self.entries: dict[str, tuple[bytes, object]] = {}  # path -> (sha256, FileResult or lone record)
 
 
 class CachedLoader:

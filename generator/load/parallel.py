@@ -30,7 +30,7 @@ from generator.background import cores
 from generator.load.cache import Hashed, atomic_write, stat_of
 from generator.load.source import read_to_end
 from generator.validate import schema
-from generator.validate.files import FileResult, load_record_bytes, load_record_file, unreadable
+from generator.validate.files import FileResult, load_record_bytes, load_record_file, slim, unreadable
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 200
@@ -39,9 +39,9 @@ MIN_PARALLEL_HASHES = 2000
 GROUPS_PER_WORKER = 8  # several groups per worker, so one slow group does not hold up the end
 
 Job = tuple[str, schema.Kind]
-# (group id, pickle of (key, {path: (sha256 or None, FileResult)}) or None when the worker
-# wrote it to the group's destination file, [(path, Hashed or None)], SHA-256 of the
-# pickle the worker wrote or None)
+# (group id, pickle of (key, {path: (sha256 or None, FileResult or its lone record: files.slim)})
+# or None when the worker wrote it to the group's destination file, [(path, Hashed or None)],
+# SHA-256 of the pickle the worker wrote or None)
 GroupOutput = tuple[int, bytes | None, list[tuple[str, Hashed | None]], bytes | None]
 
 
@@ -87,7 +87,7 @@ def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Qu
                 result = FileResult(path, problems=[unreadable(path, failure)])
                 entries[path] = (None, result)
                 continue
-            result = load_record_bytes(path, data, kinds[folder], questionnaires, surveys)
+            result = slim(load_record_bytes(path, data, kinds[folder], questionnaires, surveys))
             entries[path] = (hashed.digest if hashed is not None else None, result)
             hashes.append((path, hashed))
         data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
@@ -210,13 +210,14 @@ def split(jobs: list[Job], workers: int) -> list[tuple[int, list[Job]]]:
 
 
 def load_in_parallel(root: Path, jobs: list[Job], questionnaires: dict[str, model.Questionnaire],
-                     workers: int | None = None) -> list[FileResult]:
-    """A ``FileLoader``: the same results as loading one file after another, in the same order."""
+                     workers: int | None = None) -> list:
+    """A ``FileLoader``: the same results as loading one file after another, in the same order
+    (a file's lone record for its FileResult when that says nothing more: files.slim)."""
     workers = worker_count(len(jobs), workers)
     if workers <= 1:
         with collector_paused():
             return [load_record_file(root, path, kind, questionnaires) for path, kind in jobs]
-    found: dict[str, FileResult] = {}
+    found: dict[str, object] = {}
     with collector_paused():
         for _, data, _, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
             _, entries = pickle.loads(data)

@@ -19,16 +19,17 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from generator import model
 from generator.problems import Problem, error, warning
 from generator.validate import schema
-from generator.validate.files import FileResult, load_garage, load_questionnaire, load_record_file
+from generator.validate.files import FileResult, load_garage, load_questionnaire, load_record_file, records_of
 from generator.validate.references import Locator, ReferenceCheck, duplicate_ids
 from generator.validate.rules import business_rules
 
 SETTINGS_FILE = "garage.yaml"
 YAML_SUFFIXES = (".yaml", ".yml")
 
-# (root, [(path, kind)], questionnaires) -> one FileResult per path, in order;
+# (root, [(path, kind)], questionnaires) -> one FileResult per path, in order, or the
+# file's record itself when a FileResult would say nothing more (files.slim);
 # the cache and the parallel loader plug in here.
-FileLoader = Callable[[Path, list[tuple[str, schema.Kind]], dict[str, model.Questionnaire]], list[FileResult]]
+FileLoader = Callable[[Path, list[tuple[str, schema.Kind]], dict[str, model.Questionnaire]], list]
 
 
 @dataclass
@@ -168,20 +169,22 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
         jobs, found = discovered
         problems.extend(found)
     results = file_loader(root, jobs, questionnaires)
+    # (map and chain: the loops run in C; a record-per-file dealer has 254,215 results,
+    # nearly all of them a lone record with nothing to report: see files.slim)
+    problems.extend(chain.from_iterable(map(attrgetter("problems"),
+                                            [result for result in results if type(result) is FileResult])))
     if garage is None:
-        return Loaded(None, sorted(problems + [p for result in results for p in result.problems]), len(jobs) + 1)
+        return Loaded(None, sorted(problems), len(jobs) + 1)
     records = model.Records(garage=garage, questionnaires=questionnaires)
     known: dict[str, set[str]] = {"survey": set(questionnaires), "staff": set(garage.staff_by_id())}
-    by_kind: dict[str, list[FileResult]] = {kind.folder: [] for kind in schema.RECORD_KINDS.values()}
-    # (map and chain: the loops run in C; a record-per-file dealer has 254,215 results)
+    by_kind: dict[str, list] = {kind.folder: [] for kind in schema.RECORD_KINDS.values()}
     for (_, kind), result in zip(jobs, results):
         by_kind[kind.folder].append(result)
-    problems.extend(chain.from_iterable(map(attrgetter("problems"), results)))
     for folder, kind in schema.RECORD_KINDS.items():
         ids, duplicates = duplicate_ids(kind.name, by_kind[folder])
         known[kind.name] = ids
         problems.extend(duplicates)
-        getattr(records, folder).extend(chain.from_iterable(map(attrgetter("records"), by_kind[folder])))
+        getattr(records, folder).extend(chain.from_iterable(map(records_of, by_kind[folder])))
     effective = as_of or garage.as_of or today_at(garage)
     return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective,
                   partial(cross_record_checks, root, records, known, effective))

@@ -7,6 +7,8 @@ key when the file can tell (``Locator``), else at the record.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 
 from generator import model
@@ -63,25 +65,33 @@ def _key_in_record(lines: list[str], first: int, key: str) -> tuple[int, int] | 
     return None
 
 
-def duplicate_ids(kind: str, results: Iterable[FileResult]) -> tuple[set[str], list[Problem]]:
-    """All ids named in a kind's files, and an error for each repeated one."""
+def duplicate_ids(kind: str, results: Iterable) -> tuple[set[str], list[Problem]]:
+    """All ids named in a kind's files (each a FileResult, or a lone record: files.slim),
+    and an error for each repeated one."""
     results = list(results)
-    named = [record_id for result in results for record_id, _ in result.ids]
+    named = [record_id for result in results if type(result) is FileResult for record_id, _ in result.ids]
+    named.extend(map(attrgetter("id"), [result for result in results if type(result) is not FileResult]))
     ids = set(named)
     if len(ids) == len(named):  # the usual case, no id repeated: no per-id bookkeeping
         return ids, []
     first: dict[str, tuple[str, int]] = {}
     problems = []
-    for result in results:
-        for record_id, line in result.ids:
-            if record_id in first:
-                other_path, other_line = first[record_id]
-                problems.append(error(result.path, line, 1, "duplicate-id",
-                                      f"{kind} id {record_id!r} is already used at {other_path}:{other_line}",
-                                      "give this record a new id (csi new picks the next free one)"))
-            else:
-                first[record_id] = (result.path, line)
+    for record_id, path, line in chain.from_iterable(map(_named, results)):
+        if record_id in first:
+            other_path, other_line = first[record_id]
+            problems.append(error(path, line, 1, "duplicate-id",
+                                  f"{kind} id {record_id!r} is already used at {other_path}:{other_line}",
+                                  "give this record a new id (csi new picks the next free one)"))
+        else:
+            first[record_id] = (path, line)
     return set(first), problems
+
+
+def _named(result) -> list[tuple[str, str, int]]:
+    """(id, path, line) of every id a file names, usable record or not."""
+    if type(result) is FileResult:
+        return [(record_id, result.path, line) for record_id, line in result.ids]
+    return [(result.id, *result.where)]
 
 
 class ReferenceCheck:
