@@ -129,13 +129,21 @@ def run_layout(root: Path, code: Path) -> list[tuple[str, dict]]:
     return steps
 
 
-def report(customers: int, seed: int, results: dict[str, list[tuple[str, dict]]]) -> str:
-    commit = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
-                            capture_output=True, text=True).stdout.strip()
+def measured_commit() -> str:
+    """The commit whose generator the snapshot copies, and whether the copy differs from it."""
+    def git(*arguments: str) -> str:
+        return subprocess.run(["git", "-C", str(REPOSITORY), *arguments], capture_output=True, text=True).stdout.strip()
+
+    commit = git("rev-parse", "--short", "HEAD") or "unknown"
+    edited = git("status", "--porcelain", "--", "generator")
+    return f"{commit} with uncommitted changes to generator/" if edited else commit
+
+
+def report(customers: int, seed: int, results: dict[str, list[tuple[str, dict]]], commit: str) -> str:
     lines = [f"## {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC — {customers:,} customers, seed {seed}", "",
              f"- command: `.venv/bin/python -m benchmarks.run --customers {customers} --seed {seed}`",
              f"- machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, "
-             f"Python {platform.python_version()}, commit {commit or 'unknown'} (plus uncommitted work)",
+             f"Python {platform.python_version()}, commit {commit}",
              f"- load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", ""]
     for layout, steps in results.items():
         baseline = steps[0][1]["wall"]
@@ -166,12 +174,12 @@ def main() -> None:
     parser.add_argument("--results", type=Path, default=HERE / "results.md")
     options = parser.parse_args()
     results = {}
-    code = snapshot_code(options.data)
+    commit, code = measured_commit(), snapshot_code(options.data)
     for layout in options.layouts:
         root = dataset(options.data, layout, options.customers, options.seed)
         print(f"{layout}: measuring {root}", file=sys.stderr, flush=True)
         results[layout] = run_layout(root, code)
-    text = report(options.customers, options.seed, results)
+    text = report(options.customers, options.seed, results, commit)
     if not options.results.exists():
         options.results.write_text("# Benchmark results\n\nAppended by `python -m benchmarks.run`; "
                                    "see benchmarks/README.md.\n\n", encoding="utf-8")

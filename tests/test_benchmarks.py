@@ -21,5 +21,8 @@ def test_the_benchmark_measures_every_step_and_appends_the_results(tmp_path):
     text = results.read_text(encoding="utf-8")
     rows = dict(re.findall(r"^\| ([a-z ]+) \| [\d.]+ \| [\d.]+ \| [^|]* \| \d+ \| (\d+) \|$", text, flags=re.M))
     assert rows == {step: "0" for step in STEPS}
+    head = subprocess.run(["git", "-C", str(REPOSITORY), "rev-parse", "--short", "HEAD"],
+                          capture_output=True, text=True).stdout.strip()
+    assert re.search(rf"^- machine: .*, commit {head}( with uncommitted changes to generator/)?$", text, flags=re.M)
     # the serve step's rebuild took the unchanged files from memory and parsed the changed one
     assert re.search(r"^parse .* 1 parsed \((\d+) kept in memory since the last build\)$", text, flags=re.M)
