@@ -28,7 +28,7 @@ from pathlib import Path
 from generator import model
 from generator.background import cores
 from generator.load.cache import Hashed, atomic_write, stat_of
-from generator.load.source import read_to_end
+from generator.load.source import READ_FLAGS, read_to_end
 from generator.validate import schema
 from generator.validate.files import FileResult, load_record_bytes, load_record_file, slim, unreadable
 
@@ -107,7 +107,7 @@ def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None
     its buffered file object cost 10 µs of a one-record file's 18 µs to read and hash.
     """
     try:
-        descriptor = os.open(full, os.O_RDONLY | os.O_CLOEXEC)
+        descriptor = os.open(full, READ_FLAGS)
     except OSError as failure:
         return None, None, failure
     try:
