@@ -189,6 +189,7 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
 def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
            discovered, tool: str, hashes, memory) -> None:
     from generator.background import Background
+    from generator.load.parallel import collector_paused
     from generator.site import SiteBuildError, build_site, git_commit
     from generator.stats.periods import default_period, parse_period
 
@@ -209,7 +210,9 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         outcome.problems = loaded.checked(checks.result()).problems
         outcome.failure = str(problem)
         return
-    report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
+    with collector_paused():  # the index and reports: a million objects made and kept, none of them garbage
+        report, monthly, loaded = _statistics(loaded, chosen, checks, watch)
+        gc.freeze()  # see _load
     outcome.problems = loaded.problems
     if loaded.errors:
         _stop_on_errors(outcome, loaded.problems)

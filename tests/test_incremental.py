@@ -304,3 +304,22 @@ def test_files_changed_within_the_racy_window_are_not_trusted_to_the_snapshot(tm
     assert build(root, as_of=AS_OF).ok
     line = _discover_line(root)
     assert "nothing changed" in line and "as the last build left them" not in line
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_a_build_leaves_the_collector_as_it_found_it(garage, enabled):
+    """Loading and the statistics pause the collector and freeze what they keep; a
+    long-lived caller gets its collector back as it was, with nothing left frozen."""
+    import gc
+
+    followup = sorted((garage / "records" / "followups").glob("*.yaml"))[-2]
+    followup.write_text(followup.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    was = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        outcome = build(garage, as_of=AS_OF)
+        assert outcome.ok and not outcome.reused
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0
+    finally:
+        (gc.enable if was else gc.disable)()
