@@ -215,12 +215,12 @@ class FileHashes:
         self.remember_all([(path, entry)])
 
     def remember_all(self, entries) -> None:
-        """Keep each (path, Hashed) that is new (inlined: a fresh checkout remembers every file)."""
+        """Keep each (path, Hashed) that is new (one loop: a fresh checkout remembers every file)."""
         known, shards, changed = self.known, self.shards, self.changed
         for path, entry in entries:
             if known.get(path) != entry:
                 known[path] = entry
-                shard = zlib.crc32(path.encode()) % SHARDS  # shard_of
+                shard = shard_of(path)
                 shards[shard][path] = entry
                 changed.add(shard)
 
