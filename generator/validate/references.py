@@ -69,6 +69,7 @@ def duplicate_ids(kind: str, results: Iterable) -> tuple[set[str], list[Problem]
     """All ids named in a kind's files (each a FileResult, or a lone record: files.slim),
     and an error for each repeated one."""
     results = list(results)
+    # the ids of _named without its tuples, for a record-per-file dealer's 254,215 files
     named = [record_id for result in results if type(result) is FileResult for record_id, _ in result.ids]
     named.extend(map(attrgetter("id"), [result for result in results if type(result) is not FileResult]))
     ids = set(named)
