@@ -196,3 +196,23 @@ def test_only_a_file_with_one_record_and_nothing_to_say_is_handed_on_as_its_reco
                             b"- id: V2\n  customer: C1\n  vehicle: A1\n  type: repair\n"
                             b"  check_in: 2026-09-02 09:30\n  service_advisor: SA01\n", schema.VISIT, {})
     assert len(two.records) == 2 and isinstance(slim(two), FileResult)
+
+
+def test_where_processes_cannot_fork_the_workers_start_new_interpreters(layouts, monkeypatch):
+    """Windows has neither fork nor a fork server: the same records, from spawned workers."""
+    import generator.load.parallel as parallel
+
+    asked = []
+
+    def context(method):
+        asked.append(method)
+        return real_context(method)
+
+    real_context = parallel.get_context
+    monkeypatch.setattr(parallel, "get_all_start_methods", lambda: ["spawn"])
+    monkeypatch.setattr(parallel, "get_context", context)
+    root = layouts["month"]
+    one = load_records(root, AS_OF, load_sequentially)
+    two = load_records(root, AS_OF, in_two_workers)
+    assert asked == ["spawn"]
+    assert two.records == one.records and two.problems == one.problems

@@ -22,7 +22,7 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from multiprocessing import get_context
+from multiprocessing import get_all_start_methods, get_context
 from pathlib import Path
 
 from generator import model
@@ -170,9 +170,12 @@ def hash_files(prefix: str, paths: list[str], workers: int | None = None
 def _pool(workers: int):
     # fork: the workers start at once with everything already imported; but
     # forking while other threads run (csi serve's server) can copy a held
-    # lock into the child, so then a fork server starts them instead
-    method = "fork" if threading.active_count() == 1 else "forkserver"
-    return get_context(method).Pool(workers)
+    # lock into the child, so then a fork server starts them instead; where
+    # there is neither (Windows), each worker starts a new interpreter
+    methods = get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return get_context("fork").Pool(workers)
+    return get_context("forkserver" if "forkserver" in methods else "spawn").Pool(workers)
 
 
 def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
