@@ -211,9 +211,6 @@ class FileHashes:
         self.seen.update((path, hashed[1]) for path, hashed in vouched)
         self.remember_all(vouched)
 
-    def remember(self, path: str, entry: Hashed) -> None:
-        self.remember_all([(path, entry)])
-
     def remember_all(self, entries) -> None:
         """Keep each (path, Hashed) that is new (one loop: a fresh checkout remembers every file)."""
         known, shards, changed = self.known, self.shards, self.changed
