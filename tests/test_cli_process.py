@@ -1,0 +1,50 @@
+"""`csi` as its own process: what `run` prints and exits with, although it leaves without tearing down."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from tests.conftest import CUSTOMER, VISIT, write_garage
+
+
+def csi(*arguments: str) -> subprocess.CompletedProcess:
+    # output to pipes, as in CI: block-buffered, so anything left unflushed would be lost
+    return subprocess.run([sys.executable, "-m", "generator", *arguments], capture_output=True, text=True,
+                          encoding="utf-8", timeout=300)
+
+
+def test_build_prints_exits_zero_and_leaves_its_state_for_the_next_build(tmp_path):
+    root = write_garage(tmp_path, {"records/customers/C0001.yaml": CUSTOMER, "records/visits/RO1.yaml": VISIT})
+
+    first = csi("build", "--root", str(root), "--profile")
+
+    assert first.returncode == 0, first.stderr
+    assert first.stdout == f"built {root / 'site'} from 2 records (0 errors, 1 warning)\n"
+    assert "render+mkdocs" in first.stderr
+    assert (root / "site" / "index.html").is_file()
+    again = csi("build", "--root", str(root))
+    assert again.returncode == 0, again.stderr
+    assert again.stdout.startswith(f"{root / 'site'} is up to date: nothing changed since the last build")
+
+
+def test_validate_prints_every_problem_and_exits_one(tmp_path):
+    root = write_garage(tmp_path, {"records/customers/C0001.yaml": CUSTOMER,
+                                   "records/visits/RO1.yaml": VISIT.replace("customer: C0001", "customer: C0009")})
+
+    done = csi("validate", "--root", str(root))
+
+    assert done.returncode == 1
+    assert done.stdout.splitlines()[0] == ("records/visits/RO1.yaml:2:1: error unknown-customer: customer 'C0009':"
+                                           " there is no customer with that id")
+    assert done.stdout.endswith("4 files checked: 1 error, 1 warning\n")
+
+
+def test_validate_with_warnings_only_exits_zero_and_with_strict_one(tmp_path):
+    root = write_garage(tmp_path, {"records/customers/C0001.yaml": CUSTOMER, "records/visits/RO1.yaml": VISIT})
+
+    done = csi("validate", "--root", str(root))
+    strict = csi("validate", "--root", str(root), "--strict")
+
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "4 files checked: 0 errors, 1 warning")
+    assert (strict.returncode, strict.stdout) == (1, done.stdout)
