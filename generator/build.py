@@ -93,6 +93,9 @@ class _Inputs:
         # the walk's directories as it listed them, for the next build's TreeSnapshot
         self.directories: list = []
         self.files_as_left = False  # saved_build found every file as the tree snapshot has it
+        # positions of the files whose stat saved_build found changed, when the tree snapshot
+        # vouched for all the others; None when it could not be used
+        self.tree_changed: list[int] | None = None
         if tree is not None and tree.listing_current(str(root)):
             self.tree, self.directories = tree, tree.directories
             self.jobs = [(path, schema.RECORD_KINDS[folder]) for path, folder in tree.jobs]
@@ -124,7 +127,9 @@ class _Inputs:
         stats = self.tree.current_stats(str(self.root)) if self.tree is not None else None
         self.files_as_left = stats is not None and stats == self.tree.stats
         if self.files_as_left:
-            files = self.tree.files_digest
+            files, self.tree_changed = self.tree.files_digest, []
+        elif stats is not None:
+            files = self._files_digest_by_tree(stats)
         else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
             files = self.files_digest(stats)
         if self.fingerprint(files) != self.saved.fingerprint or _site_signature(self.site_dir) != self.saved.site:
@@ -133,16 +138,51 @@ class _Inputs:
             self.hashes.save()
         return self.saved
 
+    def _files_digest_by_tree(self, stats) -> bytes:
+        """``files_digest`` with the tree snapshot's SHA-256s of the files whose stat it has,
+        hashing only the others."""
+        paths = [path for path, _ in self.jobs]
+        self.tree_changed = self.tree.changed(stats)
+        digests = self.tree.digest_list()
+        for position in self.tree_changed:
+            digests[position] = None
+        if self.tree_changed:
+            self.hashes.hash_at(f"{self.root}/", paths, self.tree_changed, digests)
+        return _files_digest(paths, digests)
+
+    def vouch(self) -> None:
+        """Before loading: hand the loader the SHA-256s the tree snapshot vouches for, so it
+        neither stats nor looks up the files again (those saved_build hashed it has already)."""
+        if self.tree_changed is None:
+            return
+        paths = [path for path, _ in self.jobs]
+        seen = self.hashes.seen
+        hashed_now = {paths[position]: seen.get(paths[position]) for position in self.tree_changed}
+        seen.update(zip(paths, self.tree.digest_list()))
+        for path, digest in hashed_now.items():  # changed: only what saved_build hashed and could vouch for
+            if digest is None:
+                del seen[path]
+            else:
+                seen[path] = digest
+
     def state(self, site_dir: Path, outcome: BuildOutcome) -> _Saved:
         """What this successful build leaves for the next one."""
         from generator.load.tree import TreeSnapshot
 
         paths = [path for path, _ in self.jobs]
-        # what this build's loader checked or hashed: each file was looked at once
-        entries = list(map(self.hashes.known.get, paths))
-        files = _files_digest(paths, [entry[1] if entry is not None else None for entry in entries])
-        jobs = self.tree.jobs if self.tree is not None else [(path, kind.folder) for path, kind in self.jobs]
-        tree = TreeSnapshot.of(self.directories, jobs, self.found, entries, files)
+        if self.tree_changed is not None:  # the others as the snapshot has them: the loader took them so
+            entries = [self.hashes.entry(paths[position]) for position in self.tree_changed]
+            digests = self.tree.digest_list()
+            for position, entry in zip(self.tree_changed, entries):
+                digests[position] = entry[1] if entry is not None else None
+            files = _files_digest(paths, digests)
+            tree = self.tree.updated(self.tree_changed, entries, files)
+        else:
+            # what this build's loader checked or hashed: each file was looked at once
+            entries = list(map(self.hashes.known.get, paths))
+            files = _files_digest(paths, [entry[1] if entry is not None else None for entry in entries])
+            jobs = self.tree.jobs if self.tree is not None else [(path, kind.folder) for path, kind in self.jobs]
+            tree = TreeSnapshot.of(self.directories, jobs, self.found, entries, files)
         return _Saved(self.fingerprint(files), _site_signature(site_dir), outcome.problems, outcome.records_counted,
                       tree)
 
@@ -181,6 +221,7 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
             watch.lap("discover/hash",
                       f"{len(inputs.jobs)} files{as_left}; nothing changed, the published site is current")
             return outcome
+        inputs.vouch()
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
         _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes,
                memory, hand_over)

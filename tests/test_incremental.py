@@ -11,7 +11,7 @@ import pytest
 
 from generator.build import STATE_FILE, build, up_to_date
 from generator.demo import write_demo
-from generator.load.cache import LoadMemory, cache_dir
+from generator.load.cache import LoadMemory, cache_dir, shard_of
 from tests.conftest import site_files
 
 AS_OF = date(2026, 10, 8)
@@ -216,7 +216,7 @@ def _change_an_overall_score(path: Path) -> None:
     import re
 
     text = path.read_text(encoding="utf-8")
-    score = re.search(r"\n    overall: (\d+)\n", text)
+    score = re.search(r"\n +overall: (\d+)\n", text)
     new = "1" if score.group(1) != "1" else "10"
     path.write_text(text[:score.start(1)] + new + text[score.end(1):], encoding="utf-8")
 
@@ -264,6 +264,11 @@ def test_nothing_changed_is_told_from_the_tree_snapshot(aged_record_garage):
     assert up_to_date(aged_record_garage, as_of=AS_OF)
 
 
+def _scored_followups(root: Path) -> list[Path]:
+    return [path for path in sorted((root / "records" / "followups").rglob("*.yaml"))
+            if "\n  overall: " in path.read_text(encoding="utf-8")]
+
+
 def _a_visit(root: Path) -> Path:
     return sorted((root / "records" / "visits").rglob("*.yaml"))[0]
 
@@ -294,6 +299,38 @@ def test_the_tree_snapshot_never_hides_a_change(aged_record_garage, change):
         visit.rename(visit.with_name("RO-renamed.yaml"))
     assert not up_to_date(root, as_of=AS_OF)
     assert "nothing changed" not in _discover_line(root)
+
+
+def test_edits_the_snapshot_sees_are_built_and_the_snapshot_then_vouches_for_them(aged_record_garage, tmp_path):
+    """One file edited at a time (and aged, as a file edited a while before the build is):
+    each rebuild parses that file alone and rewrites only its file of hashes, its site is
+    what a build without a cache makes, and the next build finds nothing changed from
+    the updated snapshot alone."""
+    root = aged_record_garage
+    for followup in _scored_followups(root)[:2]:
+        _change_an_overall_score(followup)
+        _age(followup)
+        hashes = {location: location.stat().st_ino for location in cache_dir(root).glob("files-*.pickle")}
+        lines: list[str] = []
+
+        assert not build(root, as_of=AS_OF, log=lines.append).reused
+
+        assert ", 1 parsed" in next(line for line in lines if line.startswith("parse"))
+        rewritten = [location for location, inode in hashes.items() if location.stat().st_ino != inode]
+        assert rewritten == [cache_dir(root) / f"files-{shard_of(followup.relative_to(root).as_posix()):02d}.pickle"]
+        assert build(root, tmp_path / "fresh", as_of=AS_OF, cache=False).ok
+        assert site_files(root / "site") == site_files(tmp_path / "fresh")
+        assert "as the last build left them; nothing changed" in _discover_line(root)
+
+
+def test_an_edit_within_the_racy_window_is_not_vouched_for_by_the_next_snapshot(aged_record_garage):
+    root = aged_record_garage
+    _change_an_overall_score(_scored_followups(root)[0])
+
+    assert not build(root, as_of=AS_OF).reused
+
+    line = _discover_line(root)
+    assert "nothing changed" in line and "as the last build left them" not in line
 
 
 def test_files_changed_within_the_racy_window_are_not_trusted_to_the_snapshot(tmp_path):

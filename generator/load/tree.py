@@ -13,12 +13,17 @@ Never stale: it is trusted only when
   directory's mtime), so the list of record files is the one saved;
 - every record file has the stat it had when its SHA-256 was taken, so its
   bytes are the ones hashed (the stat shortcut of ``generator.load.cache``);
-- when it was saved, every one of those directories and files had last been
-  modified clearly before it was looked at (git's "racy" rule, ``RACY_NS``),
-  so a change within the same clock tick cannot hide behind an equal mtime.
+- when it was saved, every one of those directories had last been modified
+  clearly before it was looked at (git's "racy" rule, ``RACY_NS``), so a change
+  within the same clock tick cannot hide behind an equal mtime.  A file
+  modified that recently (the one just edited, typically) is kept "smudged",
+  as git does: with a stat no file has, so the next build hashes it again.
 
 Then the hash of the files' paths and SHA-256s is the one saved with it.
-Anything else falls back to the walk and the per-file cache.
+When only some files' stats changed, the snapshot still vouches for the
+others' SHA-256s (kept with it), so a rebuild after one edit hashes that one
+file and reads neither the walk nor the per-file cache (``changed``,
+``updated``).  Anything else falls back to the walk and the per-file cache.
 """
 
 from __future__ import annotations
@@ -30,6 +35,10 @@ from dataclasses import dataclass
 from itertools import chain
 
 from generator.load.cache import RACY_NS, Stat
+
+CHUNK = 4096  # files compared at once by ``changed``
+# the entry kept for a file the snapshot cannot vouch for: no stat equals it
+SMUDGED = ((-1, -1, -1, -1), bytes(32), 0)
 
 # (directory relative to the garage root, its stat or None when missing, wall clock just before the stat)
 Directory = tuple[str, Stat | None, int]
@@ -50,23 +59,48 @@ class TreeSnapshot:
     jobs: list[tuple[str, str]]  # (path, record folder) in the walk's order
     found: list  # the walk's own problems (unknown folders)
     stats: array  # (size, mtime_ns, ctime_ns, inode) of each file, flat
+    digests: bytes  # SHA-256 of each file, 32 bytes each, in order
     files_digest: bytes  # hash of every (path, SHA-256), as the build fingerprint takes it
 
     @classmethod
     def of(cls, directories: list[Directory], jobs: list[tuple[str, str]], found: list,
            entries: list[tuple | None], files_digest: bytes) -> TreeSnapshot | None:
         """The snapshot of a build that walked ``directories`` and read each file of ``jobs`` as
-        its entry of the per-file cache ((stat, sha256, hashed_ns), or None) says; None when any
-        of it could hide a change."""
+        its entry of the per-file cache ((stat, sha256, hashed_ns), or None) says; None when the
+        listing could hide a change."""
         for _, stat, looked_ns in directories:
             if stat is not None and not stat[1] < looked_ns - RACY_NS:
                 return None
         racy = RACY_NS
-        for entry in entries:
-            if entry is None or not entry[0][1] < entry[2] - racy:
-                return None
-        return cls(directories, jobs, found, array("q", chain.from_iterable(entry[0] for entry in entries)),
-                   files_digest)
+        kept = [entry if entry is not None and entry[0][1] < entry[2] - racy else SMUDGED for entry in entries]
+        return cls(directories, jobs, found, array("q", chain.from_iterable(entry[0] for entry in kept)),
+                   b"".join(entry[1] for entry in kept), files_digest)
+
+    def changed(self, stats: array) -> list[int]:
+        """Positions of the files whose stat in ``stats`` (as ``current_stats`` takes them) is not
+        the snapshot's."""
+        saved, found = self.stats, []
+        step = 4 * CHUNK
+        for start in range(0, len(stats), step):  # whole chunks compared in C, the few unequal ones file by file
+            if stats[start:start + step] != saved[start:start + step]:
+                found += [position // 4 for position in range(start, min(start + step, len(stats)), 4)
+                          if stats[position:position + 4] != saved[position:position + 4]]
+        return found
+
+    def digest_list(self) -> list[bytes]:
+        blob = self.digests
+        return [blob[offset:offset + 32] for offset in range(0, len(blob), 32)]
+
+    def updated(self, positions: list[int], entries: list[tuple | None], files_digest: bytes) -> TreeSnapshot:
+        """This snapshot with the files at ``positions`` as their per-file cache ``entries`` say
+        (the rest unchanged, as ``changed`` found them)."""
+        stats, digests = array("q", self.stats), bytearray(self.digests)
+        for position, entry in zip(positions, entries, strict=True):
+            if entry is None or not entry[0][1] < entry[2] - RACY_NS:
+                entry = SMUDGED
+            stats[4 * position:4 * position + 4] = array("q", entry[0])
+            digests[32 * position:32 * position + 32] = entry[1]
+        return TreeSnapshot(self.directories, self.jobs, self.found, stats, bytes(digests), files_digest)
 
     def listing_current(self, root: str) -> bool:
         """Is every directory as it was, so that the walk would find the same files?"""
