@@ -333,6 +333,26 @@ def test_an_edit_within_the_racy_window_is_not_vouched_for_by_the_next_snapshot(
     assert "nothing changed" in line and "as the last build left them" not in line
 
 
+def test_the_stats_taken_half_in_a_forked_child_are_those_taken_in_one_process(aged_record_garage, monkeypatch):
+    import os
+
+    from generator.load import tree
+
+    monkeypatch.setattr(tree, "PARALLEL_STATS", 2)
+    root = aged_record_garage
+    snapshot = pickle.loads((cache_dir(root) / STATE_FILE).read_bytes())[1].tree
+    paths = [path for path, _ in snapshot.jobs]
+    last = root / paths[-1]  # in the child's half
+    os.utime(last, ns=(1, 1))
+
+    shared = snapshot.current_stats(str(root))
+
+    assert shared == tree._stats(f"{root}/", paths)
+    assert snapshot.changed(shared) == [len(paths) - 1]
+    last.unlink()
+    assert snapshot.current_stats(str(root)) is None
+
+
 def test_files_changed_within_the_racy_window_are_not_trusted_to_the_snapshot(tmp_path):
     """Files written a moment before the build could change again within the same
     timestamp tick: the next build checks them one by one (and finds them unchanged)."""
