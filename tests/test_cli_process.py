@@ -48,3 +48,14 @@ def test_validate_with_warnings_only_exits_zero_and_with_strict_one(tmp_path):
 
     assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "4 files checked: 0 errors, 1 warning")
     assert (strict.returncode, strict.stdout) == (1, done.stdout)
+
+
+def test_under_a_profiler_the_process_exits_normally_so_the_profile_is_written(tmp_path):
+    root = write_garage(tmp_path / "garage", {"records/customers/C0001.yaml": CUSTOMER})
+    profile = tmp_path / "validate.prof"
+
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "generator", "validate",
+                           "--root", str(root)], capture_output=True, text=True, encoding="utf-8", timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    assert profile.is_file() and profile.stat().st_size > 0
