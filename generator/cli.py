@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from contextlib import suppress
 from datetime import date
 from pathlib import Path
 
@@ -43,8 +44,9 @@ def _finish(code: int) -> None:
     """
     # (not under a profiler or a coverage tracer: they write their results at exit)
     if _own_process() and sys.getprofile() is None and sys.gettrace() is None:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        for stream in (sys.stdout, sys.stderr):
+            with suppress(OSError):  # a reader gone (csi validate | head): as Python's own exit
+                stream.flush()
         os._exit(code)
     sys.exit(code)
 
