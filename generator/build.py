@@ -187,6 +187,26 @@ class _Inputs:
                       tree)
 
 
+def known_files(root: Path):
+    """For the other commands that read every record (``csi validate``, ``csi stats``): the
+    files of records/ and a per-file hash cache that already knows their SHA-256s, from
+    the last build's tree snapshot when it still holds (only the files whose stat changed
+    are read), else from a walk of records/.
+
+    Returns ``((jobs, walk problems), FileHashes)`` for ``load_records(discovered=...)``
+    and ``CachedLoader(hashes=...)``; ``(None, None)`` when a file went missing meanwhile.
+    """
+    inputs = _Inputs(root, root / "site", None, None, cache=True)
+    if inputs.tree is None:  # records/ was just walked
+        return (inputs.jobs, inputs.found), inputs.hashes
+    stats = inputs.tree.current_stats(str(root))
+    if stats is None:
+        return None, None
+    inputs._files_digest_by_tree(stats)
+    inputs.vouch()
+    return (inputs.jobs, inputs.found), inputs.hashes
+
+
 def up_to_date(root: Path, site_dir: Path | None = None, as_of: date | None = None,
                period: str | None = None) -> bool:
     """Would ``build`` with these arguments reuse the published site as it is?"""

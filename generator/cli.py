@@ -78,11 +78,11 @@ def validate(root: Path, as_of: date | None, strict: bool, output_format: str, n
     Example:
       csi validate --root . --strict
     """
-    from generator.desk.commands import file_loader_with_progress
+    from generator.desk.commands import load_with_cache
     from generator.problems import summary
     from generator.validate import load_on_every_core, load_records
 
-    loaded = load_records(root, as_of, load_on_every_core if no_cache else file_loader_with_progress)
+    loaded = load_records(root, as_of, load_on_every_core) if no_cache else load_with_cache(root, as_of)
     failed = bool(loaded.errors) or (strict and bool(loaded.problems))
     if output_format == "json":
         click.echo(json.dumps({

@@ -353,6 +353,30 @@ def test_the_stats_taken_half_in_a_forked_child_are_those_taken_in_one_process(a
     assert snapshot.current_stats(str(root)) is None
 
 
+def test_csi_validate_after_a_build_reports_an_edit_as_it_does_without_the_cache(aged_record_garage):
+    """csi validate takes the files and their SHA-256s from the build's tree snapshot:
+    the edited file (aged, so only its stat tells) is read again, not taken from the cache."""
+    import re
+
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = aged_record_garage
+    visit = _a_visit(root)
+    text = visit.read_text(encoding="utf-8")
+    visit.write_text(re.sub(r"(?m)^customer: .*$", "customer: C-NOBODY", text), encoding="utf-8")
+    _age(visit)
+    arguments = ["validate", "--root", str(root), "--as-of", AS_OF.isoformat()]
+
+    cached = CliRunner().invoke(main, arguments)
+    fresh = CliRunner().invoke(main, arguments + ["--no-cache"])
+
+    assert (cached.exit_code, fresh.exit_code) == (1, 1)
+    assert cached.output == fresh.output
+    assert f"{visit.relative_to(root).as_posix()}:2:1: error unknown-customer" in cached.output
+
+
 def test_files_changed_within_the_racy_window_are_not_trusted_to_the_snapshot(tmp_path):
     """Files written a moment before the build could change again within the same
     timestamp tick: the next build checks them one by one (and finds them unchanged)."""
