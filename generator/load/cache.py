@@ -311,6 +311,11 @@ class LoadMemory:
         self.entries: dict[str, tuple[bytes, object]] = {}  # path -> (sha256, FileResult or lone record)
 
 
+# files this run has not looked at from which the loader looks at them in one pass first
+# (below it, a call per file costs less than the pass over every file)
+LOOK_AT_ONCE = 100
+
+
 class CachedLoader:
     """A ``FileLoader`` that serves unchanged files from the cache and parses the rest on every core.
 
@@ -375,7 +380,8 @@ class CachedLoader:
                 stored = read_pickle(self._shard_path(root, shard), key)
                 stored = stored if isinstance(stored, dict) else {}
             shards.append((shard, shard_jobs, stored, from_memory))
-        self._look_at_once(root, shards)
+        if len(jobs) - len(self.hashes.seen) >= LOOK_AT_ONCE:
+            self._look_at_once(root, shards)
         todo, kept = [], {}
         seen, digest = self.hashes.seen.get, self.hashes.digest  # inlined: 250,000 files
         for shard, shard_jobs, stored, from_memory in shards:

@@ -31,7 +31,7 @@ from __future__ import annotations
 import os
 import time
 from array import array
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import chain
 
 from generator.load.cache import RACY_NS, Stat
@@ -61,6 +61,11 @@ class TreeSnapshot:
     stats: array  # (size, mtime_ns, ctime_ns, inode) of each file, flat
     digests: bytes  # SHA-256 of each file, 32 bytes each, in order
     files_digest: bytes  # hash of every (path, SHA-256), as the build fingerprint takes it
+    # ``digests`` cut into one bytes object per file, made once per process
+    _digest_list: list[bytes] | None = field(default=None, repr=False, compare=False)
+
+    def __getstate__(self) -> dict:
+        return {**self.__dict__, "_digest_list": None}  # the state file keeps the blob only
 
     @classmethod
     def of(cls, directories: list[Directory], jobs: list[tuple[str, str]], found: list,
@@ -88,8 +93,11 @@ class TreeSnapshot:
         return found
 
     def digest_list(self) -> list[bytes]:
-        blob = self.digests
-        return [blob[offset:offset + 32] for offset in range(0, len(blob), 32)]
+        """Each file's SHA-256, a new list (callers replace some)."""
+        if self._digest_list is None:
+            blob = self.digests
+            self._digest_list = [blob[offset:offset + 32] for offset in range(0, len(blob), 32)]
+        return list(self._digest_list)
 
     def updated(self, positions: list[int], entries: list[tuple | None], files_digest: bytes) -> TreeSnapshot:
         """This snapshot with the files at ``positions`` as their per-file cache ``entries`` say
