@@ -166,10 +166,18 @@ def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) ->
 
 def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:
     """(comebacks, care, retention): the shared blocks that need only the records, not the index."""
+    returns, retention = comebacks_and_retention(records, as_of)
+    return returns, care_block(records, as_of), retention
+
+
+def comebacks_and_retention(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict]:
     garage = records.garage
     return (comeback_map(records.visits, garage.comeback_days, as_of),
-            to_json(care_reminders(records.customers, records.visits, as_of, garage.care_horizon_days)),
             to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days)))
+
+
+def care_block(records: Records, as_of: date) -> dict:
+    return to_json(care_reminders(records.customers, records.visits, as_of, records.garage.care_horizon_days))
 
 
 def build_report(records: Records, period: Period, as_of: date, index: Index | None = None,
