@@ -111,10 +111,15 @@ class _Inputs:
 
         return FileHashes(self.root) if self.cache else None
 
+    @cached_property
+    def paths(self) -> list[str]:
+        """Every record file's path, in the walk's order."""
+        return [path for path, _ in self.jobs]
+
     def files_digest(self, stats=None) -> bytes:
         """Hash of every record file's path and SHA-256, reading the files whose stat cannot
         be trusted (``stats``: every file's stat, just taken, flat)."""
-        paths = [path for path, _ in self.jobs]
+        paths = self.paths
         return _files_digest(paths, self.hashes.digests(self.root, paths, stats))
 
     def fingerprint(self, files_digest: bytes) -> str:
@@ -141,7 +146,7 @@ class _Inputs:
     def _files_digest_by_tree(self, stats) -> bytes:
         """``files_digest`` with the tree snapshot's SHA-256s of the files whose stat it has,
         hashing only the others."""
-        paths = [path for path, _ in self.jobs]
+        paths = self.paths
         self.tree_changed = self.tree.changed(stats)
         digests = self.tree.digest_list()
         for position in self.tree_changed:
@@ -155,7 +160,7 @@ class _Inputs:
         neither stats nor looks up the files again (those saved_build hashed it has already)."""
         if self.tree_changed is None:
             return
-        paths = [path for path, _ in self.jobs]
+        paths = self.paths
         seen = self.hashes.seen
         hashed_now = {paths[position]: seen.get(paths[position]) for position in self.tree_changed}
         seen.update(zip(paths, self.tree.digest_list()))
@@ -169,7 +174,7 @@ class _Inputs:
         """What this successful build leaves for the next one."""
         from generator.load.tree import TreeSnapshot
 
-        paths = [path for path, _ in self.jobs]
+        paths = self.paths
         if self.tree_changed is not None:  # the others as the snapshot has them: the loader took them so
             entries = [self.hashes.entry(paths[position]) for position in self.tree_changed]
             digests = self.tree.digest_list()
