@@ -134,7 +134,7 @@ class _Inputs:
         if self.files_as_left:
             files, self.tree_changed = self.tree.files_digest, []
         elif stats is not None:
-            files = self._files_digest_by_tree(stats)
+            files = _files_digest(self.paths, self._tree_digests(stats))
         else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
             files = self.files_digest(stats)
         if self.fingerprint(files) != self.saved.fingerprint or _site_signature(self.site_dir) != self.saved.site:
@@ -143,17 +143,16 @@ class _Inputs:
             self.hashes.save()
         return self.saved
 
-    def _files_digest_by_tree(self, stats) -> bytes:
-        """``files_digest`` with the tree snapshot's SHA-256s of the files whose stat it has,
-        hashing only the others."""
-        paths = self.paths
+    def _tree_digests(self, stats) -> list[bytes | None]:
+        """Each file's SHA-256: the tree snapshot's for the files whose stat it has, the
+        others (``tree_changed``) read now; None for a file that cannot be read."""
         self.tree_changed = self.tree.changed(stats)
         digests = self.tree.digest_list()
         for position in self.tree_changed:
             digests[position] = None
         if self.tree_changed:
-            self.hashes.hash_at(f"{self.root}/", paths, self.tree_changed, digests)
-        return _files_digest(paths, digests)
+            self.hashes.hash_at(f"{self.root}/", self.paths, self.tree_changed, digests)
+        return digests
 
     def vouch(self) -> None:
         """Before loading: hand the loader the SHA-256s the tree snapshot vouches for, so it
@@ -207,7 +206,7 @@ def known_files(root: Path):
     stats = inputs.tree.current_stats(str(root))
     if stats is None:
         return None, None
-    inputs._files_digest_by_tree(stats)
+    inputs._tree_digests(stats)
     inputs.vouch()
     return (inputs.jobs, inputs.found), inputs.hashes
 

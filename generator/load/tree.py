@@ -76,8 +76,7 @@ class TreeSnapshot:
         for _, stat, looked_ns in directories:
             if stat is not None and not stat[1] < looked_ns - RACY_NS:
                 return None
-        racy = RACY_NS
-        kept = [entry if entry is not None and entry[0][1] < entry[2] - racy else SMUDGED for entry in entries]
+        kept = list(map(_vouched, entries))
         return cls(directories, jobs, found, array("q", chain.from_iterable(entry[0] for entry in kept)),
                    b"".join(entry[1] for entry in kept), files_digest)
 
@@ -103,9 +102,7 @@ class TreeSnapshot:
         """This snapshot with the files at ``positions`` as their per-file cache ``entries`` say
         (the rest unchanged, as ``changed`` found them)."""
         stats, digests = array("q", self.stats), bytearray(self.digests)
-        for position, entry in zip(positions, entries, strict=True):
-            if entry is None or not entry[0][1] < entry[2] - RACY_NS:
-                entry = SMUDGED
+        for position, entry in zip(positions, map(_vouched, entries), strict=True):
             stats[4 * position:4 * position + 4] = array("q", entry[0])
             digests[32 * position:32 * position + 32] = entry[1]
         return TreeSnapshot(self.directories, self.jobs, self.found, stats, bytes(digests), files_digest)
@@ -134,6 +131,12 @@ class TreeSnapshot:
             return None
         first.extend(second)
         return first
+
+
+def _vouched(entry: tuple | None) -> tuple:
+    """The entry the snapshot keeps for a file: its per-file cache entry when that was
+    hashed clearly after the file's last change (git's racy rule), else ``SMUDGED``."""
+    return entry if entry is not None and entry[0][1] < entry[2] - RACY_NS else SMUDGED
 
 
 PARALLEL_STATS = 20_000  # files from which the stat of every file is shared with a forked child
