@@ -8,14 +8,13 @@ instead of scanning all records for every period, staff member or item.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
 from generator.model import Customer, Followup, Records, Visit
 from generator.stats.periods import Period
-from generator.stats.scores import SurveyFrame, finish_weighing, survey_frame, weigh_answers
+from generator.stats.scores import EPSILON, SurveyFrame, survey_frame, weigh_answers
 
 
 @dataclass(slots=True)
@@ -96,41 +95,74 @@ def build_index(records: Records) -> Index:
     # (sort keys by attrgetter, in C: 100,000 visits and 130,000 follow-ups at a large dealer)
     handed_over = sorted((v for v in records.visits if v.handed_over is not None),
                          key=attrgetter("handed_over", "id"))
-    followups_by_visit: dict[str, list[Followup]] = defaultdict(list)
-    responses = []
+    followups_by_visit: dict[str, list[Followup]] = {}
+    internal = []
     for followup in records.followups:
-        if followup.visit and followup.source == "internal":
-            followups_by_visit[followup.visit].append(followup)
-        found = _response(followup, frames, visits_by_id, purchases)
-        if found is not None:
-            responses.append(found)
+        if followup.source == "internal":
+            internal.append(followup)
+            if followup.visit:
+                attempts = followups_by_visit.get(followup.visit)
+                if attempts is None:
+                    followups_by_visit[followup.visit] = [followup]
+                else:
+                    attempts.append(followup)
     for attempts in followups_by_visit.values():
-        if len(attempts) > 1:
+        if len(attempts) == 2:  # most visits with several attempts have two, already in order
+            first, second = attempts
+            if (second.at, second.id) < (first.at, first.id):
+                attempts.reverse()
+        elif len(attempts) > 2:
             attempts.sort(key=attrgetter("at", "id"))
+    responses = _responses(records.followups, frames, visits_by_id, purchases)
     responses.sort(key=attrgetter("day", "followup"))
-    logged = sorted((f for f in records.followups if f.source == "internal"), key=lambda f: f.at.date())
+    # by the day logged, records' order within a day (a stable sort on the day alone)
+    internal_days = [followup.at.date() for followup in internal]
+    order = sorted(range(len(internal)), key=internal_days.__getitem__)
     return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
-                 handed_over, [v.handed_over.date() for v in handed_over], dict(followups_by_visit),
-                 responses, [r.day for r in responses], logged, [f.at.date() for f in logged])
+                 handed_over, [v.handed_over.date() for v in handed_over], followups_by_visit,
+                 responses, [r.day for r in responses], [internal[at] for at in order],
+                 [internal_days[at] for at in order])
 
 
-def _response(followup: Followup, frames, visits_by_id, purchases) -> Response | None:
-    if followup.outcome != "reached":
-        return None
-    frame = frames.get(survey_of(followup))
-    if frame is None:
-        return None
-    weighed = followup.weighed  # the loader's, for the questionnaire it validated the answers against
-    if weighed is None or followup.survey != frame.id:
-        weighed = weigh_answers(followup.answers, frame)
-    scores, score, happy = finish_weighing(*weighed, frame)
-    if not scores:
-        return None
-    day = followup.at.date()
-    visit = visits_by_id.get(followup.visit) if followup.visit else None
-    if visit is not None and visit.handed_over is not None:
-        day = visit.handed_over.date()
-    elif followup.purchase and purchases.get(followup.purchase):
-        day = purchases[followup.purchase]
-    return Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
-                    scores, score, happy)
+def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits_by_id: dict[str, Visit],
+               purchases: dict) -> list[Response]:
+    """The reached follow-ups with a scored answer, in records' order.
+
+    One loop with ``finish_weighing``'s arithmetic inline: 130,000 follow-ups at a
+    large dealer, where a call per follow-up was most of the index's time.
+    """
+    # per questionnaire: (low, span, lowest satisfied value, overall item) = finish_weighing's inputs
+    constants = {frame_id: (frame.low, frame.high - frame.low, frame.satisfied_min, frame.overall)
+                 for frame_id, frame in frames.items()}
+    found = []
+    for followup in followups:
+        if followup.outcome != "reached":
+            continue
+        survey = followup.survey or ("sales" if followup.purchase and not followup.visit else "service")
+        frame = frames.get(survey)
+        if frame is None:
+            continue
+        weighed = followup.weighed  # the loader's, for the questionnaire it validated the answers against
+        if weighed is None or followup.survey != frame.id:
+            weighed = weigh_answers(followup.answers, frame)
+        scores, on_scale = weighed
+        if not scores:
+            continue
+        low, span, threshold, overall = constants[frame.id]
+        score = (on_scale - low) / span * 100.0 if on_scale is not None and span > 0 else None
+        if threshold is None:
+            happy = None
+        elif overall is not None and overall in scores:
+            happy = scores[overall] >= threshold
+        else:
+            happy = None if on_scale is None else on_scale >= threshold - EPSILON
+        visit = visits_by_id.get(followup.visit) if followup.visit else None
+        if visit is not None and visit.handed_over is not None:
+            day = visit.handed_over.date()
+        elif followup.purchase and purchases.get(followup.purchase):
+            day = purchases[followup.purchase]
+        else:
+            day = followup.at.date()
+        found.append(Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
+                              scores, score, happy))
+    return found

@@ -29,7 +29,7 @@ SATISFIED_BANDS = ("very_satisfied", "satisfied")
 BOTTOM_BANDS = ("dissatisfied", "very_dissatisfied")
 CLASSES = ("strength", "weakness", "neutral", "too_few")
 SIGNIFICANCE = 0.05
-_EPSILON = 1e-9  # thresholds like 0.10 must not fail on 0.30 - 0.20
+EPSILON = 1e-9  # thresholds like 0.10 must not fail on 0.30 - 0.20
 
 
 @dataclass(frozen=True)
@@ -189,7 +189,7 @@ def _satisfied(scores: dict[str, int], on_scale: float | None, frame: SurveyFram
         return scores[frame.overall] >= threshold
     if on_scale is None:
         return None
-    return on_scale >= threshold - _EPSILON
+    return on_scale >= threshold - EPSILON
 
 
 # --- the item table ---------------------------------------------------------------
@@ -268,17 +268,17 @@ def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
         return "too_few", ["below_min_sample"]
     top_share, bottom_share = top / n, bottom / n
     reasons = []
-    if (top_share <= thresholds.weak_top_share + _EPSILON
-            and bottom_share >= thresholds.weak_bottom_share - _EPSILON):
+    if (top_share <= thresholds.weak_top_share + EPSILON
+            and bottom_share >= thresholds.weak_bottom_share - EPSILON):
         reasons.append("low_top_high_bottom")
     if previous_n > 0:
         fall = previous_top / previous_n - top_share
         p_value = two_proportion_p(top, n, previous_top, previous_n)
-        if fall >= thresholds.drop - _EPSILON and p_value is not None and p_value < SIGNIFICANCE:
+        if fall >= thresholds.drop - EPSILON and p_value is not None and p_value < SIGNIFICANCE:
             reasons.append("significant_drop")
     if reasons:
         return "weakness", reasons
-    if bottom == 0 and top_share >= thresholds.strength_top_share - _EPSILON:
+    if bottom == 0 and top_share >= thresholds.strength_top_share - EPSILON:
         return "strength", ["no_bottom_high_top"]
     return "neutral", []
 
