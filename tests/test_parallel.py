@@ -108,7 +108,7 @@ def test_answers_weighed_by_the_loader_give_the_statistics_of_the_index(layouts)
         for questionnaire in loaded.records.questionnaires.values():
             questionnaire.bands = []
         from_loader = build_report(loaded.records, PERIOD, AS_OF)
-        unweighed = replace(loaded.records, followups=[replace(f, weighed=None) for f in followups])
+        unweighed = replace(loaded.records, followups=[f._replace(weighed=None) for f in followups])
         assert build_report(unweighed, PERIOD, AS_OF) == from_loader
     lenient = build_report(replace(loaded.records, garage=replace(loaded.records.garage, bands=None)), PERIOD, AS_OF)
     assert lenient != from_loader  # the bands did change the report

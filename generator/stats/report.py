@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from generator.model import Records
+from generator.model import Record, Records
 from generator.stats.actions import action_stats
 from generator.stats.care import care_reminders
 from generator.stats.comebacks import comeback_map, comeback_stats
@@ -255,7 +255,7 @@ def to_json(value):
     """Dates to ISO strings, Decimals to floats, NaN and infinities to None; drop private keys."""
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items() if not str(key).startswith("_")}
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, (list, tuple)) and not isinstance(value, Record):  # a record is a tuple too
         return [to_json(item) for item in value]
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value

@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from generator.load.yamlsafe import Mapping, Sequence
+from generator.model import field_names
 from generator.problems import Problem, error, warning
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
@@ -274,7 +275,7 @@ class _Plan:
         # (YAML key, model attribute, field, shortcut or None, is free text)
         self.fields = tuple((field.name, field.attribute, field, _shortcut(field), field.type == schema.TEXT)
                             for field in kind.fields)
-        self.with_where = kind.model is not None and "where" in kind.model.__dataclass_fields__
+        self.with_where = kind.model is not None and "where" in field_names(kind.model)
 
 
 def _schema_plans() -> MappingProxyType:
