@@ -59,3 +59,22 @@ def test_under_a_profiler_the_process_exits_normally_so_the_profile_is_written(t
 
     assert done.returncode == 0, done.stderr
     assert profile.is_file() and profile.stat().st_size > 0
+
+
+def test_build_leaves_the_desk_commands_unimported_and_help_lists_them(tmp_path):
+    root = write_garage(tmp_path, {"records/customers/C0001.yaml": CUSTOMER})
+    probe = ("import sys\nfrom generator.cli import main\ntry:\n"
+             f"    main(['build', '--root', {str(root)!r}])\nfinally:\n"
+             "    print(sorted(name for name in sys.modules if name.startswith(('generator.desk', 'generator.demo'))))")
+
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, encoding="utf-8",
+                          timeout=300)
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[-1] == "[]"
+    from generator.cli import _Commands
+    from generator.desk.commands import COMMANDS
+
+    assert sorted(command.name for command in COMMANDS) == list(_Commands.DESK)
+    listed = csi("--help").stdout
+    assert all(f"\n  {name} " in listed for name in _Commands.DESK)
