@@ -51,3 +51,15 @@ def test_reports_are_right_while_another_thread_runs():
         stop.set()
         server.join()
     assert together == [build_report(records, period, AS_OF) for period in periods]
+
+
+def test_a_period_asked_for_twice_is_worked_out_once():
+    records = _sample()
+    index = build_index(records)
+    shared = unperiodic(index, AS_OF)
+    # a monthly garage: the period of the report is also the last of its months
+    periods = [parse_period(label) for label in ("2026-09", "2026-08", "2026-09")]
+    for workers in (1, 2):
+        reports = build_reports(index, periods, AS_OF, shared, workers=workers)
+        assert reports[0] is reports[2]
+        assert reports == [build_report(records, period, AS_OF) for period in periods]

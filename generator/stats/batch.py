@@ -24,17 +24,19 @@ _SHARED = "<shared block>"  # stands for an Unperiodic block while a report trav
 
 def build_reports(index: Index, periods: list[Period], as_of: date, shared: Unperiodic,
                   workers: int | None = None) -> list[dict]:
-    """``build_report`` for each period, in the order given."""
-    workers = min(len(periods), workers if workers is not None else cores())
+    """``build_report`` for each period, in the order given; a period asked for twice is
+    worked out once (a monthly site's period is also the last of its twelve months)."""
+    distinct = list(dict.fromkeys(periods))
+    workers = min(len(distinct), workers if workers is not None else cores())
     if workers <= 1 or not can_fork():
-        return [build_report(index.records, period, as_of, index, shared) for period in periods]
-    shares = [list(range(first, len(periods), workers)) for first in range(workers)]
-    children = [(positions, Background(_slim_reports, index, [periods[i] for i in positions], as_of, shared))
-                for positions in shares[1:]]
-    found = {i: build_report(index.records, periods[i], as_of, index, shared) for i in shares[0]}
-    for positions, child in children:
-        found.update(zip(positions, (_restore(report, shared) for report in child.result())))
-    return [found[i] for i in range(len(periods))]
+        found = {period: build_report(index.records, period, as_of, index, shared) for period in distinct}
+        return [found[period] for period in periods]
+    shares = [distinct[first::workers] for first in range(workers)]
+    children = [(share, Background(_slim_reports, index, share, as_of, shared)) for share in shares[1:]]
+    found = {period: build_report(index.records, period, as_of, index, shared) for period in shares[0]}
+    for share, child in children:
+        found.update(zip(share, (_restore(report, shared) for report in child.result())))
+    return [found[period] for period in periods]
 
 
 def _slim_reports(index: Index, periods: list[Period], as_of: date, shared: Unperiodic) -> list[dict]:
