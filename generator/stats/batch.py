@@ -31,7 +31,10 @@ def build_reports(index: Index, periods: list[Period], as_of: date, shared: Unpe
     if workers <= 1 or not can_fork():
         found = {period: build_report(index.records, period, as_of, index, shared) for period in distinct}
         return [found[period] for period in periods]
-    shares = [distinct[first::workers] for first in range(workers)]
+    # neighbouring periods together: a report reads its last twelve months (Index.memo), so
+    # a process given every other month worked out nearly all the months twice
+    size = -(-len(distinct) // workers)
+    shares = [distinct[first:first + size] for first in range(0, len(distinct), size)]
     children = [(share, Background(_slim_reports, index, share, as_of, shared)) for share in shares[1:]]
     found = {period: build_report(index.records, period, as_of, index, shared) for period in shares[0]}
     for share, child in children:
