@@ -17,13 +17,6 @@ from generator.validate.references import Locator
 ACTIONABLE_DAYS = 90
 
 
-def followup_due(visit: model.Visit, window_days: int) -> datetime | None:
-    """When the follow-up window of a handed-over visit closes."""
-    if visit.handed_over is None:
-        return None
-    return visit.handed_over + timedelta(days=window_days)
-
-
 def business_rules(records: model.Records, as_of: date, locate: Locator) -> list[Problem]:
     problems: list[Problem] = []
     end_of_day = datetime.combine(as_of, time.max)
@@ -31,9 +24,13 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
     do_not_call = {customer.id for customer in records.customers if customer.do_not_call}
     window = records.garage.followup_window_days
     horizon = end_of_day - timedelta(days=ACTIONABLE_DAYS)
+    # the follow-up window (hand-over + window) closes between the horizon and today: tested
+    # on the hand-over itself, without a datetime made for each of a large dealer's 100,000 visits
+    earliest, latest = horizon - timedelta(days=window), end_of_day - timedelta(days=window)
     for visit in records.visits:
-        due = followup_due(visit, window)
-        if due is None or not horizon <= due < end_of_day or visit.id in attempted or visit.customer in do_not_call:
+        handed_over = visit.handed_over
+        if (handed_over is None or not earliest <= handed_over < latest or visit.id in attempted
+                or visit.customer in do_not_call):
             continue
         problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
                                 f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up attempt "
@@ -52,7 +49,7 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
 def _do_not_call(records: model.Records, do_not_call: set[str], locate: Locator, problems: list[Problem]) -> None:
     if not do_not_call:
         return
-    visit_customer = {visit.id: visit.customer for visit in records.visits}
+    visit_customer = {visit.id: visit.customer for visit in records.visits if visit.customer in do_not_call}
     for followup in records.followups:
         if followup.channel == "phone" and followup.source == "internal" and visit_customer.get(followup.visit) in do_not_call:
             problems.append(warning(*locate(followup.where, "channel"), "do-not-call",
