@@ -31,15 +31,32 @@ def build_reports(index: Index, periods: list[Period], as_of: date, shared: Unpe
     if workers <= 1 or not can_fork():
         found = {period: build_report(index.records, period, as_of, index, shared) for period in distinct}
         return [found[period] for period in periods]
-    # neighbouring periods together: a report reads its last twelve months (Index.memo), so
-    # a process given every other month worked out nearly all the months twice
-    size = -(-len(distinct) // workers)
-    shares = [distinct[first:first + size] for first in range(0, len(distinct), size)]
+    shares = _shares(distinct, workers)
     children = [(share, Background(_slim_reports, index, share, as_of, shared)) for share in shares[1:]]
     found = {period: build_report(index.records, period, as_of, index, shared) for period in shares[0]}
     for share, child in children:
         found.update(zip(share, (_restore(report, shared) for report in child.result())))
     return [found[period] for period in periods]
+
+
+def _shares(periods: list[Period], workers: int) -> list[list[Period]]:
+    """The periods cut into ``workers`` runs of neighbouring periods, newest first, of about
+    equal cost; the first run (the parent's) holds the newest.
+
+    Neighbours: a report reads its last twelve months (``Index.memo``), so a process given
+    every other month worked out nearly all the months twice.  Cost: a month-layout large
+    dealer's quarter report took 0.28 s, each month 0.07-0.13 s; counted as the period's
+    days plus a month's, the quarter went with four or five months instead of six and the
+    two processes finished together.
+    """
+    ordered = sorted(periods, key=lambda period: (period.end, period.end - period.start), reverse=True)
+    costs = [(period.end - period.start).days + 1 + 30 for period in ordered]
+    total, shares, spent = sum(costs), [[] for _ in range(workers)], 0
+    for period, cost in zip(ordered, costs):
+        # the run whose slice of the total cost holds this period's midpoint
+        shares[min(workers - 1, int((spent + cost / 2) * workers / total))].append(period)
+        spent += cost
+    return [share for share in shares if share]
 
 
 def _slim_reports(index: Index, periods: list[Period], as_of: date, shared: Unperiodic) -> list[dict]:
