@@ -211,3 +211,27 @@ def test_a_damaged_template_cache_is_only_a_miss(tmp_path):
     second = _html_files(_build(tmp_path, records, tmp_path / "two", []))
     assert second.keys() == first.keys()
     assert second["care.html"] == first["care.html"]
+
+
+def test_the_theme_listing_skips_hidden_folders_and_mkdocs_copies_the_same_files(tmp_path):
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import Files
+
+    from generator.site.build import _theme_listing
+
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "mkdocs.yml").write_text("site_name: x\ntheme:\n  name: material\n", encoding="utf-8")
+
+    def theme_files(with_listing: bool) -> tuple[list[str], list[str]]:
+        config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+        if with_listing:
+            config.plugins["csi-theme-listing"] = _theme_listing()
+        config = config.plugins.on_config(config)
+        env, files = config.theme.get_env(), Files([])
+        files.add_files_from_theme(env, config)
+        return sorted(file.src_uri for file in files), env.loader.list_templates()
+
+    (plain, everything), (ours, listed) = theme_files(False), theme_files(True)
+    assert ours == plain and len(ours) > 10
+    hidden = set(everything) - set(listed)
+    assert len(hidden) > 1000 and all(any(part.startswith(".") for part in path.split("/")) for path in hidden)

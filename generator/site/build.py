@@ -128,6 +128,7 @@ def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = No
     with _quiet_mkdocs() as collected:
         try:
             config = load_config(config_file=str(config_file), site_dir=str(output))
+            config.plugins["csi-theme-listing"] = _theme_listing()
             if template_cache is not None:
                 config.plugins["csi-template-cache"] = _theme_template_cache(template_cache)
             if memo is not None:
@@ -137,6 +138,46 @@ def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = No
             raise SiteBuildError(f"MkDocs failed: {failure}") from None
     if collected.messages:
         raise SiteBuildError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collected.messages))
+
+
+def _theme_listing():
+    """A plugin that keeps MkDocs from walking the theme's hidden folders on every build.
+
+    Why: MkDocs lists every file of the theme to copy its assets, then drops each path
+    with a hidden folder in it (``.*``, ``*/.*``); Material's ``.icons`` holds ~10,000
+    SVGs, and walking them was 0.07 s of every build.  The theme's files are the same,
+    without the walk.
+    """
+    import os
+
+    import jinja2
+    from mkdocs.plugins import BasePlugin
+
+    class VisibleFilesLoader(jinja2.FileSystemLoader):
+        def list_templates(self) -> list[str]:
+            found = set()
+            for searchpath in self.searchpath:
+                for folder, subfolders, names in os.walk(searchpath, followlinks=self.followlinks):
+                    subfolders[:] = [name for name in subfolders if not name.startswith(".")]
+                    relative = os.path.relpath(folder, searchpath).replace(os.path.sep, "/")
+                    found.update(name if relative == "." else f"{relative}/{name}" for name in names)
+            return sorted(found)
+
+    class ThemeListing(BasePlugin):
+        def on_config(self, config):
+            theme, make_env = config.theme, config.theme.get_env
+
+            def get_env():
+                env = make_env()
+                if type(env.loader) is jinja2.FileSystemLoader:
+                    loader = VisibleFilesLoader(env.loader.searchpath, env.loader.encoding, env.loader.followlinks)
+                    env.loader = loader
+                return env
+
+            theme.get_env = get_env
+            return config
+
+    return ThemeListing()
 
 
 def _theme_template_cache(folder: Path):
