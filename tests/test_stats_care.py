@@ -45,3 +45,28 @@ def test_do_not_call_customers_are_listed_but_flagged():
     rows = care_reminders(customers, [], AS_OF, horizon_days=5)["list"]
     assert rows == [{"kind": "birthday", "customer": "C2", "vehicle": None, "date": "2026-10-10", "days": 2,
                      "do_not_call": True}]
+
+
+def test_the_latest_visit_of_each_vehicle_is_the_one_a_plain_scan_finds():
+    import random
+    from datetime import datetime, timedelta
+
+    from generator.stats.care import _latest_by_vehicle
+
+    rng = random.Random(5)
+    start = datetime(2026, 10, 1, 8, 0)
+    # few vehicles, few distinct times: many ties, and check-ins on both sides of the as-of day
+    visits = [visit(f"V{number}", date(2026, 10, 1), vehicle=f"P{rng.randrange(8)}")._replace(
+        check_in=start + timedelta(hours=12 * rng.randrange(20))) for number in range(400)]
+
+    latest: dict = {}  # the scan the statistics used before: a later check-in replaces, a tie keeps the first
+    for candidate in visits:
+        if candidate.check_in.date() <= AS_OF:
+            known = latest.get(candidate.vehicle)
+            if known is None or candidate.check_in > known.check_in:
+                latest[candidate.vehicle] = candidate
+
+    found = _latest_by_vehicle(visits, AS_OF)
+    assert {plate: found_visit.id for plate, found_visit in found.items()} == \
+        {plate: kept.id for plate, kept in latest.items()}
+    assert len(found) == 8 and all(kept.check_in.date() <= AS_OF for kept in found.values())
