@@ -169,6 +169,15 @@ class _Inputs:
             else:
                 seen[path] = digest
 
+    def edited(self) -> list[str]:
+        """The files whose bytes are not those the tree snapshot has (after ``vouch``): the
+        loader parses them early."""
+        if not self.tree_changed:
+            return []
+        paths, before, seen = self.paths, self.tree.digests, self.hashes.seen
+        return [paths[position] for position in self.tree_changed
+                if seen.get(paths[position]) != before[32 * position:32 * position + 32]]
+
     def state(self, site_dir: Path, outcome: BuildOutcome) -> _Saved:
         """What this successful build leaves for the next one."""
         from generator.load.tree import TreeSnapshot
@@ -248,7 +257,7 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
         inputs.vouch()
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
         _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes,
-               memory, hand_over)
+               memory, hand_over, inputs.edited())
         if outcome.ok and inputs.cache:
             # before the unfreeze: with a handed-over build's records back in its care, the
             # collector's next full pass (which the state's allocations set off) took ~1.2 s
@@ -260,13 +269,13 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
 
 
 def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
-           discovered, tool: str, hashes, memory, hand_over: bool) -> None:
+           discovered, tool: str, hashes, memory, hand_over: bool, edited: list[str]) -> None:
     from generator.background import Background
     from generator.load.parallel import collector_paused
     from generator.site import SiteBuildError, build_site, git_commit
     from generator.stats.periods import default_period, parse_period
 
-    loaded = _load(root, watch, as_of, discovered, tool, hashes, memory)
+    loaded = _load(root, watch, as_of, discovered, tool, hashes, memory, edited)
     made = outcome.made if hand_over else []
     made.append(loaded)
     # the cross-record checks run beside the statistics; their problems join before
@@ -308,12 +317,14 @@ def _stop_on_errors(outcome: BuildOutcome, problems: list[Problem]) -> None:
     outcome.failure = f"{sum(problem.is_error for problem in problems)} error(s) in the records; nothing was published"
 
 
-def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes, memory):
+def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: str, hashes, memory,
+          edited: list[str]):
     from generator.load.cache import CachedLoader
     from generator.load.parallel import collector_paused
     from generator.validate import load_on_every_core, load_records
 
-    loader = CachedLoader(root, hashes, tool, memory=memory) if hashes is not None else load_on_every_core
+    loader = CachedLoader(root, hashes, tool, memory=memory, changed=edited) if hashes is not None \
+        else load_on_every_core
 
     def timed_loader(*arguments):
         results = loader(*arguments)

@@ -303,3 +303,61 @@ def test_a_fresh_checkout_with_the_last_runs_cache_reads_every_file_once_and_par
     files = sorted(path.relative_to(checkout).as_posix() for path in (checkout / "records").rglob("*.yaml"))
     assert sorted(hashed) == files
     assert (loader.hits, loader.parsed) == (len(files), 0)
+
+
+def _parsed_by_the_parent(monkeypatch) -> list[str]:
+    """The files the loader's usual parse (``run_groups``) is given, from now on."""
+    import generator.load.parallel as parallel
+
+    given: list[str] = []
+    real_run_groups = parallel.run_groups
+
+    def recording(root, groups, *arguments, **options):
+        given.extend(path for _, jobs in groups for path, _ in jobs)
+        return real_run_groups(root, groups, *arguments, **options)
+
+    monkeypatch.setattr(parallel, "run_groups", recording)
+    return given
+
+
+def _edit_score(path: Path, score: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"\n  overall: \d+", f"\n  overall: {score}", text, count=1), encoding="utf-8")
+
+
+def test_files_said_to_have_changed_are_parsed_early_and_cached(garage, monkeypatch):
+    from generator.background import can_fork
+
+    statistics(garage, CachedLoader(garage, workers=1))
+    path = followup_file(garage)
+    relative = path.relative_to(garage).as_posix()
+    _edit_score(path, "2")
+    expected = statistics(garage)
+    given = _parsed_by_the_parent(monkeypatch)
+    hashes = FileHashes(garage)
+    hashes.digests(garage, [relative])  # what the build vouches for before loading
+
+    early = CachedLoader(garage, hashes, workers=1, changed=[relative])
+
+    assert statistics(garage, early) == expected
+    assert early.parsed == 1
+    assert given == ([] if can_fork() else [relative])
+    again = CachedLoader(garage, workers=1)
+    assert statistics(garage, again) == expected and again.parsed == 0
+
+
+def test_an_early_parse_of_bytes_nobody_vouched_for_is_not_used(garage, monkeypatch):
+    statistics(garage, CachedLoader(garage, workers=1))
+    path = followup_file(garage)
+    relative = path.relative_to(garage).as_posix()
+    _edit_score(path, "2")
+    hashes = FileHashes(garage)
+    hashes.digests(garage, [relative])
+    _edit_score(path, "3")  # edited again after the build looked at it: its digest is not the vouched one
+    given = _parsed_by_the_parent(monkeypatch)
+
+    loaded = statistics(garage, CachedLoader(garage, hashes, workers=1, changed=[relative]))
+
+    assert given == [relative]  # parsed again the usual way
+    monkeypatch.undo()
+    assert loaded == statistics(garage)  # the bytes as they are now
