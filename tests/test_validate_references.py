@@ -69,3 +69,35 @@ def test_run_finds_what_checking_every_record_finds():
     # every planted problem but the visit still in the workshop (X10) and Y9, once each
     assert len(found) == 17
     assert "follow-up of visit X10, which has no handed_over time" in {problem.message for problem in found}
+
+
+def _as_list(record_text: str) -> str:
+    return "".join(("- " if number == 0 else "  ") + line + "\n"
+                   for number, line in enumerate(record_text.splitlines()))
+
+
+def test_a_repeated_id_across_month_files_is_reported_the_same_from_the_cache(tmp_path):
+    from generator.load.cache import CachedLoader
+    from generator.validate import load_sequentially
+    from generator.validate.files import FileResult, load_record_file, slim
+    from generator.validate.schema import RECORD_KINDS
+    from tests.conftest import CUSTOMER, VISIT, write_garage
+
+    second = VISIT.replace("id: RO1", "id: RO2")
+    root = write_garage(tmp_path, {
+        "records/customers/C0001.yaml": CUSTOMER,
+        "records/visits/2026-05.yaml": _as_list(VISIT) + _as_list(second),
+        "records/visits/2026-06.yaml": _as_list(VISIT.replace("id: RO1", "id: RO3")) + _as_list(second),
+    })
+    # a file whose ids are its records' own keeps none of its own (fewer objects in the cache)
+    whole = slim(load_record_file(root, "records/visits/2026-05.yaml", RECORD_KINDS["visits"], {}))
+    assert type(whole) is FileResult and whole.ids is None and whole.named() == [("RO1", 1), ("RO2", 9)]
+
+    plain = load_records(root, AS_OF, load_sequentially)
+    cold = load_records(root, AS_OF, CachedLoader(root, workers=1))
+    warm = load_records(root, AS_OF, CachedLoader(root, workers=1))
+
+    duplicates = [problem.format() for problem in plain.problems if problem.code == "duplicate-id"]
+    assert duplicates == ["records/visits/2026-06.yaml:9:1: error duplicate-id: visit id 'RO2' is already used at "
+                          "records/visits/2026-05.yaml:9\n    hint: give this record a new id (csi new picks the next free one)"]
+    assert cold.problems == plain.problems and warm.problems == plain.problems

@@ -31,8 +31,15 @@ class FileResult:
     records: list = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     # (id, line) of every record that named an id, usable or not, so that a
-    # broken record does not also produce "unknown id" errors everywhere else
-    ids: list[tuple[str, int]] = field(default_factory=list)
+    # broken record does not also produce "unknown id" errors everywhere else;
+    # None when they are exactly the records' own (files.slim): see ``named``
+    ids: list[tuple[str, int]] | None = field(default_factory=list)
+
+    def named(self) -> list[tuple[str, int]]:
+        """(id, line) of every record of the file that named an id."""
+        if self.ids is None:
+            return [(record.id, record.where[1]) for record in self.records]
+        return self.ids
 
 
 def slim(result: FileResult) -> FileResult | object:
@@ -48,6 +55,9 @@ def slim(result: FileResult) -> FileResult | object:
         record = result.records[0]
         if result.ids == [(record.id, record.where[1])]:
             return record
+    if result.ids is not None and result.ids == [(record.id, record.where[1]) for record in result.records]:
+        # a month's file names 2,000 ids, all its records': 250,000 tuples fewer to unpickle
+        result.ids = None
     return result
 
 

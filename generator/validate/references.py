@@ -70,7 +70,9 @@ def duplicate_ids(kind: str, results: Iterable) -> tuple[set[str], list[Problem]
     and an error for each repeated one."""
     results = list(results)
     # the ids of _named without its tuples, for a record-per-file dealer's 254,215 files
-    named = [record_id for result in results if type(result) is FileResult for record_id, _ in result.ids]
+    files = [result for result in results if type(result) is FileResult]
+    named = [record_id for result in files if result.ids is not None for record_id, _ in result.ids]
+    named.extend(map(attrgetter("id"), chain.from_iterable(result.records for result in files if result.ids is None)))
     named.extend(map(attrgetter("id"), [result for result in results if type(result) is not FileResult]))
     ids = set(named)
     if len(ids) == len(named):  # the usual case, no id repeated: no per-id bookkeeping
@@ -91,7 +93,7 @@ def duplicate_ids(kind: str, results: Iterable) -> tuple[set[str], list[Problem]
 def _named(result) -> list[tuple[str, str, int]]:
     """(id, path, line) of every id a file names, usable record or not."""
     if type(result) is FileResult:
-        return [(record_id, result.path, line) for record_id, line in result.ids]
+        return [(record_id, result.path, line) for record_id, line in result.named()]
     return [(result.id, *result.where)]
 
 
