@@ -158,3 +158,35 @@ def test_long_lists_show_their_first_rows_and_say_how_many_more(tmp_path, monkey
                  if line.startswith("| ") and re.match(r"\| \d{4}-\d{2}-\d{2} ", line)]
     assert len(care_rows) == 2
     assert f"… and {len(reminders) - 2} more, not shown here" in rendered["care.md"]
+
+
+def _monthly(records):
+    return [(label, build_report(records, parse_period(label), AS_OF)) for label in ("2026-08", "2026-09")]
+
+
+def test_pages_written_beside_in_a_child_equal_pages_written_in_one_process(tmp_path):
+    import threading
+
+    records = sample_records("zh")
+    monthly = _monthly(records)
+    _, nav, pages = _render(tmp_path / "forked", records, monthly)
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)  # a second thread: no fork, every page written here
+    other.start()
+    try:
+        _, nav_here, pages_here = _render(tmp_path / "here", records, monthly)
+    finally:
+        stop.set()
+        other.join()
+    assert nav_here == nav and pages_here == pages
+    assert {"complaints.md", "monthly/2026-08.md", "monthly/2026-09.md"} <= set(pages)
+
+
+def test_an_error_in_a_page_written_beside_is_reported_with_template_and_line(tmp_path):
+    (tmp_path / "site_templates").mkdir()
+    (tmp_path / "site_templates" / "complaints.md.j2").write_text("# Complaints\n\n{{ no_such_value }}\n",
+                                                                   encoding="utf-8")
+    records = sample_records("en")
+    with pytest.raises(RenderError) as failure:
+        _render(tmp_path, records, _monthly(records))
+    assert str(failure.value) == "complaints.md.j2:3: UndefinedError: 'no_such_value' is undefined"
