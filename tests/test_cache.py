@@ -361,3 +361,20 @@ def test_an_early_parse_of_bytes_nobody_vouched_for_is_not_used(garage, monkeypa
     assert given == [relative]  # parsed again the usual way
     monkeypatch.undo()
     assert loaded == statistics(garage)  # the bytes as they are now
+
+
+def test_a_shard_with_a_result_for_a_file_no_longer_there_is_rewritten_without_it(garage):
+    """The whole-shard check must not take a shard holding a deleted file's result as current."""
+    import pickle
+
+    from generator.load.cache import shard_of
+
+    statistics(garage, CachedLoader(garage, workers=1))
+    gone = followup_file(garage)
+    relative = gone.relative_to(garage).as_posix()
+    gone.unlink()
+    loader = CachedLoader(garage, workers=1)
+    assert statistics(garage, loader) == statistics(garage)
+    assert loader.parsed == 0
+    shard_file = cache_dir(garage) / f"results-{shard_of(relative):02d}.pickle"
+    assert relative not in pickle.loads(shard_file.read_bytes())[1]

@@ -27,6 +27,7 @@ import pickle
 import tempfile
 import zlib
 from contextlib import suppress
+from operator import itemgetter
 from pathlib import Path
 
 import generator
@@ -369,13 +370,14 @@ class CachedLoader:
 
         ``held``: the memory's results (same key); a shard whose every file has one is not read.
         """
-        by_shard: dict[int, list] = {}
-        for job in jobs:
-            by_shard.setdefault(shard_of(job[0]), []).append(job)
+        by_shard: list[list] = [[] for _ in range(SHARDS)]
+        # shard_of for every path, the hashing in C (a record-per-file dealer has 254,215 files)
+        for job, number in zip(jobs, map(zlib.crc32, map(str.encode, map(itemgetter(0), jobs)))):
+            by_shard[number % SHARDS].append(job)
         shards = []  # (shard, its jobs, its stored results, whether they came from the memory)
         self.remembered = 0
         for shard in range(SHARDS):
-            shard_jobs = by_shard.get(shard, [])
+            shard_jobs = by_shard[shard]
             if not shard_jobs:
                 with suppress(OSError):
                     self._shard_path(root, shard).unlink(missing_ok=True)
@@ -392,6 +394,10 @@ class CachedLoader:
         todo, kept = [], {}
         seen, digest = self.hashes.seen.get, self.hashes.digest  # inlined: 250,000 files
         for shard, shard_jobs, stored, from_memory in shards:
+            if self._all_current(shard_jobs, stored, found):
+                used.update(stored)
+                self.remembered += len(stored) if from_memory else 0
+                continue
             reuse, misses = {}, []
             for path, kind in shard_jobs:
                 entry = stored.get(path)
@@ -410,6 +416,24 @@ class CachedLoader:
             elif len(reuse) != len(stored):  # files were deleted: drop their results
                 write_pickle(self._shard_path(root, shard), key, reuse)
         return todo, kept
+
+    def _all_current(self, shard_jobs: list, stored: dict, found: dict) -> bool:
+        """Whether every file of the shard has a stored result, from the bytes this run already
+        knows it has, and no other result is stored; if so, they go to ``found``.
+
+        The usual case after an edit, checked in C for the whole shard: the loop per file
+        cost ~0.5 s of a record-per-file dealer's rebuild."""
+        if len(stored) != len(shard_jobs):
+            return False
+        paths = list(map(itemgetter(0), shard_jobs))
+        entries = list(map(stored.get, paths))
+        if None in entries:
+            return False
+        digests = list(map(itemgetter(0), entries))
+        if None in digests or digests != list(map(self.hashes.seen.get, paths)):
+            return False
+        found.update(zip(paths, map(itemgetter(1), entries)))
+        return True
 
     def _look_at_once(self, root: Path, shards: list) -> None:
         """The SHA-256 of every file with a stored result that this run has not looked at yet,
