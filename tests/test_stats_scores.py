@@ -158,3 +158,24 @@ def test_tally_counts_each_answer_once():
     index = build_index(records([form], visits=visits, followups=followups))
     counts = tally(index.responses, index.frames["service"])
     assert counts == {"a": Counter({10: 2}), "b": Counter({3: 1}), "overall": Counter()}
+
+
+def test_tally_equals_counting_answer_by_answer_in_the_order_first_answered():
+    import random
+
+    rng = random.Random(11)
+    form = questionnaire({"main": ["a", "b", "c"]})
+    answers = [{item: rng.choice([None, 1, 5, 7, 9, 10]) for item in rng.sample(["a", "b", "c", "overall"], 3)}
+               for _ in range(300)]
+    visits, followups = answered(_day(7), answers)
+    index = build_index(records([form], visits=visits, followups=followups))
+
+    counts = tally(index.responses, index.frames["service"])
+
+    expected = {item_id: Counter() for item_id in index.frames["service"].items}
+    for response in index.responses:
+        for item_id, value in response.scores.items():
+            expected[item_id][value] += 1
+    assert counts == expected
+    assert {item: list(found) for item, found in counts.items()} == \
+        {item: list(found) for item, found in expected.items()}

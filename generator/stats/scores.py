@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import operator
 from collections import Counter
-from itertools import compress, repeat
+from itertools import chain, compress, repeat
+from operator import attrgetter, methodcaller
 from dataclasses import dataclass, field
 
 from generator.model import Band, Garage, Questionnaire, Thresholds
@@ -195,13 +196,19 @@ def _satisfied(scores: dict[str, int], on_scale: float | None, frame: SurveyFram
 # --- the item table ---------------------------------------------------------------
 
 def tally(responses, frame: SurveyFrame) -> dict[str, Counter]:
-    """Answer counts per item and scale value, in one pass."""
+    """Answer counts per item and scale value, in one pass.
+
+    The (item, value) pairs of every response are counted in C, then split by item
+    (a month of a large dealer's responses: 40,000 answers, a few hundred pairs);
+    each item's values come in the order they were first answered, as counting one
+    answer at a time gave them.
+    """
     counts: dict[str, Counter] = {item_id: Counter() for item_id in frame.items}
-    for response in responses:
-        for item_id, value in response.scores.items():
-            found = counts.get(item_id)
-            if found is not None:
-                found[value] += 1
+    pairs = Counter(chain.from_iterable(map(methodcaller("items"), map(attrgetter("scores"), responses))))
+    for (item_id, value), count in pairs.items():
+        found = counts.get(item_id)
+        if found is not None:
+            found[value] = count
     return counts
 
 
