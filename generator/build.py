@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from operator import itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -98,7 +99,8 @@ class _Inputs:
         self.tree_changed: list[int] | None = None
         if tree is not None and tree.listing_current(str(root)):
             self.tree, self.directories = tree, tree.directories
-            self.jobs = [(path, schema.RECORD_KINDS[folder]) for path, folder in tree.jobs]
+            self.jobs = list(zip(map(itemgetter(0), tree.jobs),
+                                 map(schema.RECORD_KINDS.__getitem__, map(itemgetter(1), tree.jobs))))
             self.found = list(tree.found)
         else:
             self.tree, self.found = None, []
@@ -114,7 +116,7 @@ class _Inputs:
     @cached_property
     def paths(self) -> list[str]:
         """Every record file's path, in the walk's order."""
-        return [path for path, _ in self.jobs]
+        return list(map(itemgetter(0), self.jobs))
 
     def files_digest(self, stats=None) -> bytes:
         """Hash of every record file's path and SHA-256, reading the files whose stat cannot

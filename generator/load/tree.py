@@ -33,6 +33,7 @@ import time
 from array import array
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import itemgetter
 
 from generator.load.cache import RACY_NS, Stat
 
@@ -65,7 +66,19 @@ class TreeSnapshot:
     _digest_list: list[bytes] | None = field(default=None, repr=False, compare=False)
 
     def __getstate__(self) -> dict:
-        return {**self.__dict__, "_digest_list": None}  # the state file keeps the blob only
+        # The state file keeps the digests' blob only, and the jobs as one string of paths and
+        # a byte per file naming its folder: 254,215 (path, folder) tuples took ~0.1 s to pickle
+        # and ~0.05 s to unpickle on every rebuild of a record-per-file dealer.
+        folders = sorted({folder for _, folder in self.jobs})
+        number = {folder: position for position, folder in enumerate(folders)}.__getitem__
+        jobs = ("\0".join(map(itemgetter(0), self.jobs)), folders,
+                bytes(map(number, map(itemgetter(1), self.jobs))))
+        return {**self.__dict__, "_digest_list": None, "jobs": jobs}
+
+    def __setstate__(self, state: dict) -> None:
+        paths, folders, numbers = state["jobs"]
+        state["jobs"] = list(zip(paths.split("\0"), map(folders.__getitem__, numbers))) if numbers else []
+        self.__dict__.update(state)
 
     @classmethod
     def of(cls, directories: list[Directory], jobs: list[tuple[str, str]], found: list,
