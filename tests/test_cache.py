@@ -325,17 +325,24 @@ def _edit_score(path: Path, score: str) -> None:
     path.write_text(re.sub(r"\n  overall: \d+", f"\n  overall: {score}", text, count=1), encoding="utf-8")
 
 
-def test_files_said_to_have_changed_are_parsed_early_and_cached(garage, monkeypatch):
-    from generator.background import can_fork
-
+def _cached_then_edited(garage: Path) -> tuple[Path, str, FileHashes]:
+    """A warm cache, then one follow-up's score edited and its digest vouched for, as a
+    build does before loading: (the file, its relative path, the per-file hashes)."""
     statistics(garage, CachedLoader(garage, workers=1))
     path = followup_file(garage)
     relative = path.relative_to(garage).as_posix()
     _edit_score(path, "2")
+    hashes = FileHashes(garage)
+    hashes.digests(garage, [relative])
+    return path, relative, hashes
+
+
+def test_files_said_to_have_changed_are_parsed_early_and_cached(garage, monkeypatch):
+    from generator.background import can_fork
+
+    _, relative, hashes = _cached_then_edited(garage)
     expected = statistics(garage)
     given = _parsed_by_the_parent(monkeypatch)
-    hashes = FileHashes(garage)
-    hashes.digests(garage, [relative])  # what the build vouches for before loading
 
     early = CachedLoader(garage, hashes, workers=1, changed=[relative])
 
@@ -347,12 +354,7 @@ def test_files_said_to_have_changed_are_parsed_early_and_cached(garage, monkeypa
 
 
 def test_an_early_parse_of_bytes_nobody_vouched_for_is_not_used(garage, monkeypatch):
-    statistics(garage, CachedLoader(garage, workers=1))
-    path = followup_file(garage)
-    relative = path.relative_to(garage).as_posix()
-    _edit_score(path, "2")
-    hashes = FileHashes(garage)
-    hashes.digests(garage, [relative])
+    path, relative, hashes = _cached_then_edited(garage)
     _edit_score(path, "3")  # edited again after the build looked at it: its digest is not the vouched one
     given = _parsed_by_the_parent(monkeypatch)
 
