@@ -80,6 +80,11 @@ def shard_of(path: str) -> int:
     return zlib.crc32(path.encode()) % SHARDS
 
 
+def shards_of(paths) -> list[int]:
+    """``shard_of`` of each path, the hashing mapped in C (254,215 paths at a record-per-file dealer)."""
+    return [number % SHARDS for number in map(zlib.crc32, map(str.encode, paths))]
+
+
 def atomic_write(target: Path, data: bytes) -> bool:
     """Write to a temporary file beside ``target`` and rename it into place.
 
@@ -233,8 +238,8 @@ class FileHashes:
     def remember_all(self, entries) -> None:
         """Keep each (path, Hashed) that is new (one loop: a fresh checkout remembers every file)."""
         known, changed = self._known, self.changed
-        for path, entry in entries:
-            shard = shard_of(path)
+        entries = list(entries)
+        for (path, entry), shard in zip(entries, shards_of(map(itemgetter(0), entries))):
             stored = self._shard(shard)
             if stored.get(path) != entry:
                 stored[path] = entry
@@ -371,9 +376,8 @@ class CachedLoader:
         ``held``: the memory's results (same key); a shard whose every file has one is not read.
         """
         by_shard: list[list] = [[] for _ in range(SHARDS)]
-        # shard_of for every path, the hashing in C (a record-per-file dealer has 254,215 files)
-        for job, number in zip(jobs, map(zlib.crc32, map(str.encode, map(itemgetter(0), jobs)))):
-            by_shard[number % SHARDS].append(job)
+        for job, shard in zip(jobs, shards_of(map(itemgetter(0), jobs))):
+            by_shard[shard].append(job)
         shards = []  # (shard, its jobs, its stored results, whether they came from the memory)
         self.remembered = 0
         for shard in range(SHARDS):
