@@ -30,7 +30,7 @@ SATISFIED_BANDS = ("very_satisfied", "satisfied")
 BOTTOM_BANDS = ("dissatisfied", "very_dissatisfied")
 CLASSES = ("strength", "weakness", "neutral", "too_few")
 SIGNIFICANCE = 0.05
-EPSILON = 1e-9  # thresholds like 0.10 must not fail on 0.30 - 0.20
+_EPSILON = 1e-9  # thresholds like 0.10 must not fail on 0.30 - 0.20
 
 
 @dataclass(frozen=True)
@@ -171,9 +171,7 @@ def _plan(answered: tuple[str, ...], frame: SurveyFrame) -> tuple[tuple[str, ...
 
 def finish_weighing(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame):
     """``score_answers`` from what ``weigh_answers`` found."""
-    span = frame.high - frame.low
-    score = (on_scale - frame.low) / span * 100.0 if on_scale is not None and span > 0 else None
-    return scores, score, _satisfied(scores, on_scale, frame)
+    return (scores, *score_and_satisfied(scores, on_scale, *finishing(frame)))
 
 
 def response_score(scores: dict[str, int], frame: SurveyFrame) -> float | None:
@@ -181,16 +179,22 @@ def response_score(scores: dict[str, int], frame: SurveyFrame) -> float | None:
     return score_answers(scores, frame)[1]
 
 
-def _satisfied(scores: dict[str, int], on_scale: float | None, frame: SurveyFrame) -> bool | None:
-    """Satisfied or very satisfied: the overall item when answered, else the weighted mean."""
-    threshold = frame.satisfied_min
+def finishing(frame: SurveyFrame) -> tuple:
+    """What ``score_and_satisfied`` needs of a questionnaire: (lowest value, span, lowest
+    satisfied value, overall item), taken once per questionnaire by a caller with many responses."""
+    return frame.low, frame.high - frame.low, frame.satisfied_min, frame.overall
+
+
+def score_and_satisfied(scores: dict[str, int], on_scale: float | None, low: int, span: int,
+                        threshold: float | None, overall: str | None) -> tuple[float | None, bool | None]:
+    """The response's 0-100 score, and whether it is satisfied or very satisfied: the overall
+    item when answered, else the weighted mean (``on_scale``, as ``weigh_answers`` found it)."""
+    score = (on_scale - low) / span * 100.0 if on_scale is not None and span > 0 else None
     if threshold is None:
-        return None
-    if frame.overall is not None and frame.overall in scores:
-        return scores[frame.overall] >= threshold
-    if on_scale is None:
-        return None
-    return on_scale >= threshold - EPSILON
+        return score, None
+    if overall is not None and overall in scores:
+        return score, scores[overall] >= threshold
+    return score, None if on_scale is None else on_scale >= threshold - _EPSILON
 
 
 # --- the item table ---------------------------------------------------------------
@@ -275,17 +279,17 @@ def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
         return "too_few", ["below_min_sample"]
     top_share, bottom_share = top / n, bottom / n
     reasons = []
-    if (top_share <= thresholds.weak_top_share + EPSILON
-            and bottom_share >= thresholds.weak_bottom_share - EPSILON):
+    if (top_share <= thresholds.weak_top_share + _EPSILON
+            and bottom_share >= thresholds.weak_bottom_share - _EPSILON):
         reasons.append("low_top_high_bottom")
     if previous_n > 0:
         fall = previous_top / previous_n - top_share
         p_value = two_proportion_p(top, n, previous_top, previous_n)
-        if fall >= thresholds.drop - EPSILON and p_value is not None and p_value < SIGNIFICANCE:
+        if fall >= thresholds.drop - _EPSILON and p_value is not None and p_value < SIGNIFICANCE:
             reasons.append("significant_drop")
     if reasons:
         return "weakness", reasons
-    if bottom == 0 and top_share >= thresholds.strength_top_share - EPSILON:
+    if bottom == 0 and top_share >= thresholds.strength_top_share - _EPSILON:
         return "strength", ["no_bottom_high_top"]
     return "neutral", []
 
