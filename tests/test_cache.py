@@ -138,8 +138,8 @@ def test_another_tool_version_invalidates_every_result(garage):
 def test_a_damaged_cache_is_a_miss_not_a_crash(garage, damage):
     expected = statistics(garage)
     statistics(garage, CachedLoader(garage, workers=1))
-    shards = sorted(cache_dir(garage).glob("results-*.pickle"))
-    assert 0 < len(shards) <= SHARDS
+    shards = sorted(cache_dir(garage).glob("runs/*.pickle")) + [cache_dir(garage) / "runs.pickle"]
+    assert len(shards) > 2
     hashes = sorted(cache_dir(garage).glob("files-*.pickle"))
     assert 0 < len(hashes) <= SHARDS
     for path in shards + hashes:
@@ -170,12 +170,14 @@ def test_a_broken_record_is_reported_from_the_cache_too(garage):
     assert warm.parsed == 0
 
 
-def test_a_shard_file_rewritten_before_it_is_read_back_is_not_trusted(garage, monkeypatch):
-    """Workers write their shard files; another build writing the same file between
-    that and the parent reading it back must not hand this build its results."""
+def test_a_run_file_rewritten_before_it_is_read_back_is_not_trusted(garage, monkeypatch):
+    """Workers write their run files; another build writing the same name between that
+    and the parent reading it back must not hand this build its results."""
     import pickle
 
+    import generator.load.cache as cache
     import generator.load.parallel as parallel
+    from generator.load import runs
 
     expected = statistics(garage)
     other = garage.parent / "other"
@@ -183,17 +185,23 @@ def test_a_shard_file_rewritten_before_it_is_read_back_is_not_trusted(garage, mo
     changed = followup_file(other)
     changed.write_text(changed.read_text(encoding="utf-8").replace("\n  overall: ", "\n  overall: 1\n  x_: "),
                        encoding="utf-8")
-    real_parse_group = parallel.parse_group
+    real_parse_runs = parallel.parse_runs
 
     def parse_then_overwrite(task):
-        group, root, jobs, questionnaires, key, destination = task
-        output = real_parse_group(task)
-        if destination is not None:  # what the other build would have written there
-            _, entries = pickle.loads(real_parse_group((group, other, jobs, questionnaires, key, None))[1])
-            destination.write_bytes(pickle.dumps((key, entries)))
+        group, root, jobs, questionnaires, key = task
+        output = real_parse_runs(task)
+        _, entries = pickle.loads(parallel.parse_group((group, other, jobs, questionnaires, key))[1])
+        start = 0
+        for run_id, files, _ in output[1]:  # what the other build would have written there
+            paths = [path for path, _ in jobs[start:start + files]]
+            run = ("\0".join(paths), b"".join(entries[path][0] or runs.UNKNOWN for path in paths),
+                   [entries[path][1] for path in paths])
+            runs.run_path(garage, run_id).write_bytes(pickle.dumps((key, run)))
+            start += files
         return output
 
-    monkeypatch.setattr(parallel, "parse_group", parse_then_overwrite)
+    monkeypatch.setattr(cache, "PARSE_AS_RUNS", 1)
+    monkeypatch.setattr(parallel, "parse_runs", parse_then_overwrite)
     assert statistics(garage, CachedLoader(garage, workers=1)) == expected
     monkeypatch.undo()
     warm = CachedLoader(garage, workers=1)
@@ -239,12 +247,13 @@ def test_csi_validate_takes_unchanged_files_from_the_cache_unless_told_not_to(ga
     assert first.exit_code == 0, first.output
     relative = followup_file(garage).relative_to(garage).as_posix()
     planted = warning(relative, 1, 1, "planted", "planted in the cache", "nothing to do")
-    for shard in cache_dir(garage).glob("results-*.pickle"):
-        key, entries = pickle.loads(shard.read_bytes())
-        if relative in entries:
-            digest, record = entries[relative]  # a lone record with nothing to report (files.slim)
-            entries[relative] = (digest, FileResult(relative, [record], [planted], [(record.id, record.where[1])]))
-            shard.write_bytes(pickle.dumps((key, entries)))
+    for run_file in cache_dir(garage).glob("runs/*.pickle"):
+        key, (joined, digests, results) = pickle.loads(run_file.read_bytes())
+        paths = joined.split("\0")
+        if relative in paths:
+            record = results[paths.index(relative)]  # a lone record with nothing to report (files.slim)
+            results[paths.index(relative)] = FileResult(relative, [record], [planted], [(record.id, record.where[1])])
+            run_file.write_bytes(pickle.dumps((key, (joined, digests, results))))
     assert planted.format() in runner.invoke(main, command).output
     fresh = runner.invoke(main, command + ["--no-cache"])
     assert fresh.exit_code == 0 and "planted" not in fresh.output
@@ -365,11 +374,9 @@ def test_an_early_parse_of_bytes_nobody_vouched_for_is_not_used(garage, monkeypa
     assert loaded == statistics(garage)  # the bytes as they are now
 
 
-def test_a_shard_with_a_result_for_a_file_no_longer_there_is_rewritten_without_it(garage):
-    """The whole-shard check must not take a shard holding a deleted file's result as current."""
+def test_a_run_holding_a_file_no_longer_there_is_cut_again_without_it(garage):
+    """A run is taken whole only when its files are the ones now at its place in the walk."""
     import pickle
-
-    from generator.load.cache import shard_of
 
     statistics(garage, CachedLoader(garage, workers=1))
     gone = followup_file(garage)
@@ -378,5 +385,7 @@ def test_a_shard_with_a_result_for_a_file_no_longer_there_is_rewritten_without_i
     loader = CachedLoader(garage, workers=1)
     assert statistics(garage, loader) == statistics(garage)
     assert loader.parsed == 0
-    shard_file = cache_dir(garage) / f"results-{shard_of(relative):02d}.pickle"
-    assert relative not in pickle.loads(shard_file.read_bytes())[1]
+    held = [pickle.loads(path.read_bytes())[1][0].split("\0") for path in cache_dir(garage).glob("runs/*.pickle")]
+    assert not any(relative in paths for paths in held)
+    assert sorted(path for paths in held for path in paths) == sorted(
+        path.relative_to(garage).as_posix() for path in (garage / "records").rglob("*.yaml"))

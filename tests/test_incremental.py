@@ -185,10 +185,10 @@ def test_a_long_lived_process_keeps_unchanged_records_in_memory_never_stale(gara
     memory = LoadMemory()
     _change_an_overall_score(sorted((garage / "records" / "followups").glob("*.yaml"))[0])
     assert build(garage, as_of=AS_OF, memory=memory).ok
-    files = len(memory.entries)
+    files = memory.files
     assert files > 10
-    for shard in cache_dir(garage).glob("results-*.pickle"):
-        shard.write_bytes(b"not a pickle")
+    for run_file in (cache_dir(garage) / "runs").glob("*.pickle"):
+        run_file.write_bytes(b"not a pickle")
     _change_an_overall_score(garage / "records" / "followups" / "2026-09.yaml")  # on the report's pages
     lines: list[str] = []
     outcome = build(garage, as_of=AS_OF, memory=memory, log=lines.append)
@@ -209,7 +209,7 @@ def test_the_memory_is_not_used_once_the_settings_change(garage):
     lines: list[str] = []
     assert build(garage, as_of=AS_OF, memory=memory, log=lines.append).ok
     [parse] = [line for line in lines if line.startswith("parse")]
-    assert f"0 from the cache, {len(memory.entries)} parsed" in parse and "memory" not in parse
+    assert f"0 from the cache, {memory.files} parsed" in parse and "memory" not in parse
 
 
 def _change_an_overall_score(path: Path) -> None:

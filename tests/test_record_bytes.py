@@ -73,7 +73,7 @@ def test_a_group_hashes_the_bytes_it_parsed_and_reports_what_it_cannot_read(tmp_
     root = write_garage(tmp_path, {"records/followups/f.yaml": FOLLOWUPS})
     (root / "records" / "followups" / "folder.yaml").mkdir()
     jobs = [("records/followups/f.yaml", "followups"), ("records/followups/folder.yaml", "followups")]
-    _, data, hashes, _ = parse_group((0, root, jobs, questionnaires(root), "key", None))
+    _, data, hashes = parse_group((0, root, jobs, questionnaires(root), "key"))
     key, entries = pickle.loads(data)
     digest = hashlib.sha256((root / "records/followups/f.yaml").read_bytes()).digest()
     assert key == "key"

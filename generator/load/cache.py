@@ -12,10 +12,11 @@ shortcut to skip re-hashing, trusted only when the file was last modified
 clearly before it was hashed (git's "racy" rule), so a file rewritten within
 the same clock tick is hashed again.
 
-Compact: results are pickled into ``SHARDS`` files by a hash of the path,
-not one file per record (a record-per-file dealer has 250,000 files), and
-every cache file is written to a temporary name and renamed into place, so a
-crash leaves the old file or the new one.  Any unreadable, truncated or
+Compact: results are kept in runs of consecutive files in the walk's order
+(``generator.load.runs``), and each file's SHA-256 in ``SHARDS`` files by a hash
+of the path, not one file per record (a record-per-file dealer has 250,000
+files); every cache file is written to a temporary name and renamed into place,
+so a crash leaves the old file or the new one.  Any unreadable, truncated or
 foreign cache file is a miss; deleting ``.csi/cache`` is always safe.
 """
 
@@ -303,30 +304,37 @@ def fingerprint(*parts: object) -> str:
 class LoadMemory:
     """The last build's load results, kept by a long-lived process (``csi serve``) for its next build.
 
-    A rebuild then takes each unchanged file's records as they are, instead of
+    A rebuild then takes the unchanged files' records as they are, instead of
     unpickling them from the cache files (the largest part of a large dealer's
-    rebuild after one change).  The cache files' rule holds: a result is used only
-    for the bytes it came from (the file's SHA-256, checked as for the cache files)
-    and under the same key (tool, settings, questionnaires); the next build keeps
-    only what it used.  Safe because nothing after loading changes a record: the
+    rebuild after one change).  The cache files' rule holds: a run is used only for
+    the bytes it came from (its files' SHA-256s, checked as for the cache files) and
+    under the same key (tool, settings, questionnaires); the next build keeps only
+    what it used.  Safe because nothing after loading changes a record: the
     statistics and the pages only read them.
     """
 
     def __init__(self) -> None:
         self.key: str | None = None
-        self.entries: dict[str, tuple[bytes, object]] = {}  # path -> (sha256, FileResult or lone record)
+        self.runs: dict[str, tuple] = {}  # run id -> run (generator.load.runs.Run) of the last build
+
+    @property
+    def files(self) -> int:
+        return sum(joined.count("\0") + 1 for joined, _, _ in self.runs.values())
 
 
-# files this run has not looked at from which the loader looks at them in one pass first
-# (below it, a call per file costs less than the pass over every file)
-LOOK_AT_ONCE = 100
 # at most this many changed files are parsed early, beside the reading of the others' results
 EARLY_FILES = 16
+# a stretch of at least this many files of which none has a result to reuse (a cold build,
+# a new folder) is parsed by the workers into runs they write themselves; a shorter one,
+# or one mixing reused and parsed files, is cut into runs and written by the parent
+PARSE_AS_RUNS = 200
+RUN_GROUP_FILES = 2000  # at most this many files in one worker's group of runs
 
 
 class CachedLoader:
     """A ``FileLoader`` that serves unchanged files from the cache and parses the rest on every core.
 
+    Results are kept in runs of consecutive files (``generator.load.runs``).
     ``hits`` and ``parsed`` count files after each call, for the profile log;
     ``remembered``: how many of the hits ``memory`` served without reading a cache file.
     """
@@ -351,104 +359,27 @@ class CachedLoader:
         return f"results-{FORMAT}-{self.tool}-{fingerprint(hash_bytes(settings), sorted(questionnaires.items()))}"
 
     def __call__(self, root: Path, jobs: list, questionnaires: dict) -> list:
+        from generator.load import runs
         from generator.load.parallel import collector_paused
 
         key = self.key(root, questionnaires)
         memory = self.memory
-        held = memory.entries if memory is not None and memory.key == key else {}
-        found: dict[str, object] = {}
-        used: dict[str, tuple] = {}  # (sha256, result) of each file loaded, for the memory
+        held = memory.runs if memory is not None and memory.key == key else {}
+        load = _Load(root, key, [path for path, _ in jobs], held, self.hashes)
         with collector_paused():
             early = self._parse_early(root, jobs, questionnaires, key)
-            todo, kept = self._reuse(root, jobs, key, found, held, used)
-            self._parse(root, todo, kept, questionnaires, key, found, used, early)
+            index = runs.read_index(root, key)
+            to_parse = load.reuse(index)
+            self._parse(load, jobs, to_parse, questionnaires, early)
+            made = load.index()
+            if made != index:
+                runs.write_index(root, key, made)
         if memory is not None:
-            memory.key, memory.entries = key, used
-        self.hashes.forget_except([path for path, _ in jobs])
+            memory.key, memory.runs = key, {run_id: run for _, _, run_id, run in load.runs}
+        self.hashes.forget_except(load.paths)
         self.hashes.save()
-        self.hits, self.parsed = len(jobs) - sum(len(group) for _, group in todo), sum(len(g) for _, g in todo)
-        return [found[path] for path, _ in jobs]
-
-    def _reuse(self, root: Path, jobs: list, key: str, found: dict, held: dict, used: dict
-               ) -> tuple[list, dict[int, dict]]:
-        """Results whose file still has the bytes they came from; the rest, grouped by shard, to parse.
-
-        ``held``: the memory's results (same key); a shard whose every file has one is not read.
-        """
-        by_shard: list[list] = [[] for _ in range(SHARDS)]
-        for job, shard in zip(jobs, shards_of(map(itemgetter(0), jobs))):
-            by_shard[shard].append(job)
-        shards = []  # (shard, its jobs, its stored results, whether they came from the memory)
-        self.remembered = 0
-        for shard in range(SHARDS):
-            shard_jobs = by_shard[shard]
-            if not shard_jobs:
-                with suppress(OSError):
-                    self._shard_path(root, shard).unlink(missing_ok=True)
-                continue
-            from_memory = bool(held) and all(path in held for path, _ in shard_jobs)
-            if from_memory:
-                stored = {path: held[path] for path, _ in shard_jobs}
-            else:
-                stored = read_pickle(self._shard_path(root, shard), key)
-                stored = stored if isinstance(stored, dict) else {}
-            shards.append((shard, shard_jobs, stored, from_memory))
-        if len(jobs) - len(self.hashes.seen) >= LOOK_AT_ONCE:
-            self._look_at_once(root, shards)
-        todo, kept = [], {}
-        seen, digest = self.hashes.seen.get, self.hashes.digest  # inlined: 250,000 files
-        for shard, shard_jobs, stored, from_memory in shards:
-            if self._all_current(shard_jobs, stored, found):
-                used.update(stored)
-                self.remembered += len(stored) if from_memory else 0
-                continue
-            reuse, misses = {}, []
-            for path, kind in shard_jobs:
-                entry = stored.get(path)
-                # unchanged: the bytes now (the stat shortcut, else read) are those the entry came from
-                if entry is not None and entry[0] is not None and (seen(path) or digest(root, path)) == entry[0]:
-                    reuse[path] = entry
-                    found[path] = entry[1]
-                else:
-                    misses.append((path, kind))
-            used.update(reuse)
-            if from_memory:
-                self.remembered += len(reuse)
-            if misses:
-                todo.append((shard, misses))
-                kept[shard] = reuse
-            elif len(reuse) != len(stored):  # files were deleted: drop their results
-                write_pickle(self._shard_path(root, shard), key, reuse)
-        return todo, kept
-
-    def _all_current(self, shard_jobs: list, stored: dict, found: dict) -> bool:
-        """Whether every file of the shard has a stored result, from the bytes this run already
-        knows it has, and no other result is stored; if so, they go to ``found``.
-
-        The usual case after an edit, checked in C for the whole shard: the loop per file
-        cost ~0.5 s of a record-per-file dealer's rebuild."""
-        if len(stored) != len(shard_jobs):
-            return False
-        paths = list(map(itemgetter(0), shard_jobs))
-        entries = list(map(stored.get, paths))
-        if None in entries:
-            return False
-        digests = list(map(itemgetter(0), entries))
-        if None in digests or digests != list(map(self.hashes.seen.get, paths)):
-            return False
-        found.update(zip(paths, map(itemgetter(1), entries)))
-        return True
-
-    def _look_at_once(self, root: Path, shards: list) -> None:
-        """The SHA-256 of every file with a stored result that this run has not looked at yet,
-        in one pass (stat shortcut, else read, on every core when many): one call per file
-        cost ~0.8 s of a record-per-file dealer's `csi validate`.  A file without a stored
-        result is not read here: its parse hashes it."""
-        seen = self.hashes.seen
-        paths = [path for _, shard_jobs, stored, _ in shards for path, _ in shard_jobs
-                 if path not in seen and stored.get(path, (None,))[0] is not None]
-        if paths:
-            self.hashes.digests(root, paths)
+        self.parsed, self.hits, self.remembered = len(to_parse), len(jobs) - len(to_parse), load.remembered
+        return load.results
 
     def _parse_early(self, root: Path, jobs: list, questionnaires: dict, key: str):
         """``Background`` parsing of the files the caller said changed, or None.
@@ -464,69 +395,240 @@ class CachedLoader:
         if not changed or len(changed) > EARLY_FILES or not can_fork():
             return None
         early_jobs = [(path, kind.folder) for path, kind in jobs if path in changed]
-        return Background(parse_group, (-1, root, early_jobs, questionnaires, key, None)) if early_jobs else None
+        return Background(parse_group, (-1, root, early_jobs, questionnaires, key)) if early_jobs else None
 
-    def _parse(self, root: Path, todo: list, kept: dict[int, dict], questionnaires: dict, key: str,
-               found: dict, used: dict, early=None) -> None:
-        from generator.load.parallel import parse_group, run_groups, worker_count
+    def _parse(self, load: _Load, jobs: list, to_parse: list[int], questionnaires: dict, early) -> None:
+        """Parse the files at ``to_parse``: whole stretches into runs by the workers, the others
+        (early, or in groups on every core) into the runs the parent cuts around them."""
+        from generator.load.parallel import run_groups, split, worker_count
 
-        ready, todo = self._parsed_early(early, todo)
-        for shard, entries, hashes in ready:
-            self._take(root, shard, entries, hashes, kept, key, None, False, found, used)
-        workers = worker_count(sum(len(group) for _, group in todo), self.workers)
-        # a shard with nothing to keep is written by the worker that parsed it
-        destinations = {shard: self._shard_path(root, shard) for shard, _ in todo if not kept[shard]}
-        for shard, data, hashes, written in run_groups(root, todo, questionnaires, key, workers, destinations):
-            entries = self._written(root, shard, written) if data is None else pickle.loads(data)[1]
-            if entries is None:  # the file is not what the worker wrote (another build wrote it since)
-                jobs = [(path, kind.folder) for path, kind in dict(todo)[shard]]
-                _, data, hashes, _ = parse_group((shard, root, jobs, questionnaires, key, None))
-                entries = pickle.loads(data)[1]
-            self._take(root, shard, entries, hashes, kept, key, data, data is None, found, used)
+        whole, parts = load.stretches(to_parse)
+        if whole:
+            load.parse_runs(jobs, whole, questionnaires, self.workers)
+        if whole:
+            parsing = set(to_parse)
+            loose = [position for start, end in parts for position in range(start, end) if position in parsing]
+        else:
+            loose = to_parse
+        parsed: dict[str, tuple] = self._parsed_early(early, load.paths, loose)
+        rest = [jobs[position] for position in loose if load.paths[position] not in parsed]
+        if rest:
+            workers = worker_count(len(rest), self.workers)
+            for _, data, hashes in run_groups(load.root, split(rest, workers), questionnaires, load.key, workers):
+                parsed.update(pickle.loads(data)[1])
+                _remember(self.hashes, hashes)
+        load.place(loose, parsed)
+        load.cut_and_write(parts, parsed)
 
-    def _parsed_early(self, early, todo: list) -> tuple[list, list]:
-        """(shards whose every file to parse the early child parsed from the bytes this run
-        vouched for: (shard, entries, hashes)), the shards still to parse)."""
+    def _parsed_early(self, early, paths: list[str], loose: list[int]) -> dict[str, tuple]:
+        """path -> (digest, result) of the files the early child parsed from the bytes this
+        run vouched for (the others are parsed again the usual way)."""
         if early is None:
-            return [], todo
-        _, data, hashes, _ = early.result()
+            return {}
+        _, data, hashes = early.result()
         seen = self.hashes.seen
-        entries = {path: entry for path, entry in pickle.loads(data)[1].items()
-                   if entry[0] is not None and entry[0] == seen.get(path)}
-        hashed = dict(hashes)
-        ready, rest = [], []
-        for shard, group in todo:
-            if all(path in entries for path, _ in group):
-                ready.append((shard, {path: entries[path] for path, _ in group},
-                              [(path, hashed.get(path)) for path, _ in group]))
+        wanted = {paths[position] for position in loose}
+        ready = {path: entry for path, entry in pickle.loads(data)[1].items()
+                 if path in wanted and entry[0] is not None and entry[0] == seen.get(path)}
+        _remember(self.hashes, [(path, hashed) for path, hashed in hashes if path in ready])
+        return ready
+
+
+
+def _remember(known: FileHashes, hashes: list) -> None:
+    """Keep what the parse found of each file's bytes: (path, Hashed, or None when the file
+    changed while it was read, and nothing may vouch for its bytes)."""
+    known.remember_all([(path, hashed) for path, hashed in hashes if hashed is not None])
+    for path in [path for path, hashed in hashes if hashed is None]:
+        known.forget(path)
+
+
+class _Load:
+    """One call of ``CachedLoader``: every file's result, in the walk's order, and the runs
+    that hold them, as found in the cache, parsed, or made."""
+
+    def __init__(self, root: Path, key: str, paths: list[str], held: dict, hashes: FileHashes) -> None:
+        self.root, self.key, self.paths, self.held, self.hashes = root, key, paths, held, hashes
+        self.results: list = [None] * len(paths)
+        self.runs: list[tuple[int, int, str, tuple]] = []  # (start, files, run id, run) of every run made or kept
+        self.loose: dict[str, tuple] = {}  # path -> (digest or None, result) from runs not taken whole
+        self.remembered = 0
+        self._from_memory: set[str] = set()  # paths of ``loose`` whose run came from the memory
+
+    def _read(self, run_id: str):
+        from generator.load import runs
+
+        run = self.held.get(run_id)
+        return (run, True) if run is not None else (runs.read(self.root, self.key, run_id), False)
+
+    def _loosen(self, run: tuple, from_memory: bool) -> None:
+        from generator.load import runs
+
+        found = runs.entries(run)
+        self.loose.update(found)
+        if from_memory:
+            self._from_memory.update(found)
+
+    def reuse(self, index: list) -> list[int]:
+        """Take every stored run whose files are unchanged, and each unchanged file's result from
+        the others; the positions of the files left to parse."""
+        paths, count = self.paths, len(self.paths)
+        by_first = {first: (files, run_id) for first, files, run_id in index}
+        candidates, gap = [], []  # (start, files, run id, run, from memory); positions not covered
+        position = 0
+        while by_first and position < count:
+            stored = by_first.pop(paths[position], None)
+            if stored is not None:
+                files, run_id = stored
+                run, from_memory = self._read(run_id)
+                if run is not None:
+                    end = position + files
+                    if end <= count and run[0] == "\0".join(paths[position:end]):
+                        candidates.append((position, files, run_id, run, from_memory))
+                        position = end
+                        continue
+                    self._loosen(run, from_memory)
+            gap.append(position)
+            position += 1
+        gap.extend(range(position, count))
+        if by_first and any(paths[position] not in self.loose for position in gap):
+            for _, run_id in by_first.values():  # runs whose first file is gone: their others may be here
+                run, from_memory = self._read(run_id)
+                if run is not None:
+                    self._loosen(run, from_memory)
+        self._look_at(candidates, gap)
+        seen = self.hashes.seen.get
+        for start, files, run_id, run, from_memory in candidates:
+            try:  # every file's SHA-256 now, joined, against the run's: one comparison in C
+                now = b"".join(map(seen, paths[start:start + files]))
+            except TypeError:  # one not looked at or unreadable
+                now = None
+            if now == run[1]:
+                self.results[start:start + files] = run[2]
+                self.runs.append((start, files, run_id, run))
+                self.remembered += files if from_memory else 0
             else:
-                rest.append((shard, group))
-        return ready, rest
+                self._loosen(run, from_memory)
+                gap.extend(range(start, start + files))
+        gap.sort()
+        to_parse = []
+        loose, results = self.loose, self.results
+        for position in gap:
+            path = paths[position]
+            entry = loose.get(path)
+            if entry is not None and entry[0] is not None and entry[0] == seen(path):
+                results[position] = entry[1]
+                self.remembered += path in self._from_memory
+            else:
+                to_parse.append(position)
+        self.gap = gap
+        return to_parse
 
-    def _take(self, root: Path, shard: int, entries: dict, hashes: list, kept: dict[int, dict], key: str,
-              data: bytes | None, written: bool, found: dict, used: dict) -> None:
-        """One shard's parsed files: into the results, the per-file hashes and the shard's cache
-        file (``data``: the pickled entries as sent; ``written``: the worker wrote the file)."""
-        self.hashes.remember_all([(path, hashed) for path, hashed in hashes if hashed is not None])
-        for path in [path for path, hashed in hashes if hashed is None]:
-            self.hashes.forget(path)  # changed while it was read: nothing may vouch for its bytes
-        found.update((path, result) for path, (_, result) in entries.items())
-        used.update((path, entry) for path, entry in entries.items() if entry[0] is not None)
-        if kept[shard]:
-            write_pickle(self._shard_path(root, shard), key, {**kept[shard], **entries})
-        elif data is not None:  # sent rather than written by the worker: its bytes are the shard file
-            atomic_write(self._shard_path(root, shard), data)
-        elif not written:
-            write_pickle(self._shard_path(root, shard), key, entries)
+    def _look_at(self, candidates: list, gap: list[int]) -> None:
+        """The SHA-256 of every file with a stored result that this run has not looked at yet,
+        in one pass (stat shortcut, else read, on every core when many).  A file without a
+        stored result is not read here: its parse hashes it."""
+        seen, paths = self.hashes.seen, self.paths
+        if len(seen) >= len(paths):  # the usual rebuild: the tree snapshot vouched for every file
+            return
+        wanted = [path for start, files, *_ in candidates for path in paths[start:start + files] if path not in seen]
+        wanted += [paths[position] for position in gap if paths[position] in self.loose and paths[position] not in seen]
+        if wanted:
+            self.hashes.digests(self.root, wanted)
 
-    def _written(self, root: Path, shard: int, digest: bytes) -> dict | None:
-        """The entries a worker wrote to the shard file, if the file still holds exactly its bytes."""
-        try:
-            data = self._shard_path(root, shard).read_bytes()
-        except OSError:
-            return None
-        return pickle.loads(data)[1] if hashlib.sha256(data).digest() == digest else None
+    def stretches(self, to_parse: list[int]) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+        """The gap cut into stretches of consecutive positions: (those whose every file is to
+        be parsed and that are long enough for the workers to make runs of, the others)."""
+        whole, parts = [], []
+        parsing = set(to_parse) if len(to_parse) != len(self.gap) else None
+        for start, end in _stretches(self.gap):
+            if end - start >= PARSE_AS_RUNS and (parsing is None or all(p in parsing for p in range(start, end))):
+                whole.append((start, end))
+            else:
+                parts.append((start, end))
+        return whole, parts
 
-    @staticmethod
-    def _shard_path(root: Path, shard: int) -> Path:
-        return cache_dir(root) / f"results-{shard:02d}.pickle"
+    def parse_runs(self, jobs: list, whole: list[tuple[int, int]], questionnaires: dict, workers: int | None) -> None:
+        """Parse the stretches on every core, each worker writing its runs; read them back in."""
+        from generator.load import runs
+        from generator.load.parallel import GROUPS_PER_WORKER, parse_group, run_runs, worker_count
+
+        files = sum(end - start for start, end in whole)
+        workers = worker_count(files, workers)
+        size = max(1, min(RUN_GROUP_FILES, -(-files // (workers * GROUPS_PER_WORKER))))
+        groups = [piece for start, end in whole for piece in _pieces(self.paths, start, end, size)]
+        tasks = [(group, jobs[start:end]) for group, (start, end) in enumerate(groups)]
+        failed = []
+        for group, made, hashes in run_runs(self.root, tasks, questionnaires, self.key, workers):
+            start = groups[group][0]
+            _remember(self.hashes, hashes)
+            for run_id, files, data in made:
+                run = pickle.loads(data)[1] if data is not None else runs.read(self.root, self.key, run_id)
+                if run is not None and runs.identify(self.key, run[0], run[1]) == run_id \
+                        and run[0] == "\0".join(self.paths[start:start + files]):
+                    self.results[start:start + files] = run[2]
+                    self.runs.append((start, files, run_id, run))
+                else:  # not what the worker wrote (damaged, or written over since): parsed again here
+                    failed.append((start, start + files))
+                start += files
+        for start, end in failed:
+            _, data, hashes = parse_group((-1, self.root, [(path, kind.folder) for path, kind in jobs[start:end]],
+                                           questionnaires, self.key))
+            _remember(self.hashes, hashes)
+            parsed = pickle.loads(data)[1]
+            self.place(range(start, end), parsed)
+            self.cut_and_write([(start, end)], parsed)
+
+    def place(self, positions, parsed: dict[str, tuple]) -> None:
+        results, paths = self.results, self.paths
+        for position in positions:
+            results[position] = parsed[paths[position]][1]
+
+    def cut_and_write(self, stretches: list[tuple[int, int]], parsed: dict[str, tuple]) -> None:
+        """Cut each stretch (its files' results in place) into runs, and write them."""
+        from generator.load import runs
+        from generator.validate.files import records_of
+
+        paths, results, seen = self.paths, self.results, self.hashes.seen
+        for start, end in stretches:
+            counts = [len(records_of(result)) for result in results[start:end]]
+            for files in runs.cut(paths[start:end], counts):
+                digests = [parsed[path][0] if path in parsed else seen.get(path) for path in paths[start:start + files]]
+                run_id, run = runs.pack(self.key, paths[start:start + files], digests, results[start:start + files])
+                runs.write(self.root, self.key, run_id, run)
+                self.runs.append((start, files, run_id, run))
+                start += files
+
+    def index(self) -> list:
+        self.runs.sort(key=lambda made: made[0])
+        return [(self.paths[start], files, run_id) for start, files, run_id, _ in self.runs]
+
+
+def _stretches(positions: list[int]) -> list[tuple[int, int]]:
+    """Sorted positions as (start, end) of each stretch of consecutive ones."""
+    found: list[tuple[int, int]] = []
+    if not positions:
+        return found
+    start = previous = positions[0]
+    for position in positions:
+        if position > previous + 1:
+            found.append((start, previous + 1))
+            start = position
+        previous = position
+    found.append((start, previous + 1))
+    return found
+
+
+def _pieces(paths: list[str], start: int, end: int, size: int) -> list[tuple[int, int]]:
+    """[start, end) cut into pieces of at most ``size`` files, each in one folder."""
+    pieces: list[tuple[int, int]] = []
+    first, folder = start, None
+    for position in range(start, end):
+        here = paths[position].rpartition("/")[0]
+        if position > first and (here != folder or position - first >= size):
+            pieces.append((first, position))
+            first = position
+        folder = here
+    if end > first:
+        pieces.append((first, end))
+    return pieces

@@ -27,10 +27,11 @@ from pathlib import Path
 
 from generator import model
 from generator.background import cores
-from generator.load.cache import Hashed, atomic_write, stat_of
+from generator.load import runs
+from generator.load.cache import Hashed, stat_of
 from generator.load.source import READ_FLAGS, read_to_end
 from generator.validate import schema
-from generator.validate.files import FileResult, load_record_bytes, load_record_file, slim, unreadable
+from generator.validate.files import FileResult, load_record_bytes, load_record_file, records_of, slim, unreadable
 
 # Below this many files, starting worker processes costs more than it saves.
 MIN_PARALLEL_FILES = 200
@@ -39,10 +40,9 @@ MIN_PARALLEL_HASHES = 2000
 GROUPS_PER_WORKER = 8  # several groups per worker, so one slow group does not hold up the end
 
 Job = tuple[str, schema.Kind]
-# (group id, pickle of (key, {path: (sha256 or None, FileResult or its lone record: files.slim)})
-# or None when the worker wrote it to the group's destination file, [(path, Hashed or None)],
-# SHA-256 of the pickle the worker wrote or None)
-GroupOutput = tuple[int, bytes | None, list[tuple[str, Hashed | None]], bytes | None]
+# (group id, pickle of (key, {path: (sha256 or None, FileResult or its lone record: files.slim)}),
+# [(path, Hashed or None)])
+GroupOutput = tuple[int, bytes, list[tuple[str, Hashed | None]]]
 
 
 @contextmanager
@@ -65,35 +65,61 @@ def worker_count(files: int, workers: int | None = None) -> int:
     return cores()
 
 
-def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None,
-                            Path | None]) -> GroupOutput:
-    """Load one group of (path, record folder); each result is keyed by the SHA-256 of the bytes it was read from.
+def parse_group(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str | None]
+                ) -> GroupOutput:
+    """Load one group of (path, record folder): (group, pickle of (key, {path: (SHA-256 of the
+    bytes read or None, result)}), [(path, Hashed or None)])."""
+    group, root, jobs, questionnaires, key = task
+    with collector_paused():
+        paths, digests, results, hashes = _parse_files(root, jobs, questionnaires)
+        data = pickle.dumps((key, dict(zip(paths, zip(digests, results)))), protocol=pickle.HIGHEST_PROTOCOL)
+    return group, data, hashes
 
-    With a destination (the group's load-cache file) the pickled results are written
-    there instead of being sent back: the parent then reads each group while the
-    workers go on, instead of holding the GIL to receive it from the pool's pipe.
+
+def parse_runs(task: tuple[int, Path, list[tuple[str, str]], dict[str, model.Questionnaire], str]
+               ) -> tuple[int, list[tuple[str, int, bytes | None]], list[tuple[str, Hashed | None]]]:
+    """Load one group of consecutive files and write it as load-cache runs (``generator.load.runs``):
+    (group, [(run id, files, None, or the run's pickle when it could not be written)], hashes).
+
+    The worker writes the runs itself: the parent then reads each while the workers go on,
+    instead of holding the GIL to receive it from the pool's pipe, and a cold build pickles
+    each result once, in parallel.
     """
-    group, root, jobs, questionnaires, key, destination = task
-    entries: dict[str, tuple[bytes | None, FileResult]] = {}
+    group, root, jobs, questionnaires, key = task
+    made = []
+    with collector_paused():
+        paths, digests, results, hashes = _parse_files(root, jobs, questionnaires)
+        start = 0
+        for length in runs.cut(paths, [len(records_of(result)) for result in results]):
+            end = start + length
+            run_id, run = runs.pack(key, paths[start:end], digests[start:end], results[start:end])
+            made.append((run_id, length, runs.write_bytes(root, key, run_id, run)))
+            start = end
+    return group, made, hashes
+
+
+def _parse_files(root: Path, jobs: list[tuple[str, str]], questionnaires: dict[str, model.Questionnaire]
+                 ) -> tuple[list[str], list[bytes | None], list, list[tuple[str, Hashed | None]]]:
+    """(paths, SHA-256 of the bytes each result was read from or None, results, [(path, Hashed or None)])."""
+    paths: list[str] = []
+    digests: list[bytes | None] = []
+    results: list = []
     hashes: list[tuple[str, Hashed | None]] = []
     kinds = schema.RECORD_KINDS
     surveys: dict = {}  # each questionnaire prepared once for the group (see load_record_bytes)
-    with collector_paused():
-        for path, folder in jobs:
-            # one read serves both the hash and the parse: a one-record file costs
-            # more to open than to read, so reading it twice doubled the cost
-            data, hashed, failure = _read_hashed(os.path.join(root, path))
-            if data is None:
-                result = FileResult(path, problems=[unreadable(path, failure)])
-                entries[path] = (None, result)
-                continue
-            result = slim(load_record_bytes(path, data, kinds[folder], questionnaires, surveys))
-            entries[path] = (hashed.digest if hashed is not None else None, result)
-            hashes.append((path, hashed))
-        data = pickle.dumps((key, entries), protocol=pickle.HIGHEST_PROTOCOL)
-    if destination is not None and atomic_write(destination, data):
-        return group, None, hashes, hashlib.sha256(data).digest()
-    return group, data, hashes, None
+    for path, folder in jobs:
+        # one read serves both the hash and the parse: a one-record file costs
+        # more to open than to read, so reading it twice doubled the cost
+        data, hashed, failure = _read_hashed(os.path.join(root, path))
+        paths.append(path)
+        if data is None:
+            digests.append(None)
+            results.append(FileResult(path, problems=[unreadable(path, failure)]))
+            continue
+        results.append(slim(load_record_bytes(path, data, kinds[folder], questionnaires, surveys)))
+        digests.append(hashed.digest if hashed is not None else None)
+        hashes.append((path, hashed))
+    return paths, digests, results, hashes
 
 
 def _read_hashed(full: str) -> tuple[bytes | None, Hashed | None, OSError | None]:
@@ -179,31 +205,32 @@ def _pool(workers: int):
 
 
 def run_groups(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
-               key: str | None, workers: int, destinations: dict[int, Path] | None = None) -> Iterator[GroupOutput]:
-    """Every group through ``parse_group``, in worker processes when ``workers`` > 1; any order.
-
-    ``destinations``: group -> file the worker writes the group's pickled results to.
-    """
-    destinations = destinations or {}
+               key: str | None, workers: int) -> list[GroupOutput]:
+    """Every group through ``parse_group``, in worker processes when ``workers`` > 1; any order."""
     # kinds travel by folder name: the worker must use its own schema objects,
     # since load_record_file tells kinds apart by identity
-    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key,
-              destinations.get(group)) for group, jobs in groups]
+    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key) for group, jobs in groups]
     if workers <= 1 or len(tasks) <= 1:
-        yield from map(parse_group, tasks)
+        return list(map(parse_group, tasks))
+    with _pool(min(workers, len(tasks))) as pool:
+        # Every group is gathered before the caller unpickles any: unpickling a group
+        # is one long call holding the GIL, during which the pool's result thread
+        # cannot take the next group and the workers wait to hand theirs over instead
+        # of parsing (measured: 73 s instead of 40 s on 254,280 files).
+        return list(pool.imap_unordered(parse_group, tasks))
+
+
+def run_runs(root: Path, groups: list[tuple[int, list[Job]]], questionnaires: dict[str, model.Questionnaire],
+             key: str, workers: int) -> Iterator[tuple[int, list[tuple[str, int, bytes | None]], list]]:
+    """Every group of consecutive files through ``parse_runs``, in worker processes when
+    ``workers`` > 1; any order, each group as soon as it is done (what comes through the
+    pipe is small: the runs are in their files, which the caller reads while the workers go on)."""
+    tasks = [(group, root, [(path, kind.folder) for path, kind in jobs], questionnaires, key) for group, jobs in groups]
+    if workers <= 1 or len(tasks) <= 1:
+        yield from map(parse_runs, tasks)
         return
     with _pool(min(workers, len(tasks))) as pool:
-        if all(task[-1] is not None for task in tasks):
-            # the results are in files: what comes through the pipe is small, and the
-            # caller reads each group while the workers parse the next ones
-            yield from pool.imap_unordered(parse_group, tasks)
-            return
-        # Otherwise every group is gathered before the caller unpickles any: unpickling
-        # a group is one long call holding the GIL, during which the pool's result
-        # thread cannot take the next group and the workers wait to hand theirs
-        # over instead of parsing (measured: 73 s instead of 40 s on 254,280 files).
-        outputs = list(pool.imap_unordered(parse_group, tasks))
-    yield from outputs
+        yield from pool.imap_unordered(parse_runs, tasks)
 
 
 def split(jobs: list[Job], workers: int) -> list[tuple[int, list[Job]]]:
@@ -222,7 +249,7 @@ def load_in_parallel(root: Path, jobs: list[Job], questionnaires: dict[str, mode
             return [load_record_file(root, path, kind, questionnaires) for path, kind in jobs]
     found: dict[str, object] = {}
     with collector_paused():
-        for _, data, _, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
+        for _, data, _ in run_groups(root, split(jobs, workers), questionnaires, None, workers):
             _, entries = pickle.loads(data)
             found.update((path, result) for path, (_, result) in entries.items())
     return [found[path] for path, _ in jobs]
