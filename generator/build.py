@@ -97,6 +97,9 @@ class _Inputs:
         # positions of the files whose stat saved_build found changed, when the tree snapshot
         # vouched for all the others; None when it could not be used
         self.tree_changed: list[int] | None = None
+        # every file's SHA-256 as saved_build found them through the tree snapshot, and their hash
+        self._digests_now: list[bytes | None] | None = None
+        self._files_now: bytes | None = None
         if tree is not None and tree.listing_current(str(root)):
             self.tree, self.directories = tree, tree.directories
             self.jobs = list(zip(map(itemgetter(0), tree.jobs),
@@ -136,7 +139,8 @@ class _Inputs:
         if self.files_as_left:
             files, self.tree_changed = self.tree.files_digest, []
         elif stats is not None:
-            files = _files_digest(self.paths, self._tree_digests(stats))
+            self._digests_now = self._tree_digests(stats)
+            files = self._files_now = _files_digest(self.paths, self._digests_now)
         else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
             files = self.files_digest(stats)
         if self.fingerprint(files) != self.saved.fingerprint or _site_signature(self.site_dir) != self.saved.site:
@@ -187,10 +191,14 @@ class _Inputs:
         paths = self.paths
         if self.tree_changed is not None:  # the others as the snapshot has them: the loader took them so
             entries = [self.hashes.entry(paths[position]) for position in self.tree_changed]
-            digests = self.tree.digest_list()
-            for position, entry in zip(self.tree_changed, entries):
-                digests[position] = entry[1] if entry is not None else None
-            files = _files_digest(paths, digests)
+            changed = [entry[1] if entry is not None else None for entry in entries]
+            if self._digests_now is not None and changed == [self._digests_now[p] for p in self.tree_changed]:
+                files = self._files_now  # the bytes saved_build hashed: the same digest of them all
+            else:
+                digests = self.tree.digest_list()
+                for position, digest in zip(self.tree_changed, changed):
+                    digests[position] = digest
+                files = _files_digest(paths, digests)
             tree = self.tree.updated(self.tree_changed, entries, files)
         else:
             # what this build's loader checked or hashed: each file was looked at once
