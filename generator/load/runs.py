@@ -91,9 +91,11 @@ def write_bytes(root: Path, key: str, run_id: str, run: Run) -> bytes | None:
 
 def read(root: Path, key: str, run_id: str) -> Run | None:
     run = read_pickle(run_path(root, run_id), key)
-    if isinstance(run, tuple) and len(run) == 3 and isinstance(run[2], list):
-        return run
-    return None
+    if not (isinstance(run, tuple) and len(run) == 3 and isinstance(run[0], str) and isinstance(run[1], bytes)
+            and isinstance(run[2], list)):
+        return None
+    files = len(run[2])  # a damaged run must not shift the files after it
+    return run if files and run[0].count("\0") + 1 == files and len(run[1]) == 32 * files else None
 
 
 def entries(run: Run) -> dict[str, tuple[bytes | None, object]]:
