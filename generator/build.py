@@ -184,8 +184,30 @@ class _Inputs:
         return [paths[position] for position in self.tree_changed
                 if seen.get(paths[position]) != before[32 * position:32 * position + 32]]
 
-    def state(self, site_dir: Path, outcome: BuildOutcome) -> _Saved:
-        """What this successful build leaves for the next one."""
+    def state(self, site_dir: Path, outcome: BuildOutcome, snapshot: tuple | None = None) -> _Saved:
+        """What this successful build leaves for the next one (``snapshot``: ``snapshot()``'s,
+        when it was taken already)."""
+        files, tree = snapshot if snapshot is not None else self.snapshot()
+        return _Saved(self.fingerprint(files), _site_signature(site_dir), outcome.problems, outcome.records_counted,
+                      tree)
+
+    def bookkeeping(self):
+        """Save the per-file hashes and take ``snapshot()``, in a forked child beside the pages
+        and MkDocs when the snapshot is made anew (``Background``; ``result()`` gives the snapshot).
+
+        Why: after a cold build of a record-per-file dealer they took ~0.95 s of one core
+        (0.45 s pickling the hashes of 254,215 files, 0.49 s the snapshot's entries), while the
+        site is built on the other; after an edit both are small, and the child's snapshot would
+        only come back pickled."""
+        from generator.background import Background
+
+        if self.tree_changed is None:
+            return Background(_save_and_snapshot, self)
+        self.hashes.save()
+        return _Done(self.snapshot())
+
+    def snapshot(self) -> tuple:
+        """(hash of every file's path and SHA-256, ``TreeSnapshot`` or None) as this build found them."""
         from generator.load.tree import TreeSnapshot
 
         paths = self.paths
@@ -206,8 +228,22 @@ class _Inputs:
             files = _files_digest(paths, [entry[1] if entry is not None else None for entry in entries])
             jobs = self.tree.jobs if self.tree is not None else [(path, kind.folder) for path, kind in self.jobs]
             tree = TreeSnapshot.of(self.directories, jobs, self.found, entries, files)
-        return _Saved(self.fingerprint(files), _site_signature(site_dir), outcome.problems, outcome.records_counted,
-                      tree)
+        return files, tree
+
+
+def _save_and_snapshot(inputs: _Inputs) -> tuple:
+    inputs.hashes.save()
+    return inputs.snapshot()
+
+
+class _Done:
+    """A result already at hand, asked for as a ``Background``'s."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def result(self):
+        return self.value
 
 
 def known_files(root: Path):
@@ -266,20 +302,27 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
             return outcome
         inputs.vouch()
         watch.lap("discover/hash", f"{len(inputs.jobs)} files")
-        _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool, inputs.hashes,
-               memory, hand_over, inputs.edited())
-        if outcome.ok and inputs.cache:
+        bookkeeping = _build(root, outcome, watch, as_of, period, (inputs.jobs, inputs.found), inputs.tool,
+                             inputs.hashes, memory, hand_over, inputs.edited(), inputs if inputs.cache else None)
+        if inputs.cache:
             # before the unfreeze: with a handed-over build's records back in its care, the
             # collector's next full pass (which the state's allocations set off) took ~1.2 s
             with collector_paused():
-                _write_state(root, inputs.tool, inputs.state(site_dir, outcome))
+                if bookkeeping is None:  # stopped before the site: the per-file hashes still hold
+                    inputs.hashes.save()
+                snapshot = bookkeeping.result() if bookkeeping is not None else None
+                if outcome.ok:
+                    _write_state(root, inputs.tool, inputs.state(site_dir, outcome, snapshot))
     finally:
         gc.unfreeze()
     return outcome
 
 
 def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | None, period: str | None,
-           discovered, tool: str, hashes, memory, hand_over: bool, edited: list[str]) -> None:
+           discovered, tool: str, hashes, memory, hand_over: bool, edited: list[str], inputs: _Inputs | None):
+    """Load, check, compute and publish into ``outcome``; with the cache (``inputs``), the
+    bookkeeping started beside the site (``_Inputs.bookkeeping``), or None when the build
+    stopped before it."""
     from generator.background import Background
     from generator.load.parallel import collector_paused
     from generator.site import SiteBuildError, build_site, git_commit
@@ -295,7 +338,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     watch.lap("checks", "per file; references and rules run beside the statistics")
     if loaded.records is None or loaded.errors:
         _stop_on_errors(outcome, (loaded.checked(checks.result()[0]) if checks else loaded).problems)
-        return
+        return None
     records = loaded.records
     outcome.records_counted = sum(len(getattr(records, kind)) for kind in
                                   ("customers", "visits", "followups", "complaints", "actions"))
@@ -304,7 +347,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     except ValueError as problem:
         outcome.problems = loaded.checked(checks.result()[0]).problems
         outcome.failure = str(problem)
-        return
+        return None
     with collector_paused():  # the index and reports: a million objects made and kept, none of them garbage
         report, monthly, loaded = _statistics(loaded, chosen, checks, watch, made)
         gc.freeze()  # see _load
@@ -312,14 +355,16 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     outcome.problems = loaded.problems
     if loaded.errors:
         _stop_on_errors(outcome, loaded.problems)
-        return
+        return None
+    bookkeeping = inputs.bookkeeping() if inputs is not None else None
     try:
         pages = build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root),
                            monthly, cache=hashes is not None)
     except SiteBuildError as failure:
         outcome.failure = str(failure)
-        return
+        return bookkeeping
     watch.lap("render+mkdocs", f"{pages[0]} of {pages[1]} pages reused from the last build" if pages else "")
+    return bookkeeping
 
 
 def _stop_on_errors(outcome: BuildOutcome, problems: list[Problem]) -> None:
@@ -333,7 +378,8 @@ def _load(root: Path, watch: _Stopwatch, as_of: date | None, discovered, tool: s
     from generator.load.parallel import collector_paused
     from generator.validate import load_on_every_core, load_records
 
-    loader = CachedLoader(root, hashes, tool, memory=memory, changed=edited) if hashes is not None \
+    # the build saves the per-file hashes itself (``_Inputs.bookkeeping``)
+    loader = CachedLoader(root, hashes, tool, memory=memory, changed=edited, save_hashes=False) if hashes is not None \
         else load_on_every_core
 
     def timed_loader(*arguments):

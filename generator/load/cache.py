@@ -341,8 +341,9 @@ class CachedLoader:
 
     def __init__(self, root: Path, hashes: FileHashes | None = None, tool: str | None = None,
                  workers: int | None = None, memory: LoadMemory | None = None,
-                 changed: list[str] | None = None) -> None:
+                 changed: list[str] | None = None, save_hashes: bool = True) -> None:
         self.hashes = hashes if hashes is not None else FileHashes(root)
+        self.save_hashes = save_hashes  # False: the caller saves ``hashes`` when it sees fit
         self.tool = tool or tool_version()
         self.workers = workers
         self.memory = memory
@@ -377,7 +378,8 @@ class CachedLoader:
         if memory is not None:
             memory.key, memory.runs = key, {run_id: run for _, _, run_id, run in load.runs}
         self.hashes.forget_except(load.paths)
-        self.hashes.save()
+        if self.save_hashes:
+            self.hashes.save()
         self.parsed, self.hits, self.remembered = len(to_parse), len(jobs) - len(to_parse), load.remembered
         return load.results
 
