@@ -98,7 +98,7 @@ class _Inputs:
         # vouched for all the others; None when it could not be used
         self.tree_changed: list[int] | None = None
         # every file's SHA-256 as saved_build found them through the tree snapshot, and their hash
-        self._digests_now: list[bytes | None] | None = None
+        self._digests_now: bytes | None = None
         self._files_now: bytes | None = None
         if tree is not None and tree.listing_current(str(root)):
             self.tree, self.directories = tree, tree.directories
@@ -149,31 +149,34 @@ class _Inputs:
             self.hashes.save()
         return self.saved
 
-    def _tree_digests(self, stats) -> list[bytes | None]:
-        """Each file's SHA-256: the tree snapshot's for the files whose stat it has, the
-        others (``tree_changed``) read now; None for a file that cannot be read."""
+    def _tree_digests(self, stats) -> bytes:
+        """Every file's SHA-256, 32 bytes each in order: the tree snapshot's for the files whose
+        stat it has, the others (``tree_changed``) read now; ``_UNKNOWN_FILE`` for a file that
+        cannot be read.  One bytes object: 254,215 of them, and a dict of them for the loader,
+        took ~0.09 s of each rebuild."""
         self.tree_changed = self.tree.changed(stats)
-        digests = self.tree.digest_list()
+        if not self.tree_changed:
+            return self.tree.digests
+        found: dict[int, bytes | None] = {}
+        self.hashes.hash_at(f"{self.root}/", self.paths, self.tree_changed, found)
+        digests = bytearray(self.tree.digests)
         for position in self.tree_changed:
-            digests[position] = None
-        if self.tree_changed:
-            self.hashes.hash_at(f"{self.root}/", self.paths, self.tree_changed, digests)
-        return digests
+            digests[32 * position:32 * position + 32] = found.get(position) or _UNKNOWN_FILE
+        return bytes(digests)
 
     def vouch(self) -> None:
         """Before loading: hand the loader the SHA-256s the tree snapshot vouches for, so it
         neither stats nor looks up the files again (those saved_build hashed it has already)."""
         if self.tree_changed is None:
             return
-        paths = self.paths
-        seen = self.hashes.seen
-        hashed_now = {paths[position]: seen.get(paths[position]) for position in self.tree_changed}
-        seen.update(zip(paths, self.tree.digest_list()))
-        for path, digest in hashed_now.items():  # changed: only what saved_build hashed and could vouch for
-            if digest is None:
-                del seen[path]
-            else:
-                seen[path] = digest
+        digests, seen = self._digests_now, self.hashes.seen
+        unvouched = [position for position in self.tree_changed if self.paths[position] not in seen]
+        if unvouched:  # changed while saved_build read them: nothing vouches for those bytes
+            digests = bytearray(digests)
+            for position in unvouched:
+                digests[32 * position:32 * position + 32] = _UNKNOWN_FILE
+            digests = bytes(digests)
+        self.hashes.vouched = (self.paths, digests)
 
     def edited(self) -> list[str]:
         """The files whose bytes are not those the tree snapshot has (after ``vouch``): the
@@ -214,7 +217,9 @@ class _Inputs:
         if self.tree_changed is not None:  # the others as the snapshot has them: the loader took them so
             entries = [self.hashes.entry(paths[position]) for position in self.tree_changed]
             changed = [entry[1] if entry is not None else None for entry in entries]
-            if self._digests_now is not None and changed == [self._digests_now[p] for p in self.tree_changed]:
+            now = self._digests_now
+            if now is not None and [digest or _UNKNOWN_FILE for digest in changed] == [
+                    now[32 * position:32 * position + 32] for position in self.tree_changed]:
                 files = self._files_now  # the bytes saved_build hashed: the same digest of them all
             else:
                 digests = self.tree.digest_list()
@@ -261,7 +266,7 @@ def known_files(root: Path):
     stats = inputs.tree.current_stats(str(root))
     if stats is None:
         return None, None
-    inputs._tree_digests(stats)
+    inputs._digests_now = inputs._tree_digests(stats)
     inputs.vouch()
     return (inputs.jobs, inputs.found), inputs.hashes
 
@@ -450,7 +455,7 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch, made: list):
 _UNKNOWN_FILE = b"\xff" * 32  # stands for the SHA-256 of a file whose bytes nothing vouches for
 
 
-def _files_digest(paths: list[str], digests: list[bytes | None]) -> bytes:
+def _files_digest(paths: list[str], digests: list[bytes | None] | bytes) -> bytes:
     """One hash of every record file's path and SHA-256, in order.
 
     Two joins in C rather than a loop in Python: at 254,215 files 0.06 s instead
@@ -458,6 +463,8 @@ def _files_digest(paths: list[str], digests: list[bytes | None]) -> bytes:
     so neither join is ambiguous.
     """
     names = hashlib.sha256("\0".join(paths).encode("utf-8", "surrogatepass")).digest()
+    if isinstance(digests, bytes):  # already joined (``_Inputs._tree_digests``)
+        return hashlib.sha256(names + hashlib.sha256(digests).digest()).digest()
     if None in digests:
         digests = [digest if digest is not None else _UNKNOWN_FILE for digest in digests]
     return hashlib.sha256(names + hashlib.sha256(b"".join(digests)).digest()).digest()

@@ -167,6 +167,9 @@ class FileHashes:
         # loader must see the same bytes, and a quarter of a million files
         # should be looked at once, not twice
         self.seen: dict[str, bytes] = {}
+        # (paths, their SHA-256s joined, 32 bytes each, b"\xff" * 32 for a file nothing vouches
+        # for) as a tree snapshot vouched for them: the loader takes them from here, not ``seen``
+        self.vouched: tuple[list[str], bytes] | None = None
 
     def _shard(self, shard: int) -> dict[str, tuple]:
         stored = self.shards[shard]
@@ -407,7 +410,6 @@ class CachedLoader:
         whole, parts = load.stretches(to_parse)
         if whole:
             load.parse_runs(jobs, whole, questionnaires, self.workers)
-        if whole:
             parsing = set(to_parse)
             loose = [position for start, end in parts for position in range(start, end) if position in parsing]
         else:
@@ -436,7 +438,6 @@ class CachedLoader:
         return ready
 
 
-
 def _remember(known: FileHashes, hashes: list) -> None:
     """Keep what the parse found of each file's bytes: (path, Hashed, or None when the file
     changed while it was read, and nothing may vouch for its bytes)."""
@@ -452,8 +453,12 @@ class _Load:
     def __init__(self, root: Path, key: str, paths: list[str], held: dict, hashes: FileHashes) -> None:
         self.root, self.key, self.paths, self.held, self.hashes = root, key, paths, held, hashes
         self.results: list = [None] * len(paths)
+        # every file's SHA-256 joined, when a tree snapshot vouched for them all (``FileHashes.vouched``)
+        vouched = hashes.vouched
+        self.digests = vouched[1] if vouched is not None and vouched[0] == paths else None
         self.runs: list[tuple[int, int, str, tuple]] = []  # (start, files, run id, run) of every run made or kept
         self.loose: dict[str, tuple] = {}  # path -> (digest or None, result) from runs not taken whole
+        self.gap: list[int] = []  # positions no run was taken whole for, in order (``reuse``)
         self.remembered = 0
         self._from_memory: set[str] = set()  # paths of ``loose`` whose run came from the memory
 
@@ -471,9 +476,29 @@ class _Load:
         if from_memory:
             self._from_memory.update(found)
 
+    def _digest_at(self, position: int) -> bytes | None:
+        """The SHA-256 of the file at ``position`` as this run found it, None when unknown."""
+        if self.digests is None:
+            return self.hashes.seen.get(self.paths[position])
+        from generator.load import runs
+
+        digest = self.digests[32 * position:32 * position + 32]
+        return digest if digest != runs.UNKNOWN else None
+
+    def _digests_of(self, start: int, end: int) -> bytes | None:
+        """The SHA-256s of the files at [start, end) joined, None when one is not known."""
+        if self.digests is not None:
+            return self.digests[32 * start:32 * end]
+        try:
+            return b"".join(map(self.hashes.seen.get, self.paths[start:end]))
+        except TypeError:  # one not looked at or unreadable
+            return None
+
     def reuse(self, index: list) -> list[int]:
         """Take every stored run whose files are unchanged, and each unchanged file's result from
         the others; the positions of the files left to parse."""
+        from generator.load import runs
+
         paths, count = self.paths, len(self.paths)
         by_first = {first: (files, run_id) for first, files, run_id in index}
         candidates, gap = [], []  # (start, files, run id, run, from memory); positions not covered
@@ -499,13 +524,10 @@ class _Load:
                 if run is not None:
                     self._loosen(run, from_memory)
         self._look_at(candidates, gap)
-        seen = self.hashes.seen.get
+        digest_at = self._digest_at
         for start, files, run_id, run, from_memory in candidates:
-            try:  # every file's SHA-256 now, joined, against the run's: one comparison in C
-                now = b"".join(map(seen, paths[start:start + files]))
-            except TypeError:  # one not looked at or unreadable
-                now = None
-            if now == run[1]:
+            now = self._digests_of(start, start + files)  # against the run's: one comparison in C
+            if now == run[1] and runs.UNKNOWN not in now:
                 self.results[start:start + files] = run[2]
                 self.runs.append((start, files, run_id, run))
                 self.remembered += files if from_memory else 0
@@ -518,7 +540,7 @@ class _Load:
         for position in gap:
             path = paths[position]
             entry = loose.get(path)
-            if entry is not None and entry[0] is not None and entry[0] == seen(path):
+            if entry is not None and entry[0] is not None and entry[0] == digest_at(position):
                 results[position] = entry[1]
                 self.remembered += path in self._from_memory
             else:
@@ -531,7 +553,7 @@ class _Load:
         in one pass (stat shortcut, else read, on every core when many).  A file without a
         stored result is not read here: its parse hashes it."""
         seen, paths = self.hashes.seen, self.paths
-        if len(seen) >= len(paths):  # the usual rebuild: the tree snapshot vouched for every file
+        if self.digests is not None or len(seen) >= len(paths):  # the usual rebuild: all known
             return
         wanted = [path for start, files, *_ in candidates for path in paths[start:start + files] if path not in seen]
         wanted += [paths[position] for position in gap if paths[position] in self.loose and paths[position] not in seen]
@@ -582,6 +604,7 @@ class _Load:
             self.cut_and_write([(start, end)], parsed)
 
     def place(self, positions, parsed: dict[str, tuple]) -> None:
+        """Each parsed file's result at its position."""
         results, paths = self.results, self.paths
         for position in positions:
             results[position] = parsed[paths[position]][1]
@@ -591,17 +614,19 @@ class _Load:
         from generator.load import runs
         from generator.validate.files import records_of
 
-        paths, results, seen = self.paths, self.results, self.hashes.seen
+        paths, results = self.paths, self.results
         for start, end in stretches:
             counts = [len(records_of(result)) for result in results[start:end]]
             for files in runs.cut(paths[start:end], counts):
-                digests = [parsed[path][0] if path in parsed else seen.get(path) for path in paths[start:start + files]]
+                digests = [parsed[paths[position]][0] if paths[position] in parsed else self._digest_at(position)
+                           for position in range(start, start + files)]
                 run_id, run = runs.pack(self.key, paths[start:start + files], digests, results[start:start + files])
                 runs.write(self.root, self.key, run_id, run)
                 self.runs.append((start, files, run_id, run))
                 start += files
 
     def index(self) -> list:
+        """The runs index of what this call made and kept, in the walk's order."""
         self.runs.sort(key=lambda made: made[0])
         return [(self.paths[start], files, run_id) for start, files, run_id, _ in self.runs]
 
