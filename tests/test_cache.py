@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import pickle
 import re
 import shutil
 from datetime import date
@@ -11,10 +12,11 @@ from pathlib import Path
 import pytest
 
 from generator.demo import write_demo
+from generator.load import runs
 from generator.load.cache import SHARDS, CachedLoader, FileHashes, cache_dir
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
-from generator.validate import load_records, load_sequentially
+from generator.validate import load_records, load_sequentially, record_files
 
 AS_OF = date(2026, 10, 8)
 PERIOD = parse_period("2026-Q3")
@@ -173,11 +175,8 @@ def test_a_broken_record_is_reported_from_the_cache_too(garage):
 def test_a_run_file_rewritten_before_it_is_read_back_is_not_trusted(garage, monkeypatch):
     """Workers write their run files; another build writing the same name between that
     and the parent reading it back must not hand this build its results."""
-    import pickle
-
     import generator.load.cache as cache
     import generator.load.parallel as parallel
-    from generator.load import runs
 
     expected = statistics(garage)
     other = garage.parent / "other"
@@ -233,8 +232,6 @@ def test_one_changed_file_rewrites_only_the_file_of_hashes_holding_it(garage):
 def test_csi_validate_takes_unchanged_files_from_the_cache_unless_told_not_to(garage):
     """The cached result of an unchanged file is what csi validate reports (a result
     planted in the cache shows), and --no-cache reads and checks every file again."""
-    import pickle
-
     from click.testing import CliRunner
 
     from generator.cli import main
@@ -376,8 +373,6 @@ def test_an_early_parse_of_bytes_nobody_vouched_for_is_not_used(garage, monkeypa
 
 def test_a_run_holding_a_file_no_longer_there_is_cut_again_without_it(garage):
     """A run is taken whole only when its files are the ones now at its place in the walk."""
-    import pickle
-
     statistics(garage, CachedLoader(garage, workers=1))
     gone = followup_file(garage)
     relative = gone.relative_to(garage).as_posix()
@@ -389,3 +384,64 @@ def test_a_run_holding_a_file_no_longer_there_is_cut_again_without_it(garage):
     assert not any(relative in paths for paths in held)
     assert sorted(path for paths in held for path in paths) == sorted(
         path.relative_to(garage).as_posix() for path in (garage / "records").rglob("*.yaml"))
+
+
+# --- runs of consecutive files (generator.load.runs) ---
+
+
+def _run_files(root: Path) -> dict[Path, int]:
+    return {path: path.stat().st_ino for path in (runs.runs_dir(root)).glob("*.pickle")}
+
+
+def _held(root: Path) -> list[list[str]]:
+    """The paths of each run the index names, in its order."""
+    key_and_index = pickle.loads((cache_dir(root) / runs.INDEX_FILE).read_bytes())
+    return [pickle.loads(runs.run_path(root, run_id).read_bytes())[1][0].split("\0")
+            for _, _, run_id in key_and_index[1]]
+
+
+def _records(root: Path, loader) -> list:
+    loaded = load_records(root, AS_OF, loader)
+    return [(kind, getattr(loaded.records, kind)) for kind in ("customers", "visits", "followups", "complaints")]
+
+
+def test_the_runs_cover_every_file_in_the_walks_order(garage, monkeypatch):
+    import generator.load.cache as cache
+
+    monkeypatch.setattr(cache, "PARSE_AS_RUNS", 1)  # the workers' way, as on a large dealer's cold build
+    cold = CachedLoader(garage, workers=1)
+    assert _records(garage, cold) == _records(garage, load_sequentially)
+    walked = [path for path, _ in record_files(garage, [])]
+    assert [path for paths in _held(garage) for path in paths] == walked
+    assert len(_held(garage)) > 1
+
+
+def test_one_edited_file_rewrites_only_its_run(garage):
+    _records(garage, CachedLoader(garage, workers=1))
+    before = _run_files(garage)
+    edited = sorted((garage / "records" / "followups").rglob("*.yaml"))[3]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+
+    warm = CachedLoader(garage, workers=1)
+    assert _records(garage, warm) == _records(garage, load_sequentially)
+
+    walk = record_files(garage, [])
+    assert (warm.hits, warm.parsed) == (len(walk) - 1, 1)
+    after = _run_files(garage)
+    gone = [path for path in before if path not in after]
+    made = [path for path in after if path not in before]
+    assert len(gone) == 1 and len(made) == 1  # the edited file's run, under its new name
+    assert all(after[path] == inode for path, inode in before.items() if path in after)
+    assert sum(len(paths) for paths in _held(garage)) == len(walk)
+
+
+def test_a_file_added_in_the_middle_of_a_run_is_parsed_alone(garage):
+    _records(garage, CachedLoader(garage, workers=1))
+    first = sorted((garage / "records" / "followups").rglob("*.yaml"))[0]
+    added = first.with_name(f"{first.stem}_added.yaml")  # sorts after it, before the next one
+    added.write_text(first.read_text(encoding="utf-8").replace("id: F", "id: FX", 1), encoding="utf-8")
+
+    warm = CachedLoader(garage, workers=1)
+    assert _records(garage, warm) == _records(garage, load_sequentially)
+    assert warm.parsed == 1
+
