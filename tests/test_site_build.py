@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import pytest
 from tests.browser import AS_OF, PHONES, sample_records
 from generator.model import Privacy
 from generator.site import SiteBuildError, build_site
+from generator.site import external
 from generator.site.external import external_urls
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
@@ -144,6 +146,37 @@ def test_masking_off_shows_full_numbers(tmp_path):
 def test_external_check_names_file_and_url(tmp_path, content, url):
     (tmp_path / "page.html").write_text(f"<html>{content}<a href='local.html'>x</a></html>", encoding="utf-8")
     assert (("page.html", url) in external_urls(tmp_path))
+
+
+def _every_outside_url(suffix: str, text: str) -> list[str]:
+    """The offline check's answer found by running every pattern over the whole text."""
+    patterns = {".css": [external._CSS_LOADS], ".js": [external._JS_LOADS]}.get(
+        suffix, [external._HTML_LOADS, external._CSS_LOADS])
+    urls = [match.group(1) for pattern in patterns for match in pattern.finditer(text)]
+    urls += [match.group(0) for match in external.KNOWN_OUTSIDE.finditer(text)]
+    return [url for url in dict.fromkeys(urls)
+            if not (external._LOCAL.match(url) or url.startswith(external._NAMESPACES))]
+
+
+def test_the_offline_check_skips_only_what_cannot_match():
+    """Random pages built from URL fragments, hosts in mixed case and the letters
+    re.IGNORECASE folds to ASCII (fontſ.googleapis is fonts.googleapis to the browser's
+    eye and to the pattern): the checked scan finds exactly what the full scan finds."""
+    rng = random.Random(20261128)
+    pieces = ["<img src=", "href = '", "url(", "@import ", "import(", "fetch(\"", "//", "https:", "http://",
+              "localhost/", "a.example/x", " ", "\n", ">", "'", "\"", "测试", "İ", "ı", "ſ", "\u212a",
+              "fonts.googleapis", "UNPKG.COM", "cdn.jsdel", "ivr", "polyfill.io", "www.w3.org/2000/svg"]
+    seen_hosts = 0
+    for _ in range(3000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+        if rng.random() < 0.3:
+            text = "".join(letter.upper() if rng.random() < 0.5 else letter for letter in text)
+        for suffix in (".html", ".css", ".js", ".json"):
+            expected = _every_outside_url(suffix, text)
+            assert external._outside_urls(suffix, text.encode("utf-8")) == expected, (suffix, text)
+            seen_hosts += bool(expected)
+    assert seen_hosts > 1000  # the pages did name outside URLs, in many spellings
+    assert external._outside_urls(".html", "<p>fontſ.googleapis</p>".encode()) == ["fontſ.googleapis"]
 
 
 def test_a_failing_build_leaves_the_published_site_untouched(tmp_path):

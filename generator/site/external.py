@@ -18,9 +18,12 @@ _JS_LOADS = re.compile(
     r"""(?:importScripts|import|fetch|loadScript|src\s*=)\s*\(?\s*["'`]((?:https?:)?//[^"'`\s]+)""",
     re.IGNORECASE)
 # Hosts known to be pulled in by themes and CDNs: refused wherever they appear.
-KNOWN_OUTSIDE = re.compile(
-    r"fonts\.googleapis|fonts\.gstatic|cdn\.jsdelivr|unpkg\.com|cdnjs\.cloudflare|googletagmanager"
-    r"|google-analytics|polyfill\.io|use\.fontawesome", re.IGNORECASE)
+_KNOWN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs.cloudflare",
+                "googletagmanager", "google-analytics", "polyfill.io", "use.fontawesome")
+KNOWN_OUTSIDE = re.compile("|".join(map(re.escape, _KNOWN_HOSTS)), re.IGNORECASE)
+# The letters outside ASCII that re.IGNORECASE matches with ASCII ones (İ ı ſ K): a text
+# holding one is searched with KNOWN_OUTSIDE whatever its lower case shows.
+_FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _LOCAL = re.compile(r"^(?:https?:)?//(?:127\.0\.0\.1|localhost)(?:[:/]|$)", re.IGNORECASE)
 # Namespace identifiers are names, never fetched.
 _NAMESPACES = ("http://www.w3.org/",)
@@ -46,11 +49,31 @@ def external_urls(site_dir: Path, memo=None) -> list[tuple[str, str]]:
 
 
 def _outside_urls(suffix: str, content: bytes) -> list[str]:
+    """The URLs a file would load from outside.
+
+    Each pattern is run only where it can match: every URL the loading patterns
+    take holds "//", and a known host shows in the text's lower case.  Scanning
+    every character with them took ~0.07 s for the search index and ~0.04 s for a
+    large dealer's complaints page, on each build where a page changed.
+    """
     text = content.decode("utf-8", errors="replace")
-    patterns = {".css": [_CSS_LOADS], ".js": [_JS_LOADS]}.get(suffix, [_HTML_LOADS, _CSS_LOADS])
-    urls = [match.group(1) for pattern in patterns for match in pattern.finditer(text)]
-    urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(text)]
+    urls: list[str] = []
+    if "//" in text:
+        patterns = {".css": [_CSS_LOADS], ".js": [_JS_LOADS]}.get(suffix, [_HTML_LOADS, _CSS_LOADS])
+        urls = [match.group(1) for pattern in patterns for match in pattern.finditer(text)]
+    if _may_name_known_host(text):
+        urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(text)]
     return [url for url in dict.fromkeys(urls) if not (_LOCAL.match(url) or url.startswith(_NAMESPACES))]
+
+
+def _may_name_known_host(text: str) -> bool:
+    """False only when KNOWN_OUTSIDE cannot match: outside the four letters it folds to
+    ASCII, a character matches an ASCII letter ignoring case exactly when its lower case is
+    that letter."""
+    if any(letter in text for letter in _FOLDED_TO_ASCII):
+        return True
+    lowered = text.lower()
+    return any(host in lowered for host in _KNOWN_HOSTS)
 
 
 # Material's bundle would fetch a ResizeObserver polyfill (only in browsers
