@@ -21,6 +21,7 @@ cache the builds left (what the pre-commit hook runs).  Every step runs in its o
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import platform
@@ -71,6 +72,9 @@ def snapshot_code(data: Path) -> Path:
     code = data / "code"
     shutil.rmtree(code, ignore_errors=True)
     shutil.copytree(REPOSITORY / "generator", code / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    # compiled once, as installing a package does: where PYTHONDONTWRITEBYTECODE is set
+    # (these machines set it) every step compiled the generator's modules again (~0.06 s)
+    compileall.compile_dir(code / "generator", quiet=1)
     return code
 
 
