@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import MappingProxyType
 
 # What a browser fetches: attributes that load, CSS url() and @import, and the
 # calls a script would use to load code or fonts.
@@ -27,6 +28,8 @@ _FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 _LOCAL = re.compile(r"^(?:https?:)?//(?:127\.0\.0\.1|localhost)(?:[:/]|$)", re.IGNORECASE)
 # Namespace identifiers are names, never fetched.
 _NAMESPACES = ("http://www.w3.org/",)
+# what stylesheets and scripts load; any other file is read as a page
+_LOADS = MappingProxyType({".css": (_CSS_LOADS,), ".js": (_JS_LOADS,)})
 
 
 def external_urls(site_dir: Path, memo=None) -> list[tuple[str, str]]:
@@ -57,11 +60,18 @@ def _outside_urls(suffix: str, content: bytes) -> list[str]:
     large dealer's complaints page, on each build where a page changed.
     """
     text = content.decode("utf-8", errors="replace")
-    urls: list[str] = []
-    if "//" in text:
-        patterns = {".css": [_CSS_LOADS], ".js": [_JS_LOADS]}.get(suffix, [_HTML_LOADS, _CSS_LOADS])
-        urls = [match.group(1) for pattern in patterns for match in pattern.finditer(text)]
-    if _may_name_known_host(text):
+    return _found(text, loads_of(suffix) if "//" in text else (), _may_name_known_host(text))
+
+
+def loads_of(suffix: str) -> tuple[re.Pattern, ...]:
+    """The patterns of what a file with this suffix would load."""
+    return _LOADS.get(suffix, (_HTML_LOADS, _CSS_LOADS))
+
+
+def _found(text: str, loads: tuple[re.Pattern, ...], known_hosts: bool) -> list[str]:
+    """The outside URLs the ``loads`` patterns (and KNOWN_OUTSIDE, when ``known_hosts``) find in ``text``."""
+    urls = [match.group(1) for pattern in loads for match in pattern.finditer(text)]
+    if known_hosts:
         urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(text)]
     return [url for url in dict.fromkeys(urls) if not (_LOCAL.match(url) or url.startswith(_NAMESPACES))]
 
