@@ -105,6 +105,10 @@ class _Inputs:
             self.jobs = list(zip(map(itemgetter(0), tree.jobs),
                                  map(schema.RECORD_KINDS.__getitem__, map(itemgetter(1), tree.jobs))))
             self.found = list(tree.found)
+        elif tree is not None:  # some folders changed: those are listed again, the others known
+            self.found = []
+            self.jobs = record_files(root, self.found, self.directories, known=tree.listings())
+            self.tree = tree.rebased(self.directories, [(path, kind.folder) for path, kind in self.jobs], self.found)
         else:
             self.tree, self.found = None, []
             self.jobs = record_files(root, self.found, self.directories)
@@ -135,7 +139,8 @@ class _Inputs:
         if self.saved is None:
             return None
         stats = self.tree.current_stats(str(self.root)) if self.tree is not None else None
-        self.files_as_left = stats is not None and stats == self.tree.stats
+        # (a rebased snapshot of other files has no hash of them all: files_digest is empty)
+        self.files_as_left = stats is not None and bool(self.tree.files_digest) and stats == self.tree.stats
         if self.files_as_left:
             files, self.tree_changed = self.tree.files_digest, []
         elif stats is not None:

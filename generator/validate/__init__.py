@@ -63,22 +63,31 @@ def load_on_every_core(root: Path, jobs: list[tuple[str, schema.Kind]],
     return load_in_parallel(root, jobs, questionnaires)
 
 
-def record_files(root: Path, problems: list[Problem], directories: list | None = None
-                 ) -> list[tuple[str, schema.Kind]]:
+def record_files(root: Path, problems: list[Problem], directories: list | None = None,
+                 known: dict[str, tuple] | None = None) -> list[tuple[str, schema.Kind]]:
     """Every YAML file under records/<kind>/ at any depth, in a stable order.
 
     ``directories``: gets ``generator.load.tree.directory_stat`` of records/ and of
     every folder walked, each taken just before it is listed.
+    ``known``: folder -> (its stat, its listing as ``folder_listing`` gives it) from an
+    earlier walk (``TreeSnapshot.listings``); a folder below records/<kind>/ whose stat
+    is still the one given is not listed again: a record-per-file dealer's folders hold
+    254,215 files, and a file added to one of them changes that folder's stat alone.
     """
     from generator.load.tree import directory_stat
 
-    def visit(relative: str) -> None:  # called just before a folder is listed
+    def visit(relative: str) -> list[tuple[str, bool]] | None:  # called just before a folder is listed
+        if directories is None and not known:
+            return None
+        looked = directory_stat(str(root), relative)
         if directories is not None:
-            directories.append(directory_stat(str(root), relative))
+            directories.append(looked)
+        listed = known.get(relative) if known else None
+        return listed[1] if listed is not None and looked[1] is not None and looked[1] == listed[0] else None
 
     jobs: list[tuple[str, schema.Kind]] = []
     records_dir = root / "records"
-    visit("records")
+    visit("records")  # listed below in any case: its unknown folders are reported
     if not records_dir.is_dir():
         return jobs
     for folder in sorted(records_dir.iterdir()):
@@ -90,42 +99,58 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
                                     f"records/{folder.name}/ is not a record kind and is not read",
                                     f"record folders are: {', '.join(schema.RECORD_KINDS)}"))
             continue
-        jobs.extend((path, kind) for path in _yaml_files(folder, f"records/{folder.name}", visit))
+        jobs.extend((path, kind) for path in _yaml_files(str(root), f"records/{folder.name}", visit))
     return jobs
 
 
-def _yaml_files(folder: Path, relative: str, visit: Callable[[str], None]) -> list[str]:
-    """Relative paths of the YAML files under ``folder``, skipping hidden entries, in Path order.
+def _yaml_files(root: str, relative: str, visit: Callable[[str], list[tuple[str, bool]] | None]) -> list[str]:
+    """Relative paths of the YAML files under the folder ``relative``, skipping hidden entries,
+    in Path order.
 
-    os.scandir rather than Path.rglob: a record-per-file dealer has 250,000
-    files, and scandir knows each entry's type without a stat call.  Visiting
-    names in sorted order, depth first, gives the order of sorting the paths
+    Visiting names in sorted order, depth first, gives the order of sorting the paths
     part by part ("2024/x" before "2024-01/x") without sorting them all.
-    ``visit`` gets each folder's relative path just before it is listed.
+    ``visit`` gets each folder's relative path just before it is listed, and may hand
+    back its listing instead (``record_files``' ``known``).
     """
     found: list[str] = []
-    visit(relative)
-    levels = [(_sorted_entries(str(folder)), relative)]
+    levels = [iter(_entries(root, relative, visit))]
     while levels:
-        entries, prefix = levels[-1]
-        entry = next(entries, None)
+        entry = next(levels[-1], None)
         if entry is None:
             levels.pop()
-        elif entry.name.startswith("."):
-            continue
-        elif entry.is_dir():
-            visit(f"{prefix}/{entry.name}")
-            levels.append((_sorted_entries(entry.path), f"{prefix}/{entry.name}"))
-        elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
-            found.append(f"{prefix}/{entry.name}")
+        elif entry[1]:
+            levels.append(iter(_entries(root, entry[0], visit)))
+        else:
+            found.append(entry[0])
     return found
 
 
-def _sorted_entries(directory: str):
+def _entries(root: str, relative: str, visit: Callable[[str], list[tuple[str, bool]] | None]
+             ) -> list[tuple[str, bool]]:
+    listed = visit(relative)
+    return listed if listed is not None else folder_listing(root, relative)
+
+
+def folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
+    """The visible subfolders and YAML files of the folder ``relative``: (their relative path,
+    is it a folder), in name order.
+
+    os.scandir rather than Path.rglob: a record-per-file dealer has 250,000
+    files, and scandir knows each entry's type without a stat call.
+    """
     try:
-        return iter(sorted(os.scandir(directory), key=lambda entry: entry.name))
+        scanned = sorted(os.scandir(os.path.join(root, relative)), key=attrgetter("name"))
     except OSError:
-        return iter(())
+        return []
+    listing = []
+    for entry in scanned:
+        if entry.name.startswith("."):
+            continue
+        if entry.is_dir():
+            listing.append((f"{relative}/{entry.name}", True))
+        elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
+            listing.append((f"{relative}/{entry.name}", False))
+    return listing
 
 
 def today_at(garage: model.Garage | None) -> date:
