@@ -43,6 +43,14 @@ class Background(Generic[Value]):
             self.child.start()
             sender.close()
 
+    def cancel(self) -> None:
+        """Stop the child, if any: its result is not wanted."""
+        if self.child is not None:
+            self.child.terminate()
+            self.child.join()
+            self.receiver.close()
+            self.child = None
+
     def result(self) -> Value:
         if self.child is not None:
             try:

@@ -445,3 +445,45 @@ def test_a_file_added_in_the_middle_of_a_run_is_parsed_alone(garage):
     assert _records(garage, warm) == _records(garage, load_sequentially)
     assert warm.parsed == 1
 
+
+
+def _read_ahead_of(root: Path, *folders: str):
+    """A ``ReadAhead`` whose work is only to keep what it was given: {folder: [records]}."""
+    from generator.load.cache import ReadAhead
+    from generator.validate.files import records_of
+
+    return ReadAhead(folders, lambda found: {folder: [record for result in results for record in records_of(result)]
+                                              for folder, results in found.items()})
+
+
+@pytest.mark.parametrize("edit", ["a follow-up", "a visit", "a new visit file", "nothing"])
+def test_what_is_read_ahead_is_vouched_for_only_when_it_is_what_was_loaded(garage, edit):
+    """The customers' and visits' results read before the others are handed on speculatively;
+    ``valid`` says whether they are exactly the records loaded."""
+    assert statistics(garage, CachedLoader(garage, workers=1))[0] is not None  # the cache, made
+    visit = sorted((garage / "records" / "visits").rglob("*.yaml"))[3]
+    if edit == "a follow-up":
+        _edit_score(followup_file(garage), "1")
+    elif edit == "a visit":
+        text = visit.read_text(encoding="utf-8")
+        visit.write_text(re.sub(r"(?m)^mileage: \d+", "mileage: 12345", text), encoding="utf-8")
+    elif edit == "a new visit file":
+        text = visit.read_text(encoding="utf-8")
+        (visit.parent / "RO20991231-001.yaml").write_text(text.replace(f"id: {visit.stem}", "id: RO20991231-001"),
+                                                          encoding="utf-8")
+    ahead = _read_ahead_of(garage, "customers", "visits")
+
+    loaded = load_records(garage, AS_OF, CachedLoader(garage, workers=1, ahead=ahead))
+
+    assert ahead.valid == (edit in ("a follow-up", "nothing"))
+    if ahead.valid:
+        assert ahead.started == {"customers": loaded.records.customers, "visits": loaded.records.visits}
+    else:  # what was read ahead is the visits as they were
+        assert ahead.started["visits"] != loaded.records.visits
+
+
+def test_nothing_is_read_ahead_on_a_cold_load(garage):
+    ahead = _read_ahead_of(garage, "customers", "visits")
+    CachedLoader(garage, workers=1, ahead=ahead)(garage, [(path, kind) for path, kind in record_files(garage, [])],
+                                                 load_records(garage, AS_OF, load_sequentially).records.questionnaires)
+    assert (ahead.started, ahead.valid) == (None, False)

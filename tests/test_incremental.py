@@ -498,3 +498,34 @@ def test_a_rebased_snapshot_keeps_each_remaining_file_as_it_was_and_smudges_the_
         expected_digests += SMUDGED[1] if position is None else digests[32 * position:32 * position + 32]
     assert (rebased.stats, rebased.digests) == (expected_stats, expected_digests)
     assert rebased.files_digest == (b"all" if now == paths else b"")
+
+
+@pytest.mark.parametrize("edit", ["follow-up", "visit"])
+def test_the_customer_side_blocks_made_beside_the_reading_are_those_of_the_records_loaded(aged_record_garage,
+                                                                                        tmp_path, edit, monkeypatch):
+    """A rebuild makes the comebacks, care and retention blocks in a forked child from the
+    customers and visits read ahead; after a visit changed, that is thrown away and they are
+    made from the records loaded.  Either way the site is what a build without a cache makes."""
+    import re
+
+    from generator import build as building
+    from generator.background import can_fork
+
+    used: list = []
+    taken = building._customer_side_of
+    monkeypatch.setattr(building, "_customer_side_of", lambda *arguments: used.append(taken(*arguments)) or used[-1])
+    root = aged_record_garage
+    if edit == "follow-up":
+        _change_an_overall_score(_scored_followups(root)[0])
+    else:
+        visit = _a_visit(root)
+        text = visit.read_text(encoding="utf-8")
+        visit.write_text(re.sub(r"(?m)^handed_over: (\d{4}-\d\d-\d\d) \d\d:\d\d", r"handed_over: \1 23:59", text),
+                         encoding="utf-8")
+        assert visit.read_text(encoding="utf-8") != text
+
+    assert build(root, as_of=AS_OF).ok
+    if can_fork():
+        assert [blocks is not None for blocks in used] == [edit == "follow-up"]
+    assert build(root, tmp_path / "fresh", as_of=AS_OF, cache=False).ok
+    assert site_files(root / "site") == site_files(tmp_path / "fresh")

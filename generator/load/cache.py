@@ -27,8 +27,9 @@ import os
 import pickle
 import tempfile
 import zlib
+from collections.abc import Callable
 from contextlib import suppress
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 from pathlib import Path
 
 import generator
@@ -334,6 +335,49 @@ PARSE_AS_RUNS = 200
 RUN_GROUP_FILES = 2000  # at most this many files in one worker's group of runs
 
 
+class ReadAhead:
+    """Work to start as soon as the cached results of some record folders are read, before
+    the others': the rest of the reading then runs beside it on another core.
+
+    ``start({folder: [each file's result, in the walk's order]})`` returns what the
+    caller takes later (a ``generator.background.Background``).  Those results are read
+    speculatively: after loading, ``valid`` says whether they are exactly the ones
+    loaded (every run they came from taken whole, and no other file in those folders);
+    only then may the caller use what ``start`` made.
+    """
+
+    def __init__(self, folders: tuple[str, ...], start: Callable[[dict[str, list]], object]) -> None:
+        self.folders, self.start = folders, start
+        self.started: object = None
+        self.valid = False
+        self._runs: list[str] = []  # ids of the runs read ahead
+        self._files = 0
+
+    def read(self, load: _Load, index: list) -> None:
+        """Read the folders' runs named in ``index`` (into ``load``) and start the work."""
+        prefixes = tuple(f"records/{folder}/" for folder in self.folders)
+        found: dict[str, list] = {folder: [] for folder in self.folders}
+        for first, files, run_id in index:
+            if first.startswith(prefixes):
+                run = load.read_ahead(run_id)
+                if run is None:
+                    return
+                found[first.split("/", 2)[1]].extend(run[2])
+                self._runs.append(run_id)
+                self._files += files
+        if self._runs:
+            self.started = self.start(found)
+
+    def check(self, load: _Load) -> None:
+        """After loading: were the results read ahead those of every file of the folders?"""
+        if self.started is None:
+            return
+        prefixes = tuple(f"records/{folder}/" for folder in self.folders)
+        kept = {run_id for _, _, run_id, _ in load.runs}
+        self.valid = all(run_id in kept for run_id in self._runs) and \
+            sum(map(methodcaller("startswith", prefixes), load.paths)) == self._files
+
+
 class CachedLoader:
     """A ``FileLoader`` that serves unchanged files from the cache and parses the rest on every core.
 
@@ -344,7 +388,8 @@ class CachedLoader:
 
     def __init__(self, root: Path, hashes: FileHashes | None = None, tool: str | None = None,
                  workers: int | None = None, memory: LoadMemory | None = None,
-                 changed: list[str] | None = None, save_hashes: bool = True) -> None:
+                 changed: list[str] | None = None, save_hashes: bool = True,
+                 ahead: ReadAhead | None = None) -> None:
         self.hashes = hashes if hashes is not None else FileHashes(root)
         self.save_hashes = save_hashes  # False: the caller saves ``hashes`` when it sees fit
         self.tool = tool or tool_version()
@@ -353,6 +398,7 @@ class CachedLoader:
         # files the caller knows changed since the last build (its tree snapshot says so):
         # parsed in a forked child while the other files' results are read (see _parse_early)
         self.changed = changed or []
+        self.ahead = ahead
         self.hits = self.parsed = self.remembered = 0
 
     def key(self, root: Path, questionnaires: dict) -> str:
@@ -373,9 +419,13 @@ class CachedLoader:
         with collector_paused():
             early = self._parse_early(root, jobs, questionnaires, key)
             index = runs.read_index(root, key)
+            if self.ahead is not None:
+                self.ahead.read(load, index)
             to_parse = load.reuse(index)
             self._parse(load, jobs, to_parse, questionnaires, early)
             made = load.index()
+            if self.ahead is not None:
+                self.ahead.check(load)
             if made != index:
                 runs.write_index(root, key, made)
         if memory is not None:
@@ -461,12 +511,23 @@ class _Load:
         self.gap: list[int] = []  # positions no run was taken whole for, in order (``reuse``)
         self.remembered = 0
         self._from_memory: set[str] = set()  # paths of ``loose`` whose run came from the memory
+        self._read_ahead: dict[str, tuple] = {}  # run id -> run, read before the others (``ReadAhead``)
 
     def _read(self, run_id: str):
         from generator.load import runs
 
         run = self.held.get(run_id)
-        return (run, True) if run is not None else (runs.read(self.root, self.key, run_id), False)
+        if run is not None:
+            return run, True
+        run = self._read_ahead.pop(run_id, None)
+        return (run, False) if run is not None else (runs.read(self.root, self.key, run_id), False)
+
+    def read_ahead(self, run_id: str) -> tuple | None:
+        """The run, read now and kept for ``reuse`` (which checks it as any other)."""
+        run, _ = self._read(run_id)
+        if run is not None:
+            self._read_ahead[run_id] = run
+        return run
 
     def _loosen(self, run: tuple, from_memory: bool) -> None:
         from generator.load import runs
