@@ -529,3 +529,30 @@ def test_the_customer_side_blocks_made_beside_the_reading_are_those_of_the_recor
         assert [blocks is not None for blocks in used] == [edit == "follow-up"]
     assert build(root, tmp_path / "fresh", as_of=AS_OF, cache=False).ok
     assert site_files(root / "site") == site_files(tmp_path / "fresh")
+
+
+def test_a_record_added_makes_again_only_the_pages_whose_markdown_changed(garage):
+    """Every topic page's provenance line counts the records (and names the commit), but it is
+    filled in the HTML: a page whose Markdown is otherwise the same is reused, and its HTML
+    shows the new count."""
+    import re
+
+    from generator.site.build import generated_dir
+
+    docs = generated_dir(garage) / "docs"
+    before = {path.relative_to(docs): path.read_bytes() for path in docs.rglob("*.md")}
+    customers = sorted((garage / "records" / "customers").glob("*.yaml"))[-1]
+    customers.write_text(customers.read_text(encoding="utf-8").rstrip("\n") +
+                         "\n- id: C-TEST-NEW\n  name: 测试客户\n", encoding="utf-8")
+    lines: list[str] = []
+
+    outcome = build(garage, as_of=AS_OF, log=lines.append)
+
+    assert outcome.ok, outcome.failure
+    after = {path.relative_to(docs): path.read_bytes() for path in docs.rglob("*.md")}
+    same = [page for page, markdown in after.items() if before.get(page) == markdown]
+    assert Path("complaints.md") in same  # a topic page with a provenance line: reused
+    assert _pages_reused(lines) == (len(same), len(after))
+    counted = re.search(r'<p class="csi-provenance">[^<]*?(\d+) 条', (garage / "site" / "complaints.html")
+                        .read_text(encoding="utf-8"))
+    assert counted and int(counted[1]) == outcome.records_counted

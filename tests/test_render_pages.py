@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser import AS_OF, sample_records
 from generator.render.env import RenderError
-from generator.render.pages import render_pages
+from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_pages
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
 
@@ -87,7 +87,12 @@ def test_overview_tiles_and_complaint_counts(zh):
     assert tile == str(len(still_open)) == "2"
     tile = re.search(r'data-tile="csi">.*?csi-tile-value">([^<]*)<', overview).group(1)
     assert tile == f"{report['csi']['value']:.1f}"
-    assert "提交 0123456789 · 统计记录" in overview
+    # the provenance line is filled in the HTML (generator.site.build), not kept in the Markdown
+    assert PROVENANCE_SLOT in overview and "统计记录" not in overview
+    counted = sum(len(getattr(records, kind)) for kind in ("customers", "visits", "followups", "complaints", "actions"))
+    assert provenance_line(records, report, AS_OF, "0123456789abcdef") == (
+        f'<p class="csi-provenance">数据截至 {AS_OF.isoformat()} · 提交 0123456789 · 统计记录 {counted} 条 · '
+        f'统计期 {report["period"]["label"]}</p>')
     assert overview.count("<svg") == 4
 
 

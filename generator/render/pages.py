@@ -17,6 +17,7 @@ from generator.model import Records
 from generator.problems import Problem
 from generator.render import views
 from generator.render.env import make_environment, render
+from generator.render.escape import xml_text
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
 from generator.render.privacy import PhoneSweep
@@ -81,6 +82,28 @@ def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, pro
     return nav
 
 
+# What the topic pages' Markdown holds where their provenance line goes: the line names the
+# commit and counts the records, so it changes with every commit and every record added, and
+# in the Markdown it made MkDocs convert every page again (``generator.site.memo``: a large
+# dealer's complaints page alone took 0.31 s, and 0.15 s to index for search).  The site
+# stage puts ``provenance_line`` in its place in each page's HTML.  Record text cannot
+# produce this element: it is escaped.
+PROVENANCE_SLOT = '<p class="csi-provenance"></p>'
+
+
+def provenance_line(records: Records, report: dict, as_of: date, commit: str | None) -> str:
+    """The topic pages' provenance line, as HTML: as of, commit, records counted, period."""
+    language = records.garage.language
+    words = text(language, "provenance", as_of=as_of.isoformat(),
+                 commit=commit[:10] if commit else text(language, "no_commit"),
+                 records=record_count(records), period=report["period"]["label"])
+    return f'<p class="csi-provenance">{xml_text(words)}</p>'
+
+
+def record_count(records: Records) -> int:
+    return sum(len(getattr(records, kind)) for kind in ("customers", "visits", "followups", "complaints", "actions"))
+
+
 # written beside the others (see render_pages): a large dealer's complaints page took 0.08 s,
 # the other topic pages 0.1 s together
 BESIDE_PAGES = ("complaints.md",)
@@ -103,13 +126,12 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
     item_rows = views.item_rows(report, lookup, survey)
     quarter_end = report["period"]["end"]
     csi_target = views._target_for(records, "service_advisor", "csi", views._quarter_of(quarter_end))
-    record_count = sum(len(getattr(records, kind)) for kind in
-                       ("customers", "visits", "followups", "complaints", "actions"))
     return {
         "report": report, "records": records, "garage": records.garage, "L": lookup, "survey": survey,
         "as_of": as_of, "commit": commit, "problems": problems,
         "warnings": [p for p in problems if not p.is_error],
-        "record_count": record_count,
+        "record_count": record_count(records),
+        "provenance_slot": PROVENANCE_SLOT,
         "tiles": views.tiles(report, records, lookup),
         "comparison_rows": views.comparison_rows(report, lookup),
         "source_rows": views.source_rows(report, lookup),

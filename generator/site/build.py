@@ -15,7 +15,7 @@ from generator.load.cache import tool_version
 from generator.model import Records
 from generator.problems import Problem
 from generator.render.env import RenderError
-from generator.render.pages import render_pages
+from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_pages
 from generator.site.config import mkdocs_config, write_config
 from generator.site.external import external_urls, neutralise_theme_loaders
 from generator.site.memo import MEMO_FILE, SiteMemo, memo_plugin
@@ -63,7 +63,7 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
                                os.path.relpath(site_dir, target))
         write_config(staging / "mkdocs.yml", config)
         run_mkdocs(staging / "mkdocs.yml", output, template_cache=root / TEMPLATE_CACHE / "theme" if cache else None,
-                   memo=memo)
+                   memo=memo, provenance=provenance_line(records, report, as_of, commit))
         neutralise_theme_loaders(output)
         outside = external_urls(output, memo)
         if outside:
@@ -115,11 +115,12 @@ def _quiet_mkdocs():
 
 
 def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = None,
-               memo: SiteMemo | None = None) -> None:
+               memo: SiteMemo | None = None, provenance: str | None = None) -> None:
     """``mkdocs build`` through its Python API, treating any warning as a failure.
 
     ``template_cache``: where the theme's compiled templates are kept between builds;
-    ``memo``: pages' HTML and search entries reused from the last build.
+    ``memo``: pages' HTML and search entries reused from the last build;
+    ``provenance``: the HTML put in place of each page's ``PROVENANCE_SLOT``.
     """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -133,11 +134,25 @@ def run_mkdocs(config_file: Path, output: Path, template_cache: Path | None = No
                 config.plugins["csi-template-cache"] = _theme_template_cache(template_cache)
             if memo is not None:
                 config.plugins["csi-page-memo"] = memo_plugin(memo)
+            if provenance is not None:
+                config.plugins["csi-provenance"] = _provenance_filler(provenance)
             build(config)
         except (MkDocsException, OSError) as failure:
             raise SiteBuildError(f"MkDocs failed: {failure}") from None
     if collected.messages:
         raise SiteBuildError("MkDocs warned:\n" + "\n".join(f"  {m}" for m in collected.messages))
+
+
+def _provenance_filler(provenance: str):
+    """A plugin putting the provenance line in each page's final HTML (see ``PROVENANCE_SLOT``),
+    after MkDocs converted the page (or took it from the memo) and indexed it for search."""
+    from mkdocs.plugins import BasePlugin
+
+    class ProvenanceFiller(BasePlugin):
+        def on_post_page(self, output: str, page, config) -> str:
+            return output.replace(PROVENANCE_SLOT, provenance)
+
+    return ProvenanceFiller()
 
 
 def _theme_listing():
