@@ -9,8 +9,9 @@ measures in this order: the naive baseline (``benchmarks.baseline``), ``csi vali
 cold (no ``.csi/`` cache, no site), ``csi build`` with nothing changed, and
 ``csi build`` after one record changed, once for a follow-up from the
 middle of the five years and once for one of the last complete month, which
-is on the report's pages (each changed file is restored and built again,
-unmeasured, before the next step), a ``csi serve`` rebuild after one recent
+is on the report's pages, then after one follow-up of that month was added
+(each changed file is restored and built again, unmeasured, before the next
+step), a ``csi serve`` rebuild after one recent
 change (``benchmarks.serve_rebuild``: the builds of one process sharing a
 ``LoadMemory``), and last ``csi validate`` after one recent change, with the
 cache the builds left (what the pre-commit hook runs), and the baseline again:
@@ -107,6 +108,26 @@ def change_one_record(root: Path, month: str | None = None) -> tuple[Path, bytes
     raise SystemExit(f"no follow-up with an overall score under {root}")
 
 
+def add_one_record(root: Path, month: str) -> tuple[Path, bytes | None]:
+    """Add a follow-up of ``month`` (YYYY-MM), a copy of one there under a new id: a new file
+    beside it (record layout) or one more entry in its month's file (month layout), as staff
+    add one; returns (the file, its bytes before, or None when it is new) to restore."""
+    files = sorted(path for path in (root / "records" / "followups").rglob("*.yaml")
+                   if month in path.relative_to(root).as_posix().replace("/", "-"))
+    path = files[len(files) // 2]
+    original = path.read_bytes()
+    text = original.decode("utf-8")
+    new_id = f"F{month.replace('-', '')}99-999"
+    if text.startswith("- ") or "\n- " in text:  # a list of records: one more entry
+        first = re.split(r"(?m)^(?=- )", text)[1]
+        path.write_text(text.rstrip("\n") + "\n" + re.sub(r"(?m)^- id: \S+", f"- id: {new_id}", first, count=1),
+                        encoding="utf-8")
+        return path, original
+    added = path.with_name(f"{new_id}.yaml")
+    added.write_text(re.sub(r"(?m)^id: \S+", f"id: {new_id}", text, count=1), encoding="utf-8")
+    return added, None
+
+
 def warm(root: Path) -> None:
     """Read every record file once, unmeasured: the baseline, which runs first, would
     otherwise pay for the disk reads of files the page cache had let go (these machines
@@ -137,6 +158,13 @@ def run_layout(root: Path, code: Path) -> list[tuple[str, dict]]:
         finally:
             path.write_bytes(original)
         subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=_with_code(code))  # back to the files as created
+    # no target of its own: a record added is what staff do most (a new file in the record layout)
+    path, original = add_one_record(root, RECENT_MONTH)
+    try:
+        steps.append(("build one recent added", measure(build, code)))
+    finally:
+        path.unlink() if original is None else path.write_bytes(original)
+    subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=_with_code(code))
     # no target: the issue's targets are for csi build; this is csi serve's steady state
     steps.append(("serve rebuild one recent changed",
                   measure([str(root), AS_OF, RECENT_MONTH], code, harness="benchmarks.serve_rebuild")))
