@@ -92,9 +92,11 @@ def build_index(records: Records) -> Index:
     customers_by_id = {customer.id: customer for customer in records.customers}
     purchases = {vehicle.plate: vehicle.purchase_date
                  for customer in records.customers for vehicle in customer.vehicles}
-    # (sort keys by attrgetter, in C: 100,000 visits and 130,000 follow-ups at a large dealer)
-    handed_over = sorted((v for v in records.visits if v.handed_over is not None),
-                         key=attrgetter("handed_over", "id"))
+    # (sort keys by attrgetter, in C: 100,000 visits and 130,000 follow-ups at a large dealer;
+    # by the second key, then stably by the first: the order of sorting by both, without a
+    # tuple for each record, and the first sort finds the records mostly in order already)
+    handed_over = sorted((v for v in records.visits if v.handed_over is not None), key=attrgetter("id"))
+    handed_over.sort(key=attrgetter("handed_over"))
     followups_by_visit: dict[str, list[Followup]] = {}
     internal = []
     for followup in records.followups:
@@ -114,7 +116,8 @@ def build_index(records: Records) -> Index:
         elif len(attempts) > 2:
             attempts.sort(key=attrgetter("at", "id"))
     responses = _responses(records.followups, frames, visits_by_id, purchases)
-    responses.sort(key=attrgetter("day", "followup"))
+    responses.sort(key=attrgetter("followup"))
+    responses.sort(key=attrgetter("day"))  # by (day, follow-up), as above
     # by the day logged, records' order within a day (a stable sort on the day alone)
     internal_days = [followup.at.date() for followup in internal]
     order = sorted(range(len(internal)), key=internal_days.__getitem__)
