@@ -154,6 +154,8 @@ class TreeSnapshot:
         paths, saved_paths = list(map(itemgetter(0), jobs)), list(map(itemgetter(0), self.jobs))
         if paths == saved_paths:  # the same files (one added and removed again, say)
             return TreeSnapshot(_listed(directories), jobs, found, self.stats, self.digests, self.files_digest)
+        if not paths:
+            return TreeSnapshot(_listed(directories), jobs, found, array("q"), b"", b"")
         # each file's position in this snapshot, NEW for a new file; cut where the positions stop
         # running on (a file added or gone), each stretch copied whole: all in C but the cuts
         positions = list(map(dict(zip(saved_paths, range(len(saved_paths)))).get, paths, repeat(_NEW)))
