@@ -556,3 +556,33 @@ def test_a_record_added_makes_again_only_the_pages_whose_markdown_changed(garage
     counted = re.search(r'<p class="csi-provenance">[^<]*?(\d+) 条', (garage / "site" / "complaints.html")
                         .read_text(encoding="utf-8"))
     assert counted and int(counted[1]) == outcome.records_counted
+
+
+def test_a_broken_follow_up_file_stops_a_rebuild_whose_customer_side_blocks_were_started(garage, monkeypatch):
+    """The customers and visits are unchanged, so their blocks start beside the reading; the
+    follow-up file's error stops the build all the same, with the problems a load without the
+    cache finds, nothing published and the blocks' child stopped."""
+    import multiprocessing
+
+    from generator.background import Background, can_fork
+    from generator.validate import load_records
+
+    cancelled: list[str] = []
+    cancel = Background.cancel
+    monkeypatch.setattr(Background, "cancel", lambda self: cancelled.append(self.work.__name__) or cancel(self))
+
+    followups = garage / "records" / "followups" / "2026-09.yaml"
+    followups.write_text(followups.read_text(encoding="utf-8").replace("outcome: reached", "outcome: reachd", 1),
+                         encoding="utf-8")
+    index = garage / "site" / "index.html"
+    before = index.read_bytes()
+
+    outcome = build(garage, as_of=AS_OF)
+
+    assert not outcome.ok and outcome.failure.endswith("error(s) in the records; nothing was published")
+    assert any(problem.code == "bad-choice" and problem.path == "records/followups/2026-09.yaml"
+               for problem in outcome.problems)
+    assert outcome.problems == load_records(garage, AS_OF).problems
+    assert index.read_bytes() == before
+    assert cancelled == (["_customer_side"] if can_fork() else [])
+    assert multiprocessing.active_children() == []
