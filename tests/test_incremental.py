@@ -362,9 +362,11 @@ def test_the_stats_taken_half_in_a_forked_child_are_those_taken_in_one_process(a
     assert snapshot.current_stats(str(root)) is None
 
 
-def test_csi_validate_after_a_build_reports_an_edit_as_it_does_without_the_cache(aged_record_garage):
+@pytest.mark.parametrize("how", ["edited", "added"])
+def test_csi_validate_after_a_build_reports_an_edit_as_it_does_without_the_cache(aged_record_garage, how):
     """csi validate takes the files and their SHA-256s from the build's tree snapshot:
-    the edited file (aged, so only its stat tells) is read again, not taken from the cache."""
+    the edited file (aged, so only its stat tells) is read again, not taken from the cache;
+    an added one is found by listing its folder again."""
     import re
 
     from click.testing import CliRunner
@@ -373,9 +375,14 @@ def test_csi_validate_after_a_build_reports_an_edit_as_it_does_without_the_cache
 
     root = aged_record_garage
     visit = _a_visit(root)
-    text = visit.read_text(encoding="utf-8")
-    visit.write_text(re.sub(r"(?m)^customer: .*$", "customer: C-NOBODY", text), encoding="utf-8")
+    text = re.sub(r"(?m)^customer: .*$", "customer: C-NOBODY", visit.read_text(encoding="utf-8"))
+    if how == "added":
+        visit = visit.with_name("RO20270101-001.yaml")
+        text = re.sub(r"(?m)^id: .*$", "id: RO20270101-001", text)
+    visit.write_text(text, encoding="utf-8")
     _age(visit)
+    if how == "added":
+        _age_alone(visit.parent)
     arguments = ["validate", "--root", str(root), "--as-of", AS_OF.isoformat()]
 
     cached = CliRunner().invoke(main, arguments)
