@@ -94,9 +94,7 @@ def dataset(data: Path, layout: str, customers: int, seed: int) -> Path:
 def change_one_record(root: Path, month: str | None = None) -> tuple[Path, bytes]:
     """Change one follow-up's overall score in the middle of the data, or of ``month`` (YYYY-MM);
     returns what to restore."""
-    files = sorted((root / "records" / "followups").rglob("*.yaml"))
-    if month is not None:  # 2026-09.yaml (month layout) or 2026/09/F….yaml (record layout)
-        files = [path for path in files if month in path.relative_to(root).as_posix().replace("/", "-")]
+    files = followup_files(root, month)
     for path in files[len(files) // 2:] + files[:len(files) // 2]:
         original = path.read_bytes()
         text = original.decode("utf-8")
@@ -108,12 +106,20 @@ def change_one_record(root: Path, month: str | None = None) -> tuple[Path, bytes
     raise SystemExit(f"no follow-up with an overall score under {root}")
 
 
+def followup_files(root: Path, month: str | None = None) -> list[Path]:
+    """The follow-up files, sorted; those of ``month`` (YYYY-MM) only when given: 2026-09.yaml
+    (month layout) or 2026/09/F….yaml (record layout)."""
+    files = sorted((root / "records" / "followups").rglob("*.yaml"))
+    if month is None:
+        return files
+    return [path for path in files if month in path.relative_to(root).as_posix().replace("/", "-")]
+
+
 def add_one_record(root: Path, month: str) -> tuple[Path, bytes | None]:
     """Add a follow-up of ``month`` (YYYY-MM), a copy of one there under a new id: a new file
     beside it (record layout) or one more entry in its month's file (month layout), as staff
     add one; returns (the file, its bytes before, or None when it is new) to restore."""
-    files = sorted(path for path in (root / "records" / "followups").rglob("*.yaml")
-                   if month in path.relative_to(root).as_posix().replace("/", "-"))
+    files = followup_files(root, month)
     path = files[len(files) // 2]
     original = path.read_bytes()
     text = original.decode("utf-8")

@@ -353,8 +353,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         _stop_on_errors(outcome, (loaded.checked(checks.result()[0]) if checks else loaded).problems)
         return None
     records = loaded.records
-    outcome.records_counted = sum(len(getattr(records, kind)) for kind in
-                                  ("customers", "visits", "followups", "complaints", "actions"))
+    outcome.records_counted = records.counted()
     try:
         chosen = parse_period(period) if period else default_period(records.garage, loaded.as_of)
     except ValueError as problem:

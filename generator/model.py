@@ -421,3 +421,7 @@ class Records:
     followups: list[Followup] = field(default_factory=list)
     complaints: list[Complaint] = field(default_factory=list)
     actions: list[Action] = field(default_factory=list)
+
+    def counted(self) -> int:
+        """How many records there are, of every kind (what the pages say was counted)."""
+        return len(self.customers) + len(self.visits) + len(self.followups) + len(self.complaints) + len(self.actions)

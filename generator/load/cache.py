@@ -29,7 +29,7 @@ import tempfile
 import zlib
 from collections.abc import Callable
 from contextlib import suppress
-from operator import itemgetter, methodcaller
+from operator import itemgetter
 from pathlib import Path
 
 import generator
@@ -342,40 +342,36 @@ class ReadAhead:
     ``start({folder: [each file's result, in the walk's order]})`` returns what the
     caller takes later (a ``generator.background.Background``).  Those results are read
     speculatively: after loading, ``valid`` says whether they are exactly the ones
-    loaded (every run they came from taken whole, and no other file in those folders);
-    only then may the caller use what ``start`` made.
+    loaded (the runs now holding those folders' files are the runs read ahead); only
+    then may the caller use what ``start`` made.
     """
 
     def __init__(self, folders: tuple[str, ...], start: Callable[[dict[str, list]], object]) -> None:
         self.folders, self.start = folders, start
+        self._prefixes = tuple(f"records/{folder}/" for folder in folders)
         self.started: object = None
         self.valid = False
-        self._runs: list[str] = []  # ids of the runs read ahead
-        self._files = 0
+        self._runs: set[str] = set()  # ids of the runs read ahead
 
     def read(self, load: _Load, index: list) -> None:
         """Read the folders' runs named in ``index`` (into ``load``) and start the work."""
-        prefixes = tuple(f"records/{folder}/" for folder in self.folders)
         found: dict[str, list] = {folder: [] for folder in self.folders}
-        for first, files, run_id in index:
-            if first.startswith(prefixes):
+        for first, _, run_id in index:
+            if first.startswith(self._prefixes):
                 run = load.read_ahead(run_id)
                 if run is None:
                     return
                 found[first.split("/", 2)[1]].extend(run[2])
-                self._runs.append(run_id)
-                self._files += files
+                self._runs.add(run_id)
         if self._runs:
             self.started = self.start(found)
 
     def check(self, load: _Load) -> None:
-        """After loading: were the results read ahead those of every file of the folders?"""
-        if self.started is None:
-            return
-        prefixes = tuple(f"records/{folder}/" for folder in self.folders)
-        kept = {run_id for _, _, run_id, _ in load.runs}
-        self.valid = all(run_id in kept for run_id in self._runs) and \
-            sum(map(methodcaller("startswith", prefixes), load.paths)) == self._files
+        """After loading: are the runs that hold the folders' files now (every file is in one,
+        and a run stays in one folder) the runs read ahead?"""
+        if self.started is not None:
+            self.valid = {run_id for start, _, run_id, _ in load.runs
+                          if load.paths[start].startswith(self._prefixes)} == self._runs
 
 
 class CachedLoader:

@@ -46,7 +46,7 @@ _NEW = -2  # a new file's position in ``rebased``
 # the entry kept for a file the snapshot cannot vouch for: no stat equals it
 SMUDGED = ((-1, -1, -1, -1), bytes(32), 0)
 # the stat kept for a directory listed within the racy window: the next walk lists it again
-SMUDGED_DIRECTORY = (-1, -1, -1, -1)
+SMUDGED_DIRECTORY = SMUDGED[0]
 
 # (directory relative to the garage root, its stat or None when missing, wall clock just before the stat)
 Directory = tuple[str, Stat | None, int]

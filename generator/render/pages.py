@@ -96,12 +96,8 @@ def provenance_line(records: Records, report: dict, as_of: date, commit: str | N
     language = records.garage.language
     words = text(language, "provenance", as_of=as_of.isoformat(),
                  commit=commit[:10] if commit else text(language, "no_commit"),
-                 records=record_count(records), period=report["period"]["label"])
+                 records=records.counted(), period=report["period"]["label"])
     return f'<p class="csi-provenance">{xml_text(words)}</p>'
-
-
-def record_count(records: Records) -> int:
-    return sum(len(getattr(records, kind)) for kind in ("customers", "visits", "followups", "complaints", "actions"))
 
 
 # written beside the others (see render_pages): a large dealer's complaints page took 0.08 s,
@@ -130,7 +126,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
         "report": report, "records": records, "garage": records.garage, "L": lookup, "survey": survey,
         "as_of": as_of, "commit": commit, "problems": problems,
         "warnings": [p for p in problems if not p.is_error],
-        "record_count": record_count(records),
+        "record_count": records.counted(),
         "provenance_slot": PROVENANCE_SLOT,
         "tiles": views.tiles(report, records, lookup),
         "comparison_rows": views.comparison_rows(report, lookup),
