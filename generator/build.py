@@ -126,11 +126,10 @@ class _Inputs:
         """Every record file's path, in the walk's order."""
         return list(map(itemgetter(0), self.jobs))
 
-    def files_digest(self, stats=None) -> bytes:
-        """Hash of every record file's path and SHA-256, reading the files whose stat cannot
-        be trusted (``stats``: every file's stat, just taken, flat)."""
+    def files_digest(self) -> bytes:
+        """Hash of every record file's path and SHA-256, reading the files whose stat cannot be trusted."""
         paths = self.paths
-        return _files_digest(paths, self.hashes.digests(self.root, paths, stats))
+        return _files_digest(paths, self.hashes.digests(self.root, paths))
 
     def fingerprint(self, files_digest: bytes) -> str:
         return _fingerprint(self.root, self.site_dir, self.as_of, self.period, self.tool, files_digest, self.found)
@@ -139,28 +138,28 @@ class _Inputs:
         """The last build's state when it is still current (same inputs, site untouched), else None."""
         if self.saved is None:
             return None
-        stats = self.tree.current_stats(str(self.root)) if self.tree is not None else None
+        changed = self.tree.changed_now(str(self.root)) if self.tree is not None else None
         # (a rebased snapshot of other files has no hash of them all: files_digest is empty)
-        self.files_as_left = stats is not None and bool(self.tree.files_digest) and stats == self.tree.stats
+        self.files_as_left = changed == [] and bool(self.tree.files_digest)
         if self.files_as_left:
             files, self.tree_changed = self.tree.files_digest, []
-        elif stats is not None:
-            self._digests_now = self._tree_digests(stats)
+        elif changed is not None:
+            self._digests_now = self._tree_digests(changed)
             files = self._files_now = _files_digest(self.paths, self._digests_now)
-        else:  # the stats just taken serve the per-file cache's shortcut: each file is looked at once
-            files = self.files_digest(stats)
+        else:
+            files = self.files_digest()
         if self.fingerprint(files) != self.saved.fingerprint or _site_signature(self.site_dir) != self.saved.site:
             return None  # a build follows, and its loader saves the per-file hashes once, at its end
         if not self.files_as_left:
             self.hashes.save()
         return self.saved
 
-    def _tree_digests(self, stats) -> bytes:
+    def _tree_digests(self, changed: list[int]) -> bytes:
         """Every file's SHA-256, 32 bytes each in order: the tree snapshot's for the files whose
-        stat it has, the others (``tree_changed``) read now; ``_UNKNOWN_FILE`` for a file that
-        cannot be read.  One bytes object: 254,215 of them, and a dict of them for the loader,
-        took ~0.09 s of each rebuild."""
-        self.tree_changed = self.tree.changed(stats)
+        stat it has, the others (``changed``, as ``TreeSnapshot.changed_now`` found them) read
+        now; ``_UNKNOWN_FILE`` for a file that cannot be read.  One bytes object: 254,215 of
+        them, and a dict of them for the loader, took ~0.09 s of each rebuild."""
+        self.tree_changed = changed
         if not self.tree_changed:
             return self.tree.digests
         found: dict[int, bytes | None] = {}
@@ -269,10 +268,10 @@ def known_files(root: Path):
     inputs = _Inputs(root, root / "site", None, None, cache=True)
     if inputs.tree is None:  # records/ was just walked
         return (inputs.jobs, inputs.found), inputs.hashes
-    stats = inputs.tree.current_stats(str(root))
-    if stats is None:
+    changed = inputs.tree.changed_now(str(root))
+    if changed is None:
         return None, None
-    inputs._digests_now = inputs._tree_digests(stats)
+    inputs._digests_now = inputs._tree_digests(changed)
     inputs.vouch()
     return (inputs.jobs, inputs.found), inputs.hashes
 

@@ -338,24 +338,27 @@ def test_an_edit_within_the_racy_window_is_not_vouched_for_by_the_next_snapshot(
     assert "nothing changed" in line and "as the last build left them" not in line
 
 
-def test_the_stats_taken_half_in_a_forked_child_are_those_taken_in_one_process(aged_record_garage, monkeypatch):
+@pytest.mark.parametrize("touched", ["first", "last"])
+def test_the_files_changed_are_found_alike_with_half_of_them_stat_ed_in_a_forked_child(aged_record_garage,
+                                                                                       monkeypatch, touched):
     import os
 
     from generator.load import tree
 
-    monkeypatch.setattr(tree, "PARALLEL_STATS", 2)
     root = aged_record_garage
     snapshot = pickle.loads((cache_dir(root) / STATE_FILE).read_bytes())[1].tree
     paths = [path for path, _ in snapshot.jobs]
-    last = root / paths[-1]  # in the child's half
-    os.utime(last, ns=(1, 1))
+    assert snapshot.changed_now(str(root)) == []
+    position = 0 if touched == "first" else len(paths) - 1  # in the parent's half, or the child's
+    os.utime(root / paths[position], ns=(1, 1))
+    alone = snapshot.changed_now(str(root))
 
-    shared = snapshot.current_stats(str(root))
+    monkeypatch.setattr(tree, "PARALLEL_STATS", 2)
+    shared = snapshot.changed_now(str(root))
 
-    assert shared == tree._stats(f"{root}/", paths)
-    assert snapshot.changed(shared) == [len(paths) - 1]
-    last.unlink()
-    assert snapshot.current_stats(str(root)) is None
+    assert alone == shared == [position]
+    (root / paths[position]).unlink()
+    assert snapshot.changed_now(str(root)) is None
 
 
 @pytest.mark.parametrize("how", ["edited", "added"])

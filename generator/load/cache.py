@@ -199,20 +199,18 @@ class FileHashes:
         """The file's SHA-256, from the stat shortcut when it can be trusted, else by reading it."""
         return self.digests(root, [path])[0]
 
-    def digests(self, root: Path, paths: list[str], stats=None) -> list[bytes | None]:
+    def digests(self, root: Path, paths: list[str]) -> list[bytes | None]:
         """``digest`` of every path, in order: what a whole-build fingerprint asks for.
 
         The stat shortcut: the same (size, mtime, ctime, inode) as when the file was
-        hashed, and modified clearly before that (git's racy rule).  ``stats``: each
-        path's (size, mtime, ctime, inode), flat, when the caller has just taken them.
+        hashed, and modified clearly before that (git's racy rule).
         Inlined: at 250,000 files each function call counts.
         """
         known, seen, racy = self.known.get, self.seen, RACY_NS
         prefix = f"{root}/"
-        rows = _stat_rows(prefix, paths) if stats is None else zip(*[iter(stats)] * 4)
         found: list[bytes | None] = []
         misses: list[int] = []  # positions of the files to read and hash
-        for path, now in zip(paths, rows):
+        for path, now in zip(paths, _stat_rows(prefix, paths)):
             if now is None:  # gone
                 found.append(None)
                 continue

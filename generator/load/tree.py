@@ -21,7 +21,7 @@ Never stale: it is trusted only when
 Then the hash of the files' paths and SHA-256s is the one saved with it.
 When only some files' stats changed, the snapshot still vouches for the
 others' SHA-256s (kept with it), so a rebuild after one edit hashes that one
-file and reads neither the walk nor the per-file cache (``changed``,
+file and reads neither the walk nor the per-file cache (``changed_now``,
 ``updated``).  When some directories changed (a file added, removed or
 renamed; a folder made), only those are listed again and the snapshot is
 ``rebased`` on the new list of files, the new ones to be hashed: a
@@ -41,7 +41,7 @@ from operator import itemgetter
 
 from generator.load.cache import RACY_NS, Stat
 
-CHUNK = 4096  # files compared at once by ``changed``
+CHUNK = 4096  # files compared at once by ``changed_now``
 _NEW = -2  # a new file's position in ``rebased``
 # the entry kept for a file the snapshot cannot vouch for: no stat equals it
 SMUDGED = ((-1, -1, -1, -1), bytes(32), 0)
@@ -102,17 +102,6 @@ class TreeSnapshot:
         return cls(_listed(directories), jobs, found, array("q", chain.from_iterable(entry[0] for entry in kept)),
                    b"".join(entry[1] for entry in kept), files_digest)
 
-    def changed(self, stats: array) -> list[int]:
-        """Positions of the files whose stat in ``stats`` (as ``current_stats`` takes them) is not
-        the snapshot's."""
-        saved, found = self.stats, []
-        step = 4 * CHUNK
-        for start in range(0, len(stats), step):  # whole chunks compared in C, the few unequal ones file by file
-            if stats[start:start + step] != saved[start:start + step]:
-                found += [position // 4 for position in range(start, min(start + step, len(stats)), 4)
-                          if stats[position:position + 4] != saved[position:position + 4]]
-        return found
-
     def digest_list(self) -> list[bytes]:
         """Each file's SHA-256, a new list (callers replace some)."""
         if self._digest_list is None:
@@ -122,7 +111,7 @@ class TreeSnapshot:
 
     def updated(self, positions: list[int], entries: list[tuple | None], files_digest: bytes) -> TreeSnapshot:
         """This snapshot with the files at ``positions`` as their per-file cache ``entries`` say
-        (the rest unchanged, as ``changed`` found them)."""
+        (the rest unchanged, as ``changed_now`` found them)."""
         stats, digests = array("q", self.stats), bytearray(self.digests)
         for position, entry in zip(positions, map(_vouched, entries), strict=True):
             stats[4 * position:4 * position + 4] = array("q", entry[0])
@@ -150,7 +139,7 @@ class TreeSnapshot:
     def rebased(self, directories: list[Directory], jobs: list[tuple[str, str]], found: list) -> TreeSnapshot:
         """This snapshot for the files a new walk found (``record_files`` with ``listings``):
         the files it has keep their stat and SHA-256, the new ones are smudged (hashed by the
-        next ``changed``), the gone ones are dropped."""
+        next ``changed_now``), the gone ones are dropped."""
         paths, saved_paths = list(map(itemgetter(0), jobs)), list(map(itemgetter(0), self.jobs))
         if paths == saved_paths:  # the same files (one added and removed again, say)
             return TreeSnapshot(_listed(directories), jobs, found, self.stats, self.digests, self.files_digest)
@@ -185,26 +174,24 @@ class TreeSnapshot:
         """Is every directory as it was, so that the walk would find the same files?"""
         return all(directory_stat(root, relative)[1] == stat for relative, stat, _ in self.directories)
 
-    def current_stats(self, root: str) -> array | None:
-        """Every file's stat now, in the snapshot's order (equal to ``stats`` when none changed);
+    def changed_now(self, root: str) -> list[int] | None:
+        """Positions of the files whose stat now is not the one in the snapshot, in order;
         None when one is gone.
 
         A large tree is stat'ed half in a forked child: os.stat is mostly the kernel's
         path walk, which runs on both cores (threads were slower: they queue for the GIL
-        between calls).
+        between calls).  Each half is compared where it was taken and only the positions
+        travel: the child's 4 MB of stats took ~0.07 s to come back through the pipe.
         """
         from generator.background import Background
 
-        paths = [path for path, _ in self.jobs]
+        paths = list(map(itemgetter(0), self.jobs))
         if len(paths) < PARALLEL_STATS:
-            return _stats(f"{root}/", paths)
+            return _changed(root, paths, 0, len(paths), self.stats)
         half = len(paths) // 2
-        rest = Background(_stats, f"{root}/", paths[half:])
-        first, second = _stats(f"{root}/", paths[:half]), rest.result()
-        if first is None or second is None:
-            return None
-        first.extend(second)
-        return first
+        rest = Background(_changed, root, paths, half, len(paths), self.stats)
+        first, second = _changed(root, paths, 0, half, self.stats), rest.result()
+        return None if first is None or second is None else first + second
 
 
 def _listed(directories: list[Directory]) -> list[Directory]:
@@ -223,13 +210,42 @@ def _vouched(entry: tuple | None) -> tuple:
 PARALLEL_STATS = 20_000  # files from which the stat of every file is shared with a forked child
 
 
-def _stats(prefix: str, paths: list[str]) -> array | None:
+def _changed(root: str, paths: list[str], start: int, end: int, saved: array) -> list[int] | None:
+    """Positions in [start, end) of the files whose stat is not ``saved``'s; None when one is gone."""
+    now = _stats(root, paths[start:end])
+    if now is None:
+        return None
+    found: list[int] = []
+    step, offset = 4 * CHUNK, 4 * start
+    for first in range(0, len(now), step):  # whole chunks compared in C, the few unequal ones file by file
+        if now[first:first + step] != saved[offset + first:offset + first + step]:
+            found += [start + position // 4 for position in range(first, min(first + step, len(now)), 4)
+                      if now[position:position + 4] != saved[offset + position:offset + position + 4]]
+    return found
+
+
+def _stats(root: str, paths: list[str]) -> array | None:
+    """(size, mtime_ns, ctime_ns, inode) of each path below ``root``, flat; None when one is gone.
+
+    By the path below an open descriptor of ``root`` where the system allows it: the
+    kernel then walks the record folders only, and no full path is made (0.41 s
+    instead of 0.47 s for 254,215 files)."""
     now = array("q")
     add, stat = now.extend, os.stat
     try:
-        for path in paths:
-            status = stat(prefix + path)
-            add((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
+        if os.stat in os.supports_dir_fd:
+            descriptor = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0))
+            try:
+                for path in paths:
+                    status = stat(path, dir_fd=descriptor)
+                    add((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
+            finally:
+                os.close(descriptor)
+        else:
+            prefix = f"{root}/"
+            for path in paths:
+                status = stat(prefix + path)
+                add((status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino))
     except OSError:
         return None
     return now
