@@ -62,3 +62,16 @@ def test_no_visits_gives_nulls_not_errors():
     found = followup_process([], AS_OF)
     assert (found["eligible"], found["coverage"], found["reach_rate"], found["attempts_per_visit"],
             found["median_days_to_first_attempt"], found["overdue"]) == (0, None, None, None, None, [])
+
+
+def test_statuses_do_not_depend_on_the_order_attempts_are_written_in():
+    written = _july()
+    reversed_order = records(customers=written.customers, visits=written.visits,
+                             followups=list(reversed(written.followups)))
+    expected = visit_statuses(build_index(written), build_index(written).visits_in(JULY), AS_OF)
+    index = build_index(reversed_order)
+    found = visit_statuses(index, index.visits_in(JULY), AS_OF)
+    assert found == expected
+    # V2: the 3 July attempt is within the window even when the 6 July one is written first
+    [v2] = [status for status in found if status.visit.id == "V2"]
+    assert (v2.covered, v2.reached, [f.id for f in v2.attempts]) == (True, True, ["F2a", "F2b"])

@@ -11,15 +11,14 @@ garage's follow-up, so they do not count here.
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from generator.model import Followup, Visit
 from generator.stats.intervals import median, share, wilson
 
 
-@dataclass(frozen=True)
-class VisitStatus:
+class VisitStatus(NamedTuple):
     visit: Visit
     due: datetime  # end of the follow-up window
     eligible: bool
@@ -29,20 +28,34 @@ class VisitStatus:
 
 
 def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]:
-    """Each handed-over visit's follow-up status, counting attempts made up to the end of ``as_of``."""
+    """Each handed-over visit's follow-up status, counting attempts made up to the end of ``as_of``.
+
+    The attempts of a visit are in time order (``Index.followups_by_visit``): the first
+    says whether the visit was covered, the last whether any was made after ``as_of``.
+    Thirteen reports of a large dealer ask for 25,000 statuses, which a frozen
+    dataclass and a generator per question made cost 0.15 s."""
     window = timedelta(days=index.records.garage.followup_window_days)
     cutoff = datetime.combine(as_of, time.min)
+    after_as_of = cutoff + timedelta(days=1)
+    customer_of, attempts_of = index.customers_by_id.get, index.followups_by_visit.get
+    make = tuple.__new__
     found = []
     for visit in visits:
         due = visit.handed_over + window
-        customer = index.customers_by_id.get(visit.customer)
-        do_not_call = customer is not None and customer.do_not_call
-        attempts = tuple(f for f in index.followups_by_visit.get(visit.id, ()) if f.at.date() <= as_of)
-        found.append(VisitStatus(
-            visit, due, due < cutoff and not do_not_call, attempts,
-            any(f.at <= due for f in attempts),
-            any(f.outcome == "reached" for f in attempts),
-        ))
+        customer = customer_of(visit.customer)
+        eligible = due < cutoff and not (customer is not None and customer.do_not_call)
+        made = attempts_of(visit.id)
+        if not made:
+            found.append(make(VisitStatus, (visit, due, eligible, (), False, False)))
+            continue
+        attempts = tuple(made) if made[-1].at < after_as_of else tuple(f for f in made if f.at < after_as_of)
+        reached = False
+        for followup in attempts:
+            if followup.outcome == "reached":
+                reached = True
+                break
+        found.append(make(VisitStatus, (visit, due, eligible, attempts,
+                                        bool(attempts) and attempts[0].at <= due, reached)))
     return found
 
 

@@ -11,6 +11,7 @@ zero variance), never NaN, so the JSON report needs no cleaning.
 
 from __future__ import annotations
 
+import functools
 import math
 import operator
 from dataclasses import dataclass
@@ -99,8 +100,12 @@ def t_pdf(t: float, df: float) -> float:
     return math.exp(log_norm - (df + 1) / 2 * math.log1p(t * t / df))
 
 
+@functools.lru_cache(maxsize=4096)
 def t_ppf(q: float, df: float) -> float:
-    """Quantile of Student's t (0 < q < 1): Newton's method inside a bisection bracket."""
+    """Quantile of Student's t (0 < q < 1): Newton's method inside a bisection bracket.
+
+    Kept per (q, df): a build's thirteen reports ask for it ~450 times, for ~250 sample
+    sizes, at ~0.15 ms each."""
     if not 0.0 < q < 1.0:
         raise ValueError("q must lie strictly between 0 and 1")
     if q < 0.5:
