@@ -27,3 +27,25 @@ def test_the_benchmark_measures_every_step_and_appends_the_results(tmp_path):
     assert re.search(rf"^- machine: .*, commit {head}( with uncommitted changes to generator/)?$", text, flags=re.M)
     # the serve step's rebuild took the unchanged files from memory and parsed the changed one
     assert re.search(r"^parse .* 1 parsed \((\d+) kept in memory since the last build\)$", text, flags=re.M)
+
+
+def test_the_reports_json_of_both_layouts_is_the_same_and_shows_a_changed_score(tmp_path):
+    """``benchmarks.reports_json``, what a speed-up is checked with, is byte-identical for the same
+    records in either layout, and not once a score changed."""
+    from benchmarks.run import change_one_record, dataset
+
+    written = {}
+    for layout in ("record", "month"):
+        root = dataset(tmp_path / "data", layout, 40, 3)
+        out = tmp_path / f"{layout}.json"
+        done = subprocess.run([sys.executable, "-m", "benchmarks.reports_json", str(root), str(out)],
+                              cwd=REPOSITORY, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        written[layout] = out.read_bytes()
+    assert written["record"] == written["month"]
+    assert b'"2026-10-08 2026-09"' in written["month"] and b'"2024-03-15 2023"' in written["month"]
+
+    change_one_record(root, "2026-09")
+    subprocess.run([sys.executable, "-m", "benchmarks.reports_json", str(root), str(tmp_path / "changed.json")],
+                   cwd=REPOSITORY, check=True, capture_output=True, timeout=300)
+    assert (tmp_path / "changed.json").read_bytes() != written["month"]
