@@ -5,8 +5,12 @@
 For two as-of days (the dataset's, 2026-10-08, and one inside the data,
 2024-03-15), the reports of the default period, its twelve months, the year
 2023 and the quarter 2025-Q2, keyed by as-of day and period. Run it with the
-code before a change and after it (``PYTHONPATH=<snapshot of generator/>
-PYTHONSAFEPATH=1``) and compare the two files byte for byte (``cmp``).
+code before a change and after it and compare the two files byte for byte::
+
+    git archive <commit> generator | tar -x -C /tmp/before
+    PYTHONPATH=/tmp/before:. PYTHONSAFEPATH=1 .venv/bin/python -m benchmarks.reports_json ROOT before.json
+    .venv/bin/python -m benchmarks.reports_json ROOT after.json
+    cmp before.json after.json
 """
 
 from __future__ import annotations

@@ -257,15 +257,12 @@ def to_json(value):
     kind = type(value)
     if kind is str or kind is int or kind is bool or value is None:
         return value
-    if kind is dict:
-        return {str(key): to_json(item) for key, item in value.items() if not str(key).startswith("_")}
-    if kind is list:
-        return [to_json(item) for item in value]
     if kind is float:
         return value if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(key): to_json(item) for key, item in value.items() if not str(key).startswith("_")}
-    if isinstance(value, (list, tuple)) and not isinstance(value, Record):  # a record is a tuple too
+    # (a record is a tuple too)
+    if kind is list or isinstance(value, (list, tuple)) and not isinstance(value, Record):
         return [to_json(item) for item in value]
     if isinstance(value, bool) or value is None or isinstance(value, (int, str)):
         return value
