@@ -49,3 +49,22 @@ def test_the_reports_json_of_both_layouts_is_the_same_and_shows_a_changed_score(
     subprocess.run([sys.executable, "-m", "benchmarks.reports_json", str(root), str(tmp_path / "changed.json")],
                    cwd=REPOSITORY, check=True, capture_output=True, timeout=300)
     assert (tmp_path / "changed.json").read_bytes() != written["month"]
+
+
+def test_in_turn_times_the_commit_before_and_the_checkout_alternately(tmp_path):
+    from benchmarks.run import dataset
+
+    root = dataset(tmp_path / "data", "month", 40, 3)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.in_turn", "HEAD", str(root), "--rounds", "2",
+                           "--work", str(tmp_path / "in-turn")],
+                          cwd=REPOSITORY, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    rounds = re.findall(r"^round (\d) (before|after) +[\d.]+ s  discover/hash [\d.]+ .*render\+mkdocs [\d.]+$",
+                        done.stdout, flags=re.M)
+    assert rounds == [("1", "before"), ("1", "after"), ("2", "before"), ("2", "after")], done.stdout
+    assert re.search(r"^before [\d.]+-[\d.]+ s, mean [\d.]+ s \(2 rounds\)$", done.stdout, flags=re.M)
+    # every edit was undone: the dataset's copies hold the records they were copied with
+    for name in ("before", "after"):
+        copy = tmp_path / "in-turn" / f"{name}-{root.name}" / "records"
+        assert sorted(p.read_bytes() for p in copy.rglob("*.yaml")) == \
+            sorted(p.read_bytes() for p in (root / "records").rglob("*.yaml"))
