@@ -101,12 +101,15 @@ class _Inputs:
         # every file's SHA-256 as saved_build found them through the tree snapshot, and their hash
         self._digests_now: bytes | None = None
         self._files_now: bytes | None = None
-        if tree is not None and tree.listing_current(str(root)):
-            self.tree, self.directories = tree, tree.directories
-            self.jobs = list(zip(map(itemgetter(0), tree.jobs),
-                                 map(schema.RECORD_KINDS.__getitem__, map(itemgetter(1), tree.jobs))))
-            self.found = list(tree.found)
-        elif tree is not None:  # some folders changed: those are listed again, the others known
+        # the snapshot as it is, or patched where only files came and went in some folders
+        current = tree if tree is not None and tree.listing_current(str(root)) else \
+            tree.patched(str(root)) if tree is not None else None
+        if current is not None:
+            self.tree, self.directories = current, current.directories
+            self.jobs = list(zip(map(itemgetter(0), current.jobs),
+                                 map(schema.RECORD_KINDS.__getitem__, map(itemgetter(1), current.jobs))))
+            self.found = list(current.found)
+        elif tree is not None:  # folders came or went: those are listed again, the others known
             self.found = []
             self.jobs = record_files(root, self.found, self.directories, known=tree.listings())
             self.tree = tree.rebased(self.directories, [(path, kind.folder) for path, kind in self.jobs], self.found)

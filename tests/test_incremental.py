@@ -592,3 +592,52 @@ def test_a_broken_follow_up_file_stops_a_rebuild_whose_customer_side_blocks_were
     assert index.read_bytes() == before
     assert cancelled == (["_customer_side"] if can_fork() else [])
     assert multiprocessing.active_children() == []
+
+
+def test_a_snapshot_patched_for_files_added_and_removed_is_the_one_a_walk_rebases_it_on(aged_record_garage):
+    """Files coming and going in folders that hold only files (what adding a record does): the
+    snapshot patched from those folders' listings alone has the files, order, stats and SHA-256s
+    the general way (a walk with the snapshot's listings, then ``rebased``) gives it."""
+    import random
+
+    from generator.validate import record_files
+
+    root = aged_record_garage
+    tree = pickle.loads((cache_dir(root) / STATE_FILE).read_bytes())[1].tree
+    chance = random.Random(5)
+    files = sorted((root / "records").rglob("*.yaml"))
+    for step in range(8):
+        for path in chance.sample(files, 3):  # copies beside three files, under new names
+            copy = path.with_name(f"{path.stem}-{step}.yaml")
+            copy.write_bytes(path.read_bytes())
+            files.append(copy)
+        gone = chance.choice(files)
+        gone.unlink()
+        files.remove(gone)
+
+        patched = tree.patched(str(root))
+
+        directories: list = []
+        found: list = []
+        walked = record_files(root, found, directories, known=tree.listings())
+        general = tree.rebased(directories, [(path, kind.folder) for path, kind in walked], found)
+        assert patched is not None
+        assert (patched.jobs, patched.found, patched.stats, patched.digests, patched.files_digest) == \
+            (general.jobs, general.found, general.stats, general.digests, general.files_digest)
+        assert [entry[:2] for entry in patched.directories] == [entry[:2] for entry in general.directories]
+
+
+def test_a_snapshot_is_not_patched_when_folders_came_or_went(aged_record_garage):
+    root = aged_record_garage
+    tree = pickle.loads((cache_dir(root) / STATE_FILE).read_bytes())[1].tree
+    visit = _a_visit(root)
+    (visit.parent / "RO20270101-001.yaml").write_bytes(visit.read_bytes())
+    assert tree.patched(str(root)) is not None
+    (root / "records" / "visits" / "2027" / "01").mkdir()  # a folder inside one that held none
+    assert tree.patched(str(root)) is None
+    (root / "records" / "visits" / "2027" / "01").rmdir()
+    (root / "records" / "visits" / "2027" / "RO20270101-002.yaml").write_bytes(visit.read_bytes())
+    assert tree.patched(str(root)) is None  # a file in a folder that held none: no stretch to patch
+    (root / "records" / "visits" / "2027" / "RO20270101-002.yaml").unlink()
+    (root / "records" / "notes").mkdir()  # records/ itself changed: an unknown folder to report
+    assert tree.patched(str(root)) is None
