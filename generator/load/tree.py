@@ -179,7 +179,7 @@ class TreeSnapshot:
         folders' listings alone: each such folder's files are one stretch of the walk, found
         in the snapshot's packed paths in C.  The general way touches every one of 254,215
         paths three times (~0.3 s of each build after a file was added)."""
-        from generator.validate import _folder_listing
+        from generator.validate import folder_listing
 
         if self._packed_jobs is None:
             return None
@@ -192,7 +192,7 @@ class TreeSnapshot:
                 continue
             if stat is None or relative in parents or "/" not in relative:  # records/ itself
                 return None
-            listing = _folder_listing(root, relative)
+            listing = folder_listing(root, relative)
             found = _stretch(packed, f"{relative}/")
             if found is None or any(is_folder for _, is_folder in listing):
                 return None

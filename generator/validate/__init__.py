@@ -69,7 +69,7 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
 
     ``directories``: gets ``generator.load.tree.directory_stat`` of records/ and of
     every folder walked, each taken just before it is listed.
-    ``known``: folder -> (its stat, its listing as ``_folder_listing`` gives it) from an
+    ``known``: folder -> (its stat, its listing as ``folder_listing`` gives it) from an
     earlier walk (``TreeSnapshot.listings``); a folder below records/<kind>/ whose stat
     is still the one given is not listed again: a record-per-file dealer's folders hold
     254,215 files, and a file added to one of them changes that folder's stat alone.
@@ -128,10 +128,10 @@ def _yaml_files(root: str, relative: str, visit: Callable[[str], list[tuple[str,
 def _entries(root: str, relative: str, visit: Callable[[str], list[tuple[str, bool]] | None]
              ) -> list[tuple[str, bool]]:
     listed = visit(relative)
-    return listed if listed is not None else _folder_listing(root, relative)
+    return listed if listed is not None else folder_listing(root, relative)
 
 
-def _folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
+def folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
     """The visible subfolders and YAML files of the folder ``relative``: (their relative path,
     is it a folder), in name order.
 
