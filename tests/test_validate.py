@@ -301,3 +301,17 @@ def test_only_followup_gaps_still_worth_a_call_are_warned(garage):
     assert not [problem for problem in load_records(root).problems if problem.is_error]
     warned = [line for line in lines(run(root)) if "followup-overdue" in line]
     assert len(warned) == 1 and "visit RO1 " in warned[0]
+
+
+def test_a_car_still_listed_under_its_former_owner_is_one_error_not_a_crash(garage):
+    """A car sold on and added to its new owner but not removed from the old one: the plate
+    is on two customers.  (The check that says so once raised AttributeError instead.)"""
+    root = garage({"records/customers/c1.yaml": CUSTOMER,
+                   "records/customers/c2.yaml": CUSTOMER.replace("id: C0001", "id: C0002"),
+                   "records/visits/v.yaml": VISIT})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "records/customers/c2.yaml:5:5: error duplicate-plate: plate 粤B12345 is also a vehicle of customer C0001 "
+        "(records/customers/c1.yaml:1)"]
+    assert "Traceback" not in result.output

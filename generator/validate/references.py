@@ -107,8 +107,8 @@ class ReferenceCheck:
         self.staff = records.garage.staff_by_id()
         self.customers = {customer.id: customer for customer in records.customers}
         self.visits = {visit.id: visit for visit in records.visits}
+        self.problems: list[Problem] = []  # before the plates, whose repeats are problems too
         self.plates = self._plates()
-        self.problems: list[Problem] = []
 
     def _plates(self) -> dict[str, tuple[model.Customer, model.Vehicle]]:
         plates: dict[str, tuple[model.Customer, model.Vehicle]] = {}
