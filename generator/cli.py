@@ -1,6 +1,7 @@
 """The `csi` command line: parses options, calls the core, prints.
 
-Exit codes: 0 clean (or warnings only), 1 problems in the records, 2 usage errors.
+Exit codes: 0 clean (or warnings only), 1 problems in the records, 2 usage errors,
+3 a fault of csi itself (a bug: one line says so, a file holds the details).
 """
 
 from __future__ import annotations
@@ -27,8 +28,38 @@ _OWN_PROCESS = "own process"
 
 
 def run() -> None:
-    """The `csi` program (console script): ``main`` in a process of its own."""
-    main(obj=_OWN_PROCESS)
+    """The `csi` program (console script): ``main`` in a process of its own.
+
+    A fault of csi's own ends in one line that says so and where its details are, not in
+    a traceback on the service desk's screen: the records are not to blame, and the
+    details are what a report to the maintainers needs.  (Problems in the records,
+    and wrong options, never get here: they are reported and exit 1 or 2.)
+    """
+    try:
+        main(obj=_OWN_PROCESS)
+    except Exception as fault:  # click has handled its own exceptions and exits already
+        details = _fault_report()
+        click.echo(f"csi {__version__}: internal error, a bug in csi and not a problem in the records "
+                   f"({type(fault).__name__}: {fault}). Please send {details} to the csi maintainers.", err=True)
+        sys.exit(3)
+
+
+def _fault_report() -> str:
+    """The traceback of the exception being handled, written to a new file in the system's
+    temporary folder (not the garage repository: it is the staff's); the file's path."""
+    import tempfile
+    import traceback
+
+    text = (f"csi {__version__}, Python {sys.version.split()[0]}, {sys.platform}\n"
+            f"command: {' '.join(sys.argv)}\n\n{traceback.format_exc()}")
+    try:
+        handle, path = tempfile.mkstemp(prefix="csi-fault-", suffix=".txt")
+        with os.fdopen(handle, "w", encoding="utf-8") as report:
+            report.write(text)
+    except OSError:  # nowhere to write it: the details go with the message instead
+        click.echo(text, err=True)
+        return "the details above"
+    return path
 
 
 def _own_process() -> bool:

@@ -78,3 +78,39 @@ def test_build_leaves_the_desk_commands_unimported_and_help_lists_them(tmp_path)
     assert sorted(command.name for command in COMMANDS) == list(_Commands.DESK)
     listed = csi("--help").stdout
     assert all(f"\n  {name} " in listed for name in _Commands.DESK)
+
+
+def test_a_fault_of_csi_itself_is_one_line_and_a_report_not_a_traceback(tmp_path, monkeypatch, capsys):
+    """A bug (here: the checks raising) ends with exit 3, a line that blames csi, not the records,
+    and the traceback in a file for the maintainers."""
+    import re
+    import tempfile
+
+    import pytest
+
+    from generator import cli
+    from generator.validate import references
+
+    def broken(*arguments):
+        raise AttributeError("'ReferenceCheck' object has no attribute 'problems'")
+
+    root = write_garage(tmp_path, {"records/customers/C0001.yaml": CUSTOMER, "records/visits/RO1.yaml": VISIT})
+    monkeypatch.setattr(references.ReferenceCheck, "run", broken)
+    monkeypatch.setattr(sys, "argv", ["csi", "validate", "--root", str(root)])
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # the report goes to the system's temporary folder
+
+    with pytest.raises(SystemExit) as leaving:
+        cli.run()
+
+    assert leaving.value.code == 3
+    said = capsys.readouterr().err
+    assert "Traceback" not in said
+    found = re.fullmatch(r"csi \S+: internal error, a bug in csi and not a problem in the records "
+                         r"\(AttributeError: 'ReferenceCheck' object has no attribute 'problems'\)\. "
+                         r"Please send (\S+) to the csi maintainers\.\n", said)
+    assert found, said
+    report = found.group(1)
+    assert report.startswith(str(tmp_path))
+    text = open(report, encoding="utf-8").read()
+    assert "Traceback (most recent call last)" in text and "in broken" in text
+    assert f"command: csi validate --root {root}" in text
