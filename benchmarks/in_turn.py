@@ -29,8 +29,8 @@ from io import BytesIO
 from pathlib import Path
 from statistics import mean
 
-from benchmarks.run import AS_OF, CSI, HERE, RECENT_MONTH, REPOSITORY, _with_code, add_one_record, change_one_record
-from benchmarks.run import snapshot_code
+from benchmarks.run import (AS_OF, CSI, HERE, RECENT_MONTH, REPOSITORY, add_one_record, change_one_record,
+                            code_environment, snapshot_code)
 
 LAP = re.compile(r"^(\S+(?: \S+)?)\s+([\d.]+) s", re.MULTILINE)
 
@@ -52,7 +52,7 @@ def code_at(commit: str, place: Path) -> Path:
 def build(root: Path, code: Path) -> tuple[float, str]:
     started = time.perf_counter()
     done = subprocess.run([CSI, "build", "--root", str(root), "--as-of", AS_OF, "--profile"],
-                          capture_output=True, text=True, env=_with_code(code), cwd=REPOSITORY)
+                          capture_output=True, text=True, env=code_environment(code), cwd=REPOSITORY)
     wall = time.perf_counter() - started
     if done.returncode != 0:
         raise SystemExit(f"csi build failed on {root}:\n{done.stdout}{done.stderr}")

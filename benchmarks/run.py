@@ -46,7 +46,7 @@ AS_OF = "2026-10-08"  # fixed, so "today" moving on never changes what is measur
 RECENT_MONTH = "2026-09"
 
 
-def _with_code(code: Path) -> dict[str, str]:
+def code_environment(code: Path) -> dict[str, str]:
     # PYTHONPATH first: the snapshot's generator package shadows the editable install;
     # PYTHONSAFEPATH: `python -m` run from the checkout would otherwise put the
     # checkout's own generator package first
@@ -55,7 +55,7 @@ def _with_code(code: Path) -> dict[str, str]:
 
 def measure(command: list[str], code: Path, harness: str = "benchmarks.measure") -> dict:
     done = subprocess.run([sys.executable, "-m", harness, *command],
-                          capture_output=True, text=True, cwd=REPOSITORY, check=True, env=_with_code(code))
+                          capture_output=True, text=True, cwd=REPOSITORY, check=True, env=code_environment(code))
     step = json.loads(done.stdout)
     if "generator" in step and not Path(step["generator"]).is_relative_to(code):  # an in-process harness
         raise SystemExit(f"{harness} measured {step['generator']}, not the snapshot in {code}")
@@ -163,14 +163,15 @@ def run_layout(root: Path, code: Path) -> list[tuple[str, dict]]:
             steps.append((name, measure(build, code)))
         finally:
             path.write_bytes(original)
-        subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=_with_code(code))  # back to the files as created
+        # back to the files as created
+        subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=code_environment(code))
     # no target of its own: a record added is what staff do most (a new file in the record layout)
     path, original = add_one_record(root, RECENT_MONTH)
     try:
         steps.append(("build one recent added", measure(build, code)))
     finally:
         path.unlink() if original is None else path.write_bytes(original)
-    subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=_with_code(code))
+    subprocess.run(build, capture_output=True, cwd=REPOSITORY, env=code_environment(code))
     # no target: the targets are for csi build; this is csi serve's steady state
     steps.append(("serve rebuild one recent changed",
                   measure([str(root), AS_OF, RECENT_MONTH], code, harness="benchmarks.serve_rebuild")))

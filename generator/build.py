@@ -102,8 +102,7 @@ class _Inputs:
         self._digests_now: bytes | None = None
         self._files_now: bytes | None = None
         # the snapshot as it is, or patched where only files came and went in some folders
-        current = tree if tree is not None and tree.listing_current(str(root)) else \
-            tree.patched(str(root)) if tree is not None else None
+        current = tree.as_now(str(root)) if tree is not None else None
         if current is not None:
             self.tree, self.directories = current, current.directories
             self.jobs = list(zip(map(itemgetter(0), current.jobs),

@@ -615,7 +615,7 @@ def test_a_snapshot_patched_for_files_added_and_removed_is_the_one_a_walk_rebase
         gone.unlink()
         files.remove(gone)
 
-        patched = tree.patched(str(root))
+        patched = tree.as_now(str(root))
 
         directories: list = []
         found: list = []
@@ -632,12 +632,12 @@ def test_a_snapshot_is_not_patched_when_folders_came_or_went(aged_record_garage)
     tree = pickle.loads((cache_dir(root) / STATE_FILE).read_bytes())[1].tree
     visit = _a_visit(root)
     (visit.parent / "RO20270101-001.yaml").write_bytes(visit.read_bytes())
-    assert tree.patched(str(root)) is not None
+    assert tree.as_now(str(root)) is not None
     (root / "records" / "visits" / "2027" / "01").mkdir()  # a folder inside one that held none
-    assert tree.patched(str(root)) is None
+    assert tree.as_now(str(root)) is None
     (root / "records" / "visits" / "2027" / "01").rmdir()
     (root / "records" / "visits" / "2027" / "RO20270101-002.yaml").write_bytes(visit.read_bytes())
-    assert tree.patched(str(root)) is None  # a file in a folder that held none: no stretch to patch
+    assert tree.as_now(str(root)) is None  # a file in a folder that held none: no stretch to patch
     (root / "records" / "visits" / "2027" / "RO20270101-002.yaml").unlink()
     (root / "records" / "notes").mkdir()  # records/ itself changed: an unknown folder to report
-    assert tree.patched(str(root)) is None
+    assert tree.as_now(str(root)) is None

@@ -157,75 +157,70 @@ class TreeSnapshot:
                 break
             cuts.append(cut + 1)
         cuts.append(len(positions))
+        # (two new files in a row are cut apart, NEW + 1 not being NEW: each is a stretch of one)
+        stats, digests = self._carried((positions[first], end - first) for first, end in zip(cuts, cuts[1:]))
+        # the hash of every file's path and SHA-256 held for the other files: none is kept
+        return TreeSnapshot(_listed(directories), jobs, found, stats, digests, b"")
+
+    def _carried(self, stretches) -> tuple[array, bytes]:
+        """The stats and SHA-256s of a new list of files, given as stretches (position in this
+        snapshot, count), ``_NEW`` for new files, which are smudged (hashed by the next
+        ``changed_now``); each stretch copied whole, in C."""
         stats, digests = array("q"), bytearray()
-        saved_stats, saved_digests = self.stats, self.digests
-        for first, end in zip(cuts, cuts[1:]):
-            start, count = positions[first], end - first
-            if start == _NEW:  # one new file (two in a row are cut apart: NEW + 1 is not NEW)
+        for start, count in stretches:
+            if start == _NEW:
                 stats.extend(array("q", SMUDGED[0]) * count)
                 digests += SMUDGED[1] * count
             else:
-                stats.extend(saved_stats[4 * start:4 * (start + count)])
-                digests += saved_digests[32 * start:32 * (start + count)]
-        # the hash of every file's path and SHA-256 held for the other files: none is kept
-        return TreeSnapshot(_listed(directories), jobs, found, stats, bytes(digests), b"")
+                stats.extend(self.stats[4 * start:4 * (start + count)])
+                digests += self.digests[32 * start:32 * (start + count)]
+        return stats, bytes(digests)
 
-    def patched(self, root: str) -> TreeSnapshot | None:
-        """This snapshot for the tree as it is now, when what changed is which files some folders
-        hold, folders that hold no other folder (what adding or removing a record file does,
-        the commonest edit of a record-per-file dealer); None when anything else changed.
+    def as_now(self, root: str) -> TreeSnapshot | None:
+        """This snapshot for the tree as it is now: itself when every directory is as it was;
+        patched when what changed is which files some folders hold, folders that hold no other
+        folder (adding or removing a record file, the commonest edit of a record-per-file
+        dealer); None when anything else changed (folders came or went: ``rebased`` after a walk).
 
-        The same snapshot as ``rebased`` on a walk with ``listings``, made from the changed
-        folders' listings alone: each such folder's files are one stretch of the walk, found
-        in the snapshot's packed paths in C.  The general way touches every one of 254,215
+        Patched, it is the snapshot ``rebased`` makes on a walk with ``listings``, from the
+        changed folders' listings alone: each such folder's files are one stretch of the walk,
+        found in the snapshot's packed paths in C.  The walk touches every one of 254,215
         paths three times (~0.3 s of each build after a file was added)."""
         from generator.validate import folder_listing
 
+        now = [directory_stat(root, relative) for relative, _, _ in self.directories]
+        changed = [relative for (relative, saved, _), (_, stat, _) in zip(self.directories, now) if stat != saved]
+        if not changed:
+            return self
         if self._packed_jobs is None:
             return None
-        packed = self._packed_jobs[0]
-        now = [directory_stat(root, relative) for relative, _, _ in self.directories]
+        gone = {relative for relative, stat, _ in now if stat is None}
         parents = {relative.rpartition("/")[0] for relative, _, _ in self.directories}
-        stretches = []  # (start, end, the folder's files now as jobs)
-        for (relative, saved, _), (_, stat, _) in zip(self.directories, now):
-            if stat == saved:
-                continue
-            if stat is None or relative in parents or "/" not in relative:  # records/ itself
+        patches = []  # (start, end, the folder's files now as jobs)
+        for relative in changed:
+            if relative in gone or relative in parents or "/" not in relative:  # records/ itself
                 return None
             listing = folder_listing(root, relative)
-            found = _stretch(packed, f"{relative}/")
+            found = _stretch(self._packed_jobs[0], f"{relative}/")
             if found is None or any(is_folder for _, is_folder in listing):
                 return None
             folder = relative.split("/")[1]
-            stretches.append((*found, [(path, folder) for path, _ in listing]))
-        if not stretches:
-            return None
-        stretches.sort(key=itemgetter(0))
-        jobs, stats, digests, done = [], array("q"), bytearray(), 0
-        for start, end, listed in stretches:
+            patches.append((*found, [(path, folder) for path, _ in listing]))
+        patches.sort(key=itemgetter(0))
+        jobs, stretches, done = [], [], 0
+        for start, end, listed in patches:
             jobs += self.jobs[done:start]
-            stats.extend(self.stats[4 * done:4 * start])
-            digests += self.digests[32 * done:32 * start]
+            stretches.append((done, start - done))
             kept = {self.jobs[position][0]: position for position in range(start, end)}
             for job in listed:
-                position = kept.get(job[0])
-                if position is None:  # a new file: smudged, hashed by the next ``changed_now``
-                    jobs.append(job)
-                    stats.extend(SMUDGED[0])
-                    digests += SMUDGED[1]
-                else:
-                    jobs.append(self.jobs[position])
-                    stats.extend(self.stats[4 * position:4 * position + 4])
-                    digests += self.digests[32 * position:32 * position + 32]
+                position = kept.get(job[0], _NEW)
+                jobs.append(job if position == _NEW else self.jobs[position])
+                stretches.append((position, 1))
             done = end
         jobs += self.jobs[done:]
-        stats.extend(self.stats[4 * done:])
-        digests += self.digests[32 * done:]
-        return TreeSnapshot(_listed(now), jobs, self.found, stats, bytes(digests), b"")
-
-    def listing_current(self, root: str) -> bool:
-        """Is every directory as it was, so that the walk would find the same files?"""
-        return all(directory_stat(root, relative)[1] == stat for relative, stat, _ in self.directories)
+        stretches.append((done, len(self.jobs) - done))
+        stats, digests = self._carried(stretches)
+        return TreeSnapshot(_listed(now), jobs, self.found, stats, digests, b"")
 
     def changed_now(self, root: str) -> list[int] | None:
         """Positions of the files whose stat now is not the one in the snapshot, in order;
@@ -250,9 +245,12 @@ class TreeSnapshot:
 def _stretch(packed: str, prefix: str) -> tuple[int, int] | None:
     """(first, end) positions of the paths starting with ``prefix`` in ``packed`` (paths joined
     by NUL, those under one folder next to each other); None when there is none."""
-    first = 0 if packed.startswith(prefix) else packed.find(f"\0{prefix}") + 1
-    if first == 0 and not packed.startswith(prefix):
-        return None
+    if packed.startswith(prefix):
+        first = 0
+    else:
+        first = packed.find(f"\0{prefix}") + 1
+        if first == 0:
+            return None
     last = packed.rfind(f"\0{prefix}") + 1 or first
     start = packed.count("\0", 0, first)
     return start, start + packed.count("\0", first, last) + 1

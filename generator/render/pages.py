@@ -126,7 +126,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
         "report": report, "records": records, "garage": records.garage, "L": lookup, "survey": survey,
         "as_of": as_of, "commit": commit, "problems": problems,
         "warnings": [p for p in problems if not p.is_error],
-        "record_count": records.counted(),
+        "record_count": records.counted(),  # no page of ours uses it since 7cfa611: templates copied before do
         "provenance_slot": PROVENANCE_SLOT,
         "tiles": views.tiles(report, records, lookup),
         "comparison_rows": views.comparison_rows(report, lookup),
