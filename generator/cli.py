@@ -37,11 +37,23 @@ def run() -> None:
     """
     try:
         main(obj=_OWN_PROCESS)
+    except OSError as failure:  # the file system said no (a file where a folder goes, no room, no right)
+        click.echo(f"csi: {file_system_message(failure)}", err=True)
+        sys.exit(1)
     except Exception as fault:  # click has handled its own exceptions and exits already
         details = _fault_report()
         click.echo(f"csi {__version__}: internal error, a bug in csi and not a problem in the records "
                    f"({type(fault).__name__}: {fault}). Please send {details} to the csi maintainers.", err=True)
         sys.exit(3)
+
+
+def file_system_message(failure: OSError) -> str:
+    """The path and the system's reason, and what to check: not a fault of csi's, so no report."""
+    from generator.problems import file_system_reason
+
+    names = " -> ".join(str(name) for name in (failure.filename, failure.filename2) if name)
+    return (f"could not use {names or 'a file'}: {file_system_reason(failure)}; check the path, "
+            "that you may write there and that the disk has room")
 
 
 def _fault_report() -> str:

@@ -48,3 +48,11 @@ def summary(problems: list[Problem]) -> str:
     if not problems:
         return "no problems found"
     return f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}"
+
+
+def file_system_reason(failure: OSError) -> str:
+    """Why the file system refused, in the desk's words where the system's are cryptic."""
+    if isinstance(failure, (FileExistsError, NotADirectoryError)):
+        # (FileExistsError: a folder made with exist_ok over a file of that name)
+        return "a file is there where csi needs a folder"
+    return failure.strerror or str(failure)

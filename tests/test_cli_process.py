@@ -114,3 +114,17 @@ def test_a_fault_of_csi_itself_is_one_line_and_a_report_not_a_traceback(tmp_path
     text = open(report, encoding="utf-8").read()
     assert "Traceback (most recent call last)" in text and "in broken" in text
     assert f"command: csi validate --root {root}" in text
+
+
+def test_a_path_the_file_system_refuses_is_named_with_what_to_check_and_no_fault_report(tmp_path):
+    root = write_garage(tmp_path / "garage", {"records/customers/C0001.yaml": CUSTOMER,
+                                              "records/visits/RO1.yaml": VISIT})
+    (tmp_path / "exports").write_text("a file, not a folder\n", encoding="utf-8")
+    target = tmp_path / "exports" / "visits.csv"
+
+    result = csi("export", "--root", str(root), "--kind", "visits", "--out", str(target))
+
+    assert result.returncode == 1
+    assert result.stderr == (f"csi: could not use {tmp_path / 'exports'}: a file is there where csi needs a folder; "
+                             "check the path, that you may write there and that the disk has room\n")
+    assert (tmp_path / "exports").read_text(encoding="utf-8") == "a file, not a folder\n"

@@ -258,3 +258,46 @@ def test_the_theme_listing_skips_hidden_folders_and_mkdocs_copies_the_same_files
     assert ours == plain and len(ours) > 10
     hidden = set(everything) - set(listed)
     assert len(hidden) > 1000 and all(any(part.startswith(".") for part in path.split("/")) for path in hidden)
+
+
+def test_a_file_where_the_work_folder_goes_is_a_clear_failure_not_a_crash(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+    from tests.conftest import CUSTOMER, VISIT, write_garage
+
+    root = write_garage(tmp_path / "garage", {"records/customers/c.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
+    (root / ".csi").write_text("not a folder\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--as-of", "2026-07-01"])
+    work, site = (root / ".csi").resolve(), (root / "site").resolve()
+    assert result.exit_code == 1, result.output
+    assert result.output.splitlines()[-1] == (
+        f"build failed: could not write {work}: a file is there where csi needs a folder; the pages are made "
+        f"under {work} and published to {site}: each must be a folder you can write to, on a disk with room "
+        "(the published site was left as it was)")
+    assert (root / ".csi").read_text(encoding="utf-8") == "not a folder\n"
+    assert not site.exists()
+
+
+def test_a_site_that_cannot_be_moved_into_place_leaves_the_published_one(tmp_path, monkeypatch):
+    from generator.site import publish
+
+    records = sample_records("en")
+    site = _build(tmp_path, records, monthly=[])
+    before = {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+    renames = []
+
+    def rename_failing_into_place(source, destination):
+        renames.append(Path(destination))
+        if Path(destination) == site.resolve() and len(renames) == 2:  # the new site, once
+            raise PermissionError(13, "Permission denied", str(destination))
+        return real_rename(source, destination)
+
+    real_rename = publish.os.rename
+    monkeypatch.setattr(publish.os, "rename", rename_failing_into_place)
+    records.complaints.pop()
+    with pytest.raises(SiteBuildError, match=r"^could not write .*site: Permission denied; "):
+        _build(tmp_path, records, monthly=[])
+    monkeypatch.undo()
+    assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [".site.lock"]

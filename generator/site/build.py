@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.load.cache import tool_version
 from generator.model import Records
-from generator.problems import Problem
+from generator.problems import Problem, file_system_reason
 from generator.render.env import RenderError
 from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_pages
 from generator.site.config import mkdocs_config, write_config
@@ -53,8 +53,11 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
         monthly = monthly_reports(records, report, as_of)
     target = generated_dir(root)
     memo = SiteMemo(root / TEMPLATE_CACHE.parent / MEMO_FILE, tool_version()) if cache else None
-    staging = fresh_folder(target, "stage")
-    output = fresh_folder(site_dir, "build")
+    try:
+        staging = fresh_folder(target, "stage")
+        output = fresh_folder(site_dir, "build")
+    except OSError as failure:
+        raise SiteBuildError(unwritable(failure, root, site_dir)) from None
     try:
         nav = render_pages(root, staging / "docs", records, report, problems, as_of, commit, monthly,
                            template_cache=root / TEMPLATE_CACHE / "pages" if cache else None)
@@ -76,9 +79,19 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
         return (memo.pages_reused, memo.pages_reused + memo.pages_rendered) if memo is not None else None
     except RenderError as failure:
         raise SiteBuildError(f"template error: {failure}") from None
+    except OSError as failure:  # a full disk, a folder not writable, a file where a folder goes
+        raise SiteBuildError(unwritable(failure, root, site_dir)) from None
     finally:
         discard(output)
         discard(staging)
+
+
+def unwritable(failure: OSError, root: Path, site_dir: Path) -> str:
+    """What to tell the user when the site could not be written: the path and the system's reason."""
+    where = f" {failure.filename}" if failure.filename else ""
+    return (f"could not write{where}: {file_system_reason(failure)}; the pages are made under {root / '.csi'} "
+            f"and published to {site_dir}: each must be a folder you can write to, on a disk with room "
+            "(the published site was left as it was)")
 
 
 def _copy_assets(destination: Path) -> None:

@@ -41,7 +41,13 @@ def swap_in(new: Path, target: Path) -> None:
         if target.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
             os.rename(target, old / target.name)
-        os.rename(new, target)
+        try:
+            os.rename(new, target)
+        except OSError:  # the published site back where it was, rather than none at all
+            if old is not None:
+                os.rename(old / target.name, target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
 
