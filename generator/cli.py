@@ -52,7 +52,9 @@ def file_system_message(failure: OSError) -> str:
     from generator.problems import file_system_reason
 
     names = " -> ".join(str(name) for name in (failure.filename, failure.filename2) if name)
-    return (f"could not use {names or 'a file'}: {file_system_reason(failure)}; check the path, "
+    if not names:  # not a path (a socket, a pipe): the system's words are all there is
+        return f"the system refused: {file_system_reason(failure)}"
+    return (f"could not use {names}: {file_system_reason(failure)}; check the path, "
             "that you may write there and that the disk has room")
 
 
@@ -303,6 +305,12 @@ def serve(root: Path, as_of: date | None, port: int, host: str) -> None:
     Example:
       csi serve --root . --port 8000
     """
-    from generator.serve import serve as serve_site
+    from generator.serve import ServeError, address_problem, serve as serve_site
 
-    serve_site(root, as_of, host, port, echo=click.echo)
+    problem = address_problem(host, port)
+    if problem is not None:
+        raise click.BadParameter(problem, param_hint="'--port'")
+    try:
+        serve_site(root, as_of, host, port, echo=click.echo)
+    except ServeError as failure:
+        raise click.ClickException(str(failure)) from None

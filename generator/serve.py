@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import tempfile
 from collections.abc import Callable
 from datetime import date
@@ -39,6 +41,27 @@ def live_server(root: Path, site_dir: Path, as_of: date | None, host: str, port:
     return server
 
 
+def address_problem(host: str, port: int) -> str | None:
+    """Why the site cannot be served at host:port (taken, not this machine's), or None.
+
+    Asked before the first build, which takes a large dealer many seconds."""
+    try:
+        with socket.create_server((host, port)):  # with SO_REUSEADDR, as the server will bind
+            return None
+    except OSError as failure:
+        return _cannot_serve(host, port, failure)
+
+
+def _cannot_serve(host: str, port: int, failure: OSError) -> str:
+    reason = os.strerror(failure.errno) if failure.errno else str(failure)
+    return (f"cannot serve on {host}:{port}: {reason}; "
+            "choose another --port (or --host), or stop the program using it")
+
+
+class ServeError(Exception):
+    """The site could not be served; the message says why."""
+
+
 def serve(root: Path, as_of: date | None, host: str, port: int, echo: Callable[[str], None]) -> None:
     with tempfile.TemporaryDirectory(prefix="csi-serve-") as scratch:
         server = live_server(root, Path(scratch) / "site", as_of, host, port, echo)
@@ -47,5 +70,9 @@ def serve(root: Path, as_of: date | None, host: str, port: int, echo: Callable[[
             server.serve()
         except KeyboardInterrupt:
             pass
+        except OSError as failure:
+            if server.serve_thread.is_alive():
+                raise
+            raise ServeError(_cannot_serve(host, port, failure)) from None  # taken since address_problem asked
         finally:
             server.shutdown()

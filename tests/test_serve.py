@@ -48,3 +48,22 @@ def test_a_changed_setting_rebuilds_the_served_site(tmp_path):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+
+
+def test_a_port_in_use_is_said_before_anything_is_built(tmp_path):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = tmp_path / "garage"
+    init_garage(root, language="en", name="First Name Motors")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["serve", "--root", str(root), "--port", str(port)])
+    assert result.exit_code == 2, result.output
+    assert result.output.splitlines()[-1] == (
+        f"Error: Invalid value for '--port': cannot serve on 127.0.0.1:{port}: Address already in use; "
+        "choose another --port (or --host), or stop the program using it")
+    assert not (root / ".csi" / "cache").exists()  # nothing built
