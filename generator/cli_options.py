@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from generator.model import EARLIEST_YEAR, LATEST_YEAR
+
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The garage repository (holds garage.yaml).")
 
@@ -18,6 +20,9 @@ class IsoDate(click.ParamType):
         if isinstance(value, date):
             return value
         try:
-            return date.fromisoformat(value)
+            day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not a date like 2026-10-08", param, ctx)
+        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            self.fail(f"{value!r} is not a date of the years {EARLIEST_YEAR}-{LATEST_YEAR}", param, ctx)
+        return day

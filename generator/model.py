@@ -50,6 +50,10 @@ COMPLAINT_STATUSES = ("open", "in_progress", "resolved", "closed")
 ACTION_KINDS = ("improve", "maintain")
 ACTION_STATUSES = ("planned", "in_progress", "done", "cancelled")
 LANGUAGES = ("en", "zh")
+# The years a date in the records, the settings or an option may fall in: wider than any
+# garage's history, and narrow enough that the statistics' date arithmetic (a horizon, a
+# period, a year back) cannot leave Python's years 1-9999.  Outside, it is a typo.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
 SURVEY_KINDS = ("service", "sales")
 
 

@@ -91,3 +91,40 @@ def test_a_build_never_changes_what_the_user_wrote(tmp_path):
     assert result.exit_code == 0, result.output
     assert (root / "site" / "index.html").is_file()
     assert fingerprint(root) == before
+
+
+@pytest.mark.parametrize("edge", ["first", "last"])
+def test_the_sample_moved_to_the_first_or_last_years_csi_takes_builds_alike(tmp_path, edge):
+    """Every date of the sample moved as near the edge of the years csi takes (1900-2199) as
+    whole leap cycles go (its 29 Februaries stay real), with the settings' horizons at their
+    largest: the statistics' date arithmetic stays inside Python's years, and the records
+    check out as they do where they are."""
+    import re
+
+    from generator.model import EARLIEST_YEAR, LATEST_YEAR
+
+    dated = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b")
+    sources = [REPO / "garage.yaml", *sorted((REPO / "surveys").rglob("*.yaml")), *sorted((REPO / "records").rglob("*.yaml"))]
+    texts = {path: path.read_text(encoding="utf-8") for path in sources}
+    years = [int(found[1]) for text in texts.values() for found in dated.finditer(text)]
+    shift = -((min(years) - EARLIEST_YEAR) // 4 * 4) if edge == "first" else (LATEST_YEAR - max(years)) // 4 * 4
+    root = tmp_path / "garage"
+    for path, text in texts.items():
+        target = root / path.relative_to(REPO)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(dated.sub(lambda found: f"{int(found[1]) + shift}-{found[2]}-{found[3]}", text),
+                          encoding="utf-8")
+    horizons = {"complaint_response_hours": 2160, "complaint_resolution_days": 365, "comeback_days": 365,
+                "care_horizon_days": 366, "at_risk_days": 3649, "lost_days": 3650}
+    settings = root / "garage.yaml"
+    text = settings.read_text(encoding="utf-8")
+    for name, largest in horizons.items():
+        text = re.sub(rf"(?m)^{name}:.*$", f"{name}: {largest}", text)
+    settings.write_text(text, encoding="utf-8")
+    assert min(years) + shift - EARLIEST_YEAR < 4 if edge == "first" else LATEST_YEAR - max(years) - shift < 4
+
+    checked = invoke("validate", "--root", root, "--no-cache")
+    assert checked.exit_code == 0, checked.output
+    built = invoke("build", "--root", root, "--no-cache")
+    assert built.exit_code == 0, built.output
+    assert (root / "site" / "actions.html").is_file()

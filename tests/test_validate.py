@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.validate import load_records
-from tests.conftest import CUSTOMER, VISIT
+from tests.conftest import CUSTOMER, MINIMAL_GARAGE, VISIT
 
 
 def run(root, *args):
@@ -101,6 +101,29 @@ def test_absurdly_long_numbers_are_problems_not_crashes(garage):
         "records/followups/f.yaml:9:3: error bad-score: answer '888888888888888888…' is not a score",
         "records/visits/v.yaml:9:1: error bad-number: mileage has 5000 characters, more than any real value",
     ]
+
+
+def test_dates_and_horizons_beyond_any_garage_are_problems_not_overflows(garage):
+    # a year typed 0001 or 9999, or a horizon of a million days, once overflowed the
+    # statistics' date arithmetic (an internal error) instead of being reported
+    root = garage({"garage.yaml": MINIMAL_GARAGE.replace("as_of: 2026-06-30", "as_of: 9999-01-01")
+                   + "care_horizon_days: 99999999\ncomeback_days: 3650000\ncomplaint_response_hours: 2161\n",
+                   "records/customers/c1.yaml": CUSTOMER,
+                   "records/visits/v.yaml": VISIT.replace("check_in: 2026-06-01 9:30", "check_in: 0001-06-01 09:30")
+                   .replace("handed_over: 2026-06-01 16:40", "handed_over: 2026-06-01 16:40\nnext_service_due: 1899-12-31")})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "garage.yaml:4:1: error bad-date: '9999-01-01' is not a date of the years 1900-2199",
+        "garage.yaml:10:1: error out-of-range: care_horizon_days 99999999 is above 366",
+        "garage.yaml:11:1: error out-of-range: comeback_days 3650000 is above 365",
+        "garage.yaml:12:1: error out-of-range: complaint_response_hours 2161 is above 2160",
+        "records/visits/v.yaml:5:1: error bad-date: '0001-06-01 09:30' is not a date of the years 1900-2199",
+        "records/visits/v.yaml:7:1: error bad-date: '1899-12-31' is not a date of the years 1900-2199",
+    ]
+    as_of = run(root, "--as-of", "2200-01-01")
+    assert as_of.exit_code == 2
+    assert "Invalid value for '--as-of': '2200-01-01' is not a date of the years 1900-2199" in as_of.output
 
 
 def test_duplicate_ids_across_files_name_both_places(garage):

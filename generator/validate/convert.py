@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from types import MappingProxyType
 
 from generator.load.yamlsafe import Mapping, Sequence
-from generator.model import field_names
+from generator.model import EARLIEST_YEAR, LATEST_YEAR, field_names
 from generator.problems import Problem, error, warning
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
@@ -41,6 +41,9 @@ class Invalid(Exception):
 
 
 def _check_date(year: int, month: int, day: int, typed: str) -> date:
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        raise Invalid("bad-date", f"{typed!r} is not a date of the years {EARLIEST_YEAR}-{LATEST_YEAR}",
+                      "check the year")
     try:
         return date(year, month, day)
     except ValueError as problem:
@@ -189,9 +192,11 @@ def _quick_date(raw: object) -> object:
     # date.fromisoformat also takes "20260603" and week dates: only YYYY-MM-DD goes to it
     if raw.__class__ is str and len(raw) == 10 and raw[4] == "-" and raw[7] == "-":
         try:
-            return date.fromisoformat(raw)
+            day = date.fromisoformat(raw)
         except ValueError:
-            pass
+            return _UNDECIDED
+        if EARLIEST_YEAR <= day.year <= LATEST_YEAR:
+            return day
     return _UNDECIDED
 
 
@@ -199,9 +204,11 @@ def _quick_datetime(raw: object) -> object:
     if raw.__class__ is str and len(raw) == 16 and raw[4] == "-" and raw[7] == "-" and raw[10] in " T" \
             and raw[13] == ":":
         try:
-            return datetime.fromisoformat(raw)
+            moment = datetime.fromisoformat(raw)
         except ValueError:
-            pass
+            return _UNDECIDED
+        if EARLIEST_YEAR <= moment.year <= LATEST_YEAR:
+            return moment
     return _UNDECIDED
 
 
