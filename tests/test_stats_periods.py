@@ -35,6 +35,28 @@ def test_parse_period_errors_are_user_facing(text, message):
     assert str(caught.value) == message
 
 
+@pytest.mark.parametrize("text", ["0001", "0001-01", "0001-Q1", "9999-W52", "9999-11", "2200",
+                                  "1899-12-01..1900-01-31", "0002-01-01..9998-12-31"])
+def test_periods_outside_the_years_records_hold_are_refused_not_overflowed(text):
+    # the reports reach a year and two back from the period: at year 1 or 9999 that left
+    # Python's calendar, an internal error at the end of a build
+    with pytest.raises(ValueError) as caught:
+        parse_period(text)
+    assert str(caught.value) == (f"bad period {text!r}: it is not in the years 1900-2199; use a month (2026-10), "
+                                 "a quarter (2026-Q3), a year (2026) or a date range (2026-04-01..2026-06-30)")
+
+
+@pytest.mark.parametrize("text", ["1900", "1900-W01", "2199-12", "2199-W52", "1900-01-01..2199-12-31"])
+def test_periods_at_the_edges_of_those_years_report(text):
+    from generator.stats.report import build_report
+    from tests.stats_factories import answered, records
+
+    period = parse_period(text)
+    visits, followups = answered(period.start, [{"overall": 9, "reception_attitude": 8}] * 6)
+    report = build_report(records(visits=visits, followups=followups), period, period.end)
+    assert report["period"]["label"] == text
+
+
 def test_parse_period_rejects_impossible_dates():
     with pytest.raises(ValueError, match="bad period '2026-02-30..2026-03-01'"):
         parse_period("2026-02-30..2026-03-01")

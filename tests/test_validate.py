@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.validate import load_records
-from tests.conftest import CUSTOMER, MINIMAL_GARAGE, VISIT
+from tests.conftest import CUSTOMER, MINIMAL_GARAGE, MINIMAL_SURVEY, VISIT
 
 
 def run(root, *args):
@@ -124,6 +124,35 @@ def test_dates_and_horizons_beyond_any_garage_are_problems_not_overflows(garage)
     as_of = run(root, "--as-of", "2200-01-01")
     assert as_of.exit_code == 2
     assert "Invalid value for '--as-of': '2200-01-01' is not a date of the years 1900-2199" in as_of.output
+
+
+def test_a_scale_wider_than_any_survey_is_a_problem_not_a_hang(garage):
+    # the statistics go through every value of the scale: 1-999999999 ran out of memory
+    survey = MINIMAL_SURVEY.replace("sections:", "scale:\n  min: 1\n  max: 999999999\nsections:")
+    root = garage({"surveys/service.yaml": survey, "records/customers/c1.yaml": CUSTOMER})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == ["surveys/service.yaml:6:3: error out-of-range: max 999999999 is above 100"]
+
+
+def test_settings_and_folders_that_would_be_silently_skipped_are_reported(garage):
+    # each of these once passed unsaid (an empty questionnaire, a kind's folder saved as a
+    # file, a target's quarter no report ever has) or ended as a file-system message
+    # (a time zone naming a folder of the zone database)
+    settings = MINIMAL_GARAGE.replace("timezone: Asia/Shanghai", "timezone: Asia") \
+        + "targets:\n  - {quarter: 2026-Q5, role: service_advisor, csi: 85}\n"
+    root = garage({"garage.yaml": settings, "surveys/sales.yaml": "# to do\n",
+                   "records/customers/c1.yaml": CUSTOMER, "records/actions": "not a folder\n"})
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == [
+        "garage.yaml:1:1: error bad-timezone: unknown time zone 'Asia'",
+        "garage.yaml:11:1: error bad-quarter: target quarter '2026-Q5' is not a quarter like 2026-Q3",
+        "records/actions:0:0: error not-a-folder: records/actions is a file, so none of its kind is read",
+        "surveys/sales.yaml:1:1: error empty-file: the file is empty: it holds no questionnaire",
+    ]
+    (root / "garage.yaml").write_text("", encoding="utf-8")
+    assert "garage.yaml:1:1: error empty-file: the file is empty: it holds no settings" in error_lines(run(root))
 
 
 def test_duplicate_ids_across_files_name_both_places(garage):

@@ -62,7 +62,7 @@ def local_now(root: Path) -> datetime:
     garage = load_garage(root, "garage.yaml", problems) if (root / "garage.yaml").is_file() else None
     try:
         zone = ZoneInfo(garage.timezone if garage else "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         zone = None
     return datetime.now(zone).replace(tzinfo=None, second=0, microsecond=0)
 

@@ -11,6 +11,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from generator.model import EARLIEST_YEAR, LATEST_YEAR
+
 _MONTH = re.compile(r"^(\d{4})-(\d{2})$")
 _QUARTER = re.compile(r"^(\d{4})-[Qq]([1-4])$")
 _YEAR = re.compile(r"^(\d{4})$")
@@ -83,22 +85,32 @@ def parse_period(text: str) -> Period:
         if found := _MONTH.match(cleaned):
             if not 1 <= int(found[2]) <= 12:
                 raise ValueError(f"month {found[2]} does not exist")
-            return month(int(found[1]), int(found[2]))
+            return _in_years(month(int(found[1]), int(found[2])))
         if found := _QUARTER.match(cleaned):
-            return quarter(int(found[1]), int(found[2]))
+            return _in_years(quarter(int(found[1]), int(found[2])))
         if found := _YEAR.match(cleaned):
-            return year(int(found[1]))
+            return _in_years(year(int(found[1])))
         if found := _WEEK.match(cleaned):
+            if not EARLIEST_YEAR <= int(found[1]) <= LATEST_YEAR:  # before the calendar overflows
+                raise ValueError(f"it is not in the years {EARLIEST_YEAR}-{LATEST_YEAR}")
             monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
-            return week(monday)
+            return _in_years(week(monday))
         if found := _RANGE.match(cleaned):
             start, end = date.fromisoformat(found[1]), date.fromisoformat(found[2])
             if end < start:
                 raise ValueError(f"the range ends ({end}) before it starts ({start})")
-            return date_range(start, end)
-    except ValueError as exc:
+            return _in_years(date_range(start, end))
+    except (ValueError, OverflowError) as exc:
         raise ValueError(f"bad period {text!r}: {exc}; {USAGE}") from None
     raise ValueError(f"bad period {text!r}: {USAGE}")
+
+
+def _in_years(period: Period) -> Period:
+    """The period, when it lies in the years records may hold: the reports reach back a year and
+    two from it (the period before, the same one a year earlier, a 24-month series)."""
+    if not (EARLIEST_YEAR <= period.start.year and period.end.year <= LATEST_YEAR):
+        raise ValueError(f"it is not in the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return period
 
 
 def default_period(garage, as_of: date) -> Period:

@@ -7,6 +7,7 @@ all problems found, sorted by file and line.  Nothing here writes a file.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -89,9 +90,18 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
     records_dir = root / "records"
     visit("records")  # listed below in any case: its unknown folders are reported
     if not records_dir.is_dir():
+        if records_dir.exists():
+            problems.append(error("records", 0, 0, "not-a-folder", "records is a file, so no record is read",
+                                  "records go in the folders records/customers/, records/visits/ and so on"))
         return jobs
     for folder in sorted(records_dir.iterdir()):
-        if folder.name.startswith(".") or not folder.is_dir():
+        if folder.name.startswith("."):
+            continue
+        if not folder.is_dir():
+            if folder.name in schema.RECORD_KINDS:  # a kind's records cannot all be missed unsaid
+                problems.append(error(f"records/{folder.name}", 0, 0, "not-a-folder",
+                                      f"records/{folder.name} is a file, so none of its kind is read",
+                                      f"make it a folder and put the record files in records/{folder.name}/"))
             continue
         kind = schema.RECORD_KINDS.get(folder.name)
         if kind is None:
@@ -156,7 +166,7 @@ def folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
 def today_at(garage: model.Garage | None) -> date:
     try:
         zone = ZoneInfo(garage.timezone if garage else "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         zone = None
     return datetime.now(zone).date()
 
@@ -264,9 +274,14 @@ def _check_garage(garage: model.Garage) -> list[Problem]:
                                   f"staff id {member.id!r} is already used at line {seen[member.id].where[1]}",
                                   "give each person their own id"))
         seen[member.id] = member
+    for target in garage.targets:
+        if not re.fullmatch(r"\d{4}-Q[1-4]", target.quarter):  # it would never match a quarter's staff
+            problems.append(error(*target.where, 1, "bad-quarter",
+                                  f"target quarter {target.quarter!r} is not a quarter like 2026-Q3",
+                                  "write the year, -Q and the quarter's number 1-4"))
     try:
         ZoneInfo(garage.timezone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a folder of the zone database, such as "Asia"
         problems.append(error(garage.where[0], 1, 1, "bad-timezone", f"unknown time zone {garage.timezone!r}",
                               "use an IANA name such as Asia/Shanghai"))
     if garage.at_risk_days >= garage.lost_days:

@@ -236,8 +236,19 @@ def _suggest(name: str, known: set[str]) -> str:
     return f"did you mean {close[0]!r}?" if close else "see the questionnaire's item ids in surveys/"
 
 
-def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:
+def _settings_tree(root: Path, path: str, problems: list[Problem], what: str) -> object | None:
+    """``read_tree`` for a settings or questionnaire file, which an empty document cannot be
+    (a record folder's empty file holds no records; this file would hold nothing at all)."""
+    reported = len(problems)
     tree = read_tree(root, path, problems)
+    if tree is None and len(problems) == reported:
+        problems.append(error(path, 1, 1, "empty-file", f"the file is empty: it holds no {what}",
+                              "write it out in full; `csi init` writes a complete one to copy from"))
+    return tree
+
+
+def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:
+    tree = _settings_tree(root, path, problems, "settings")
     if tree is None:
         return None
     converter = Converter(path, problems)
@@ -247,7 +258,7 @@ def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage 
 
 def load_questionnaire(root: Path, path: str, garage: model.Garage | None,
                        problems: list[Problem]) -> model.Questionnaire | None:
-    tree = read_tree(root, path, problems)
+    tree = _settings_tree(root, path, problems, "questionnaire")
     if tree is None:
         return None
     converter = Converter(path, problems)

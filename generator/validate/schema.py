@@ -277,8 +277,9 @@ SECTION = Kind("section", "A section of questions.", (
 ), model=model.Section)
 
 SCALE = Kind("scale", "Score scale.", (
-    Field("min", INT, "Lowest score.", required=True),
-    Field("max", INT, "Highest score.", required=True),
+    # (bounded: the statistics go through every value of the scale, and no survey asks for more)
+    Field("min", INT, "Lowest score.", required=True, minimum=0, maximum=100),
+    Field("max", INT, "Highest score.", required=True, minimum=1, maximum=100),
 ))
 
 QUESTIONNAIRE = Kind("questionnaire", "A questionnaire (surveys/*.yaml).", (
