@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_options import ROOT_OPTION, IsoDate
+from generator.cli_options import DEMO_YEARS, ROOT_OPTION, IsoDate
 
 
 AS_OF_OPTION = click.option("--as-of", type=IsoDate(), default=None,
@@ -232,7 +232,8 @@ def stats(root: Path, period: str | None, as_of: date | None, output_format: str
               help="One file per record (default), or one file per month and kind (the sample's).")
 @click.option("--profile", type=click.Choice(["demo", "sample"]), default="demo", show_default=True,
               help="sample: regenerate the committed sample garage's records (keeps garage.yaml and surveys/).")
-@AS_OF_OPTION
+@click.option("--as-of", type=IsoDate(*DEMO_YEARS), default=None,
+              help="The simulated garage's today (default: the sample's as_of).")
 def demo(out: Path, customers: int | None, seed: int | None, layout: str | None, profile: str,
          as_of: date | None) -> None:
     """Write a complete, valid demo garage repository of any size.

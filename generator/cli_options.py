@@ -9,12 +9,19 @@ import click
 
 from generator.model import EARLIEST_YEAR, LATEST_YEAR
 
+# A demo writes birthdays up to 68 years and first purchases up to 19 years before
+# its as-of date, and expiries up to 6 years after: all must stay in the years csi reads.
+DEMO_YEARS = (EARLIEST_YEAR + 70, LATEST_YEAR - 10)
+
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The garage repository (holds garage.yaml).")
 
 
 class IsoDate(click.ParamType):
     name = "YYYY-MM-DD"
+
+    def __init__(self, first_year: int = EARLIEST_YEAR, last_year: int = LATEST_YEAR):
+        self.first_year, self.last_year = first_year, last_year
 
     def convert(self, value, param, ctx):
         if isinstance(value, date):
@@ -23,6 +30,6 @@ class IsoDate(click.ParamType):
             day = date.fromisoformat(value)
         except ValueError:
             self.fail(f"{value!r} is not a date like 2026-10-08", param, ctx)
-        if not EARLIEST_YEAR <= day.year <= LATEST_YEAR:
-            self.fail(f"{value!r} is not a date of the years {EARLIEST_YEAR}-{LATEST_YEAR}", param, ctx)
+        if not self.first_year <= day.year <= self.last_year:
+            self.fail(f"{value!r} is not a date of the years {self.first_year}-{self.last_year}", param, ctx)
         return day

@@ -77,6 +77,22 @@ def test_demo_output_validates(tmp_path, layout):
     assert ": error " not in result.output
 
 
+def test_a_demo_at_either_end_of_its_years_validates_and_beyond_them_is_refused(tmp_path):
+    from generator.cli_options import DEMO_YEARS
+
+    first, last = DEMO_YEARS
+    for as_of in (f"{first}-01-01", f"{last}-12-31"):
+        out = tmp_path / as_of
+        assert invoke("demo", "--out", out, "--customers", 25, "--seed", 3, "--as-of", as_of).exit_code == 0
+        result = invoke("validate", "--root", out)
+        assert result.exit_code == 0 and ": error " not in result.output, result.output[-3000:]
+    for as_of in (f"{first - 1}-12-31", f"{last + 1}-01-01"):
+        refused = invoke("demo", "--out", tmp_path / "beyond", "--customers", 25, "--as-of", as_of)
+        assert refused.exit_code == 2
+        assert f"{as_of!r} is not a date of the years {first}-{last}" in refused.output
+        assert not (tmp_path / "beyond").exists()
+
+
 def test_a_build_never_changes_what_the_user_wrote(tmp_path):
     root = tmp_path / "garage"
     for name in INPUTS:
