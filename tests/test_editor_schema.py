@@ -111,7 +111,13 @@ def test_schemas_accept_the_sample_garage(schemas):
     ("id: C1\n", "customer"),  # missing name
     ("id: F1\nvisit: R1\npurchase: 粤B1\nat: 2026-06-01 10:00\nchannel: phone\nby: CS01\noutcome: reached\n", "followup"),
     ("id: A1\nkind: fix\nitem: x\ntitle: t\nowner: SM01\ndue: 2026-08-01\nstatus: planned\n", "action"),
+    ("id: C1\nname: 张伟\nbirthday: 1899-12-31\n", "customer"),  # before the years csi reads
+    ("id: C1\nname: 张伟\nsince: 2200-01-01\n", "customer"),  # after them
 ])
 def test_schemas_refuse_bad_records(schemas, text, kind):
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.validate(as_editor_sees(yaml.safe_load(text)), schemas[f"{kind}.schema.json"])
+
+
+def test_schemas_accept_the_first_and_last_days_csi_reads(schemas):
+    check(schemas["customer.schema.json"], "id: C1\nname: 张伟\nbirthday: 1900-01-01\nsince: 2199-12-31\n")

@@ -11,11 +11,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from generator.model import EARLIEST_YEAR, LATEST_YEAR
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
 
-_DATE_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}$"
-_DATETIME_PATTERN = r"^\d{4}-\d{1,2}-\d{1,2}[ T]+\d{1,2}:\d{2}(:\d{2})?$"
+# the years csi reads (1900-2199) are whole centuries, so a pattern can hold them
+assert EARLIEST_YEAR % 100 == 0 and LATEST_YEAR % 100 == 99
+_YEAR = "(" + "|".join(str(century) for century in range(EARLIEST_YEAR // 100, LATEST_YEAR // 100 + 1)) + r")\d{2}"
+_DATE_PATTERN = rf"^{_YEAR}-\d{{1,2}}-\d{{1,2}}$"
+_DATETIME_PATTERN = rf"^{_YEAR}-\d{{1,2}}-\d{{1,2}}[ T]+\d{{1,2}}:\d{{2}}(:\d{{2}})?$"
 _INT_TEXT = {"type": "string", "pattern": r"^[+-]?\d+$"}
 _NUMBER_TEXT = {"type": "string", "pattern": r"^[+-]?(\d+(\.\d*)?|\.\d+)$"}
 _BOOL_WORDS = ["yes", "no", "y", "n", "true", "false", "on", "off", "是", "否", "Yes", "No", "True", "False"]
@@ -37,7 +41,7 @@ def field_schema(field: Field) -> dict:
         # an unquoted phone number or an id like 2026 is a number to the editor
         found: dict = {"type": ["string", "number"]}
     elif kind == schema.DATE:
-        found = {"anyOf": [{"type": "string", "pattern": _DATE_PATTERN}, {"type": "string", "format": "date"}]}
+        found = {"type": "string", "pattern": _DATE_PATTERN}
     elif kind == schema.DATETIME:
         found = {"type": "string", "pattern": _DATETIME_PATTERN}
     elif kind == schema.INT:
