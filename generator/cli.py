@@ -16,7 +16,8 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_options import DEMO_YEARS, ROOT_OPTION, IsoDate
+from generator.cli_options import ROOT_OPTION, IsoDate
+from generator.model import DEMO_YEARS
 
 
 AS_OF_OPTION = click.option("--as-of", type=IsoDate(), default=None,
@@ -243,9 +244,15 @@ def demo(out: Path, customers: int | None, seed: int | None, layout: str | None,
       csi demo --out /tmp/big-dealer --customers 20000 --seed 7 --layout month
       csi demo --profile sample --out .      # the sample garage under records/
     """
-    from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
+    from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, sample_settings_problems, write_demo
 
     sample = profile == "sample"
+    refused = sample_settings_problems(out, as_of) if sample else []
+    if refused:
+        _echo_problems(refused, stream_err=True)
+        click.echo(f"nothing written: the sample keeps the settings and questionnaires in {out}; "
+                   "correct them first", err=True)
+        _finish(1)
     summary = write_demo(out, customers=customers or (SAMPLE_CUSTOMERS if sample else 200),
                          seed=SAMPLE_SEED if seed is None and sample else (1 if seed is None else seed),
                          layout=layout or ("month" if sample else "record"), as_of=as_of, profile=profile)

@@ -9,10 +9,6 @@ import click
 
 from generator.model import EARLIEST_YEAR, LATEST_YEAR
 
-# A demo writes birthdays up to 68 years and first purchases up to 19 years before
-# its as-of date, and expiries up to 6 years after: all must stay in the years csi reads.
-DEMO_YEARS = (EARLIEST_YEAR + 70, LATEST_YEAR - 10)
-
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The garage repository (holds garage.yaml).")
 

@@ -54,6 +54,9 @@ LANGUAGES = ("en", "zh")
 # garage's history, and narrow enough that the statistics' date arithmetic (a horizon, a
 # period, a year back) cannot leave Python's years 1-9999.  Outside, it is a typo.
 EARLIEST_YEAR, LATEST_YEAR = 1900, 2199
+# A demo garage's today: its birthdays go up to 68 years and first purchases up to 19
+# years before it, expiries up to 6 years after, and all must stay in the years above.
+DEMO_YEARS = (EARLIEST_YEAR + 70, LATEST_YEAR - 10)
 SURVEY_KINDS = ("service", "sales")
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import shutil
 
 import jsonschema
@@ -78,7 +79,7 @@ def test_demo_output_validates(tmp_path, layout):
 
 
 def test_a_demo_at_either_end_of_its_years_validates_and_beyond_them_is_refused(tmp_path):
-    from generator.cli_options import DEMO_YEARS
+    from generator.model import DEMO_YEARS
 
     first, last = DEMO_YEARS
     for as_of in (f"{first}-01-01", f"{last}-12-31"):
@@ -91,6 +92,38 @@ def test_a_demo_at_either_end_of_its_years_validates_and_beyond_them_is_refused(
         assert refused.exit_code == 2
         assert f"{as_of!r} is not a date of the years {first}-{last}" in refused.output
         assert not (tmp_path / "beyond").exists()
+
+
+def test_the_sample_refuses_settings_it_cannot_keep_and_writes_nothing(tmp_path):
+    def sample_into(folder, files, *more):
+        for relative, text in files.items():
+            (folder / relative).parent.mkdir(parents=True, exist_ok=True)
+            (folder / relative).write_text(text, encoding="utf-8")
+        def everything():
+            return {path: path.read_bytes() for path in folder.rglob("*") if path.is_file()}
+
+        before = everything()
+        result = invoke("demo", "--profile", "sample", "--out", folder, "--customers", 10, *more)
+        return result, before == everything()
+
+    settings = (REPO / "garage.yaml").read_text(encoding="utf-8")
+    result, untouched = sample_into(tmp_path / "broken", {"garage.yaml": "name: [x\n"})
+    assert (result.exit_code, untouched) == (1, True)
+    assert result.output.splitlines()[0] == "garage.yaml:1:7: error yaml-syntax: the '[' opened here is never closed"
+    assert "Traceback" not in result.output and "internal error" not in result.output
+
+    result, untouched = sample_into(tmp_path / "survey", {"garage.yaml": settings, "surveys/service.yaml": ""})
+    assert (result.exit_code, untouched) == (1, True)
+    assert result.output.startswith("surveys/service.yaml:1:1: error empty-file:")
+
+    far = re.sub(r"(?m)^as_of: .*$", "as_of: 2195-01-01", settings)
+    line = far.splitlines().index("as_of: 2195-01-01") + 1
+    result, untouched = sample_into(tmp_path / "far", {"garage.yaml": far})
+    assert (result.exit_code, untouched) == (1, True)
+    assert result.output.splitlines()[0] == (f"garage.yaml:{line}:1: error bad-setting: as_of 2195-01-01 "
+                                             "is not in the years a demo simulates (1970-2189)")
+    result, _ = sample_into(tmp_path / "far", {}, "--as-of", "2026-10-08")
+    assert result.exit_code == 0, result.output
 
 
 def test_a_build_never_changes_what_the_user_wrote(tmp_path):

@@ -20,13 +20,16 @@ from generator.demo.customers import grade_staff, invent_staff, make_customers
 from generator.demo.plan import make_profile
 from generator.demo.simulate import Garage
 from generator.demo.write import KINDS, LAYOUTS, RepositoryWriter, month_of
+from generator.model import DEMO_YEARS
+from generator.problems import Problem, error
+from generator.validate import settings_problems
 
 DEFAULTS = Path(__file__).resolve().parent.parent / "defaults"
 SAMPLE_SEED = 31  # chosen so the sample shows every case tests/test_demo.py asks of it
 SAMPLE_CUSTOMERS = 80
 DEMO_NAME = "示例汽车服务有限公司"
 
-__all__ = ["DemoSummary", "write_demo", "SAMPLE_SEED", "SAMPLE_CUSTOMERS"]
+__all__ = ["DemoSummary", "write_demo", "sample_settings_problems", "SAMPLE_SEED", "SAMPLE_CUSTOMERS"]
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,24 @@ def write_records(writer: RepositoryWriter, out: Path, rng: random.Random, plan,
     found = make_actions(plan, managers, [m.id for m in staff if m.role == "service_advisor"])
     for month in sorted({month_of(entry["start"]) for entry in found}):
         writer.write("actions", month, [entry for entry in found if month_of(entry["start"]) == month])
+
+
+def sample_settings_problems(out: Path, as_of: date | None) -> list[Problem]:
+    """Why the sample cannot keep the garage.yaml and questionnaires already in ``out``:
+    their errors, and an as_of outside the years a demo simulates (unless ``as_of`` is given)."""
+    if not ((out / "garage.yaml").is_file() or (out / "surveys").is_dir()):
+        return []
+    garage, problems = settings_problems(out)
+    errors = [problem for problem in problems if problem.is_error]
+    first, last = DEMO_YEARS
+    if not errors and as_of is None and garage is not None and garage.as_of is not None \
+            and not first <= garage.as_of.year <= last:
+        text = (out / "garage.yaml").read_text(encoding="utf-8")
+        line = next((number for number, typed in enumerate(text.splitlines(), 1) if typed.startswith("as_of:")), 1)
+        errors.append(error("garage.yaml", line, 1, "bad-setting",
+                            f"as_of {garage.as_of} is not in the years a demo simulates ({first}-{last})",
+                            "pass --as-of with a date in those years"))
+    return errors
 
 
 def existing_settings(out: Path) -> dict | None:

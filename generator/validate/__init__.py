@@ -195,9 +195,7 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
         problems.append(error(SETTINGS_FILE, 0, 0, "missing-settings", f"no {SETTINGS_FILE} in {root}",
                               "run csi in a garage repository, pass --root DIR, or create one with csi init"))
         return Loaded(None, problems, 0)
-    garage = load_garage(root, SETTINGS_FILE, problems)
-    problems.extend(_check_garage(garage) if garage else [])
-    questionnaires = _questionnaires(root, garage, problems)
+    garage, questionnaires = _settings(root, problems)
     if discovered is None:
         jobs = record_files(root, problems)
     else:
@@ -238,6 +236,24 @@ def _results_by_kind(jobs: list[tuple[str, schema.Kind]], results: list) -> dict
         by_kind[kind.folder] += results[start:end]
         start = end
     return by_kind
+
+
+def settings_problems(root: Path) -> tuple[model.Garage | None, list[Problem]]:
+    """The settings and questionnaires in ``root`` checked without any record: (the garage,
+    or None when garage.yaml is missing or unusable; every problem found, in order)."""
+    problems: list[Problem] = []
+    if (root / SETTINGS_FILE).is_file():
+        garage, _ = _settings(root, problems)
+    else:
+        garage = None
+        _questionnaires(root, None, problems)
+    return garage, sorted(problems)
+
+
+def _settings(root: Path, problems: list[Problem]) -> tuple[model.Garage | None, dict[str, model.Questionnaire]]:
+    garage = load_garage(root, SETTINGS_FILE, problems)
+    problems.extend(_check_garage(garage) if garage else [])
+    return garage, _questionnaires(root, garage, problems)
 
 
 def cross_record_checks(root: Path, records: model.Records, known: dict[str, set[str]], as_of: date) -> list[Problem]:
