@@ -128,3 +128,38 @@ def test_a_path_the_file_system_refuses_is_named_with_what_to_check_and_no_fault
     assert result.stderr == (f"csi: could not use {tmp_path / 'exports'}: a file is there where csi needs a folder; "
                              "check the path, that you may write there and that the disk has room\n")
     assert (tmp_path / "exports").read_text(encoding="utf-8") == "a file, not a folder\n"
+
+
+def test_a_records_folder_that_cannot_be_walked_stops_the_run_rather_than_being_passed_over(
+        tmp_path, monkeypatch, capsys):
+    """Its records would be missing from every figure unsaid: a link to a folder that holds it
+    (walked forty folders deep before), or a folder csi may not list (passed over before)."""
+    import os
+
+    import pytest
+
+    from generator import cli
+
+    root = write_garage(tmp_path / "garage", {"records/customers/C0001.yaml": CUSTOMER,
+                                              "records/visits/2026/RO1.yaml": VISIT})
+    os.symlink("..", root / "records" / "visits" / "2026" / "up")
+    result = csi("validate", "--root", str(root))
+    assert result.returncode == 1
+    assert result.stderr == (f"csi: could not use {root / 'records/visits/2026/up'}: a link to a folder that "
+                             "holds it; check the path, that you may write there and that the disk has room\n")
+
+    os.unlink(root / "records" / "visits" / "2026" / "up")
+    scandir = os.scandir
+
+    def refused(path="."):  # the tests run as root, whom no permission stops
+        if str(path).endswith(os.path.join("visits", "2026")):
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(os, "scandir", refused)
+    monkeypatch.setattr(sys, "argv", ["csi", "validate", "--root", str(root), "--no-cache"])
+    with pytest.raises(SystemExit) as leaving:
+        cli.run()
+    assert leaving.value.code == 1
+    assert capsys.readouterr().err == (f"csi: could not use {root / 'records/visits/2026'}: Permission denied; "
+                                       "check the path, that you may write there and that the disk has room\n")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 from click.testing import CliRunner
 
@@ -153,6 +154,16 @@ def test_settings_and_folders_that_would_be_silently_skipped_are_reported(garage
     ]
     (root / "garage.yaml").write_text("", encoding="utf-8")
     assert "garage.yaml:1:1: error empty-file: the file is empty: it holds no settings" in error_lines(run(root))
+
+
+def test_a_record_file_that_is_a_link_to_nothing_is_an_error_not_skipped(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER})
+    os.symlink("gone.yaml", root / "records" / "customers" / "c2.yaml")
+    result = run(root)
+    assert result.exit_code == 1
+    assert error_lines(result) == ["records/customers/c2.yaml:0:0: error unreadable: cannot read the file: "
+                                   "it is a link to a file that does not exist"]
+    assert "hint: restore the file it links to, or remove the link" in result.output
 
 
 def test_duplicate_ids_across_files_name_both_places(garage):

@@ -6,6 +6,7 @@ all problems found, sorted by file and line.  Nothing here writes a file.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
 from collections.abc import Callable
@@ -147,20 +148,36 @@ def folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
 
     os.scandir rather than Path.rglob: a record-per-file dealer has 250,000
     files, and scandir knows each entry's type without a stat call.
+
+    A folder that cannot be listed (no permission) raises OSError rather than being
+    passed over: its records would be missing from every figure unsaid.  A YAML file's
+    name that is a link to nothing is listed as a file, for the reader to report; a
+    link to a folder that holds it raises ELOOP at once, not forty folders deep.
     """
+    folder = os.path.join(root, relative)
     try:
-        scanned = sorted(os.scandir(os.path.join(root, relative)), key=attrgetter("name"))
-    except OSError:
+        scanned = sorted(os.scandir(folder), key=attrgetter("name"))
+    except FileNotFoundError:  # gone since its parent was listed
         return []
     listing = []
     for entry in scanned:
         if entry.name.startswith("."):
             continue
-        if entry.is_dir():
+        try:
+            is_folder = entry.is_dir()
+        except OSError:  # a link that leads to itself: not a folder, and no YAML file either
+            is_folder = False
+        if is_folder:
+            if entry.is_symlink() and _holds(os.path.realpath(entry.path), os.path.realpath(folder)):
+                raise OSError(errno.ELOOP, "a link to a folder that holds it", entry.path)
             listing.append((f"{relative}/{entry.name}", True))
-        elif entry.name.endswith(YAML_SUFFIXES) and entry.is_file():
+        elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_symlink() or entry.is_file()):
             listing.append((f"{relative}/{entry.name}", False))
     return listing
+
+
+def _holds(outer: str, inner: str) -> bool:
+    return inner == outer or inner.startswith(outer.rstrip(os.sep) + os.sep)
 
 
 def today_at(garage: model.Garage | None) -> date:

@@ -7,6 +7,7 @@ from a cache keyed by content.
 
 from __future__ import annotations
 
+import errno
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -82,6 +83,12 @@ def read_bytes(root: Path, path: str, problems: list[Problem]) -> bytes | None:
 
 
 def unreadable(path: str, failure: OSError) -> Problem:
+    if failure.errno == errno.ENOENT:  # listed a moment ago: a link to nothing, or deleted meanwhile
+        return error(path, 0, 0, "unreadable", "cannot read the file: it is a link to a file that does not exist",
+                     "restore the file it links to, or remove the link")
+    if failure.errno == errno.ELOOP:
+        return error(path, 0, 0, "unreadable", "cannot read the file: it is a link that leads back to itself",
+                     "remove the link, or make it a link to the record file")
     return error(path, 0, 0, "unreadable", f"cannot read the file: {failure.strerror}", "check its permissions")
 
 
