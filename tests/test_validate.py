@@ -43,6 +43,17 @@ def test_clean_garage_exits_zero(garage):
     assert result.output.strip().endswith("no problems found")
 
 
+def test_files_saved_with_an_upper_case_suffix_are_read(garage):
+    # RO1.YAML, as some Windows tools save it, was passed over unsaid: its records missing from every figure
+    root = garage({"records/customers/C1.YAML": CUSTOMER, "records/visits/RO1.Yml": VISIT,
+                   "records/visits/RO1.yaml~": "an editor's backup, not a record\n",
+                   "surveys/Other.YAML": "id: other\n"})
+    loaded = load_records(root)
+    assert [customer.id for customer in loaded.records.customers] == ["C0001"]
+    assert [visit.id for visit in loaded.records.visits] == ["RO1"]
+    assert {(problem.path, problem.code) for problem in loaded.errors} == {("surveys/Other.YAML", "missing-field")}
+
+
 def test_values_mean_what_was_typed(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER + "note: no\n", "records/visits/v.yaml": VISIT})
     loaded = load_records(root)

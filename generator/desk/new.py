@@ -16,7 +16,7 @@ from generator import model
 from generator.desk import store
 from generator.desk.yamlwrite import Answer, template
 from generator.problems import Problem
-from generator.validate import schema
+from generator.validate import questionnaire_files, schema
 from generator.validate.convert import Converter
 from generator.validate.files import load_garage, load_questionnaire
 from generator.validate.schema import Field, Kind
@@ -92,7 +92,7 @@ def _questionnaire_items(root: Path, survey: str | None, purchase: bool,
     """The questionnaire a follow-up answers, and its items as empty answer slots."""
     problems: list[Problem] = []
     found: dict[str, model.Questionnaire] = {}
-    for path in sorted((root / "surveys").glob("*.y*ml")) if (root / "surveys").is_dir() else []:
+    for path in questionnaire_files(root):
         questionnaire = load_questionnaire(root, path.relative_to(root).as_posix(), None, problems)
         if questionnaire is not None:
             found.setdefault(questionnaire.id, questionnaire)

@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from generator.load.source import is_yaml_name
 from generator.validate.schema import Kind
 
-YAML_SUFFIXES = (".yaml", ".yml")
 MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
 # The id of a record: at the top of a one-record file, or as a list entry's key
 # (first key after "- ", or a later key indented by two spaces).
@@ -45,7 +45,7 @@ def record_files(root: Path, kind: Kind) -> list[Path]:
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.rglob("*")
-                  if path.suffix in YAML_SUFFIXES and path.is_file()
+                  if is_yaml_name(path.name) and path.is_file()
                   and not any(part.startswith(".") for part in path.relative_to(folder).parts))
 
 

@@ -16,6 +16,15 @@ _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+def is_yaml_name(name: str) -> bool:
+    """A records or questionnaire file's name: .yaml or .yml in any case (RO1.YAML, as some
+    Windows tools save it, was passed over unsaid)."""
+    return name.lower().endswith(YAML_SUFFIXES)
+
+
 # O_BINARY: Windows would otherwise translate line ends (0 elsewhere); Python makes the
 # descriptor non-inheritable by itself (PEP 446)
 READ_FLAGS = os.O_RDONLY | getattr(os, "O_BINARY", 0)

@@ -19,6 +19,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import model
+from generator.load.source import is_yaml_name
 from generator.problems import Problem, error, warning
 from generator.validate import schema
 from generator.validate.files import FileResult, load_garage, load_questionnaire, load_record_file, records_of
@@ -26,7 +27,6 @@ from generator.validate.references import Locator, ReferenceCheck, duplicate_ids
 from generator.validate.rules import business_rules
 
 SETTINGS_FILE = "garage.yaml"
-YAML_SUFFIXES = (".yaml", ".yml")
 
 # (root, [(path, kind)], questionnaires) -> one FileResult per path, in order, or the
 # file's record itself when a FileResult would say nothing more (files.slim);
@@ -171,7 +171,7 @@ def folder_listing(root: str, relative: str) -> list[tuple[str, bool]]:
             if entry.is_symlink() and _holds(os.path.realpath(entry.path), os.path.realpath(folder)):
                 raise OSError(errno.ELOOP, "a link to a folder that holds it", entry.path)
             listing.append((f"{relative}/{entry.name}", True))
-        elif entry.name.endswith(YAML_SUFFIXES) and (entry.is_symlink() or entry.is_file()):
+        elif is_yaml_name(entry.name) and (entry.is_symlink() or entry.is_file()):
             listing.append((f"{relative}/{entry.name}", False))
     return listing
 
@@ -281,9 +281,7 @@ def cross_record_checks(root: Path, records: model.Records, known: dict[str, set
 
 def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Problem]) -> dict[str, model.Questionnaire]:
     found: dict[str, model.Questionnaire] = {}
-    surveys_dir = root / "surveys"
-    paths = sorted(surveys_dir.glob("*.y*ml")) if surveys_dir.is_dir() else []
-    for path in paths:
+    for path in questionnaire_files(root):
         relative = path.relative_to(root).as_posix()
         questionnaire = load_questionnaire(root, relative, garage, problems)
         if questionnaire is None:
@@ -296,6 +294,15 @@ def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Prob
             continue
         found[questionnaire.id] = questionnaire
     return found
+
+
+def questionnaire_files(root: Path) -> list[Path]:
+    """The visible YAML files directly in surveys/, in name order."""
+    folder = root / "surveys"
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir()
+                  if not path.name.startswith(".") and is_yaml_name(path.name) and path.is_file())
 
 
 def _check_garage(garage: model.Garage) -> list[Problem]:
