@@ -301,3 +301,27 @@ def test_a_site_that_cannot_be_moved_into_place_leaves_the_published_one(tmp_pat
     monkeypatch.undo()
     assert {p.relative_to(site): p.read_bytes() for p in site.rglob("*") if p.is_file()} == before
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".site.")] == [".site.lock"]
+
+
+def test_a_swap_waits_while_another_build_holds_the_lock(tmp_path):
+    """Two builds finishing together: the second's renames wait for the first's, so the
+    published folder is never missing or mixed."""
+    import threading
+
+    from generator.site import publish
+
+    site = tmp_path / "site"
+    site.mkdir()
+    (site / "index.html").write_text("old", encoding="utf-8")
+    new = publish.fresh_folder(site, "build")
+    (new / "index.html").write_text("new", encoding="utf-8")
+    with publish._locked(site):
+        swapper = threading.Thread(target=publish.swap_in, args=(new, site))
+        swapper.start()
+        swapper.join(0.5)
+        assert swapper.is_alive()
+        assert (site / "index.html").read_text(encoding="utf-8") == "old"
+    swapper.join(30)
+    assert not swapper.is_alive()
+    assert (site / "index.html").read_text(encoding="utf-8") == "new"
+    assert sorted(path.name for path in tmp_path.iterdir()) == [".site.lock", "site"]

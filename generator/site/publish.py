@@ -9,12 +9,17 @@ the old folder.
 
 from __future__ import annotations
 
-import fcntl
 import os
 import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows, where a service desk's PC builds and previews the site
+    fcntl = None
+    import msvcrt
 
 
 def fresh_folder(site_dir: Path, purpose: str) -> Path:
@@ -26,12 +31,28 @@ def fresh_folder(site_dir: Path, purpose: str) -> Path:
 @contextmanager
 def _locked(site_dir: Path):
     lock_path = site_dir.parent / f".{site_dir.name}.lock"
-    with open(lock_path, "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with open(lock_path, "wb") as lock:
+        _lock(lock.fileno(), True)
         try:
             yield
         finally:
-            fcntl.flock(lock, fcntl.LOCK_UN)
+            _lock(lock.fileno(), False)
+
+
+def _lock(descriptor: int, take: bool) -> None:
+    """Take (waiting for another build to finish its swap) or give back the lock."""
+    if fcntl is not None:
+        fcntl.flock(descriptor, fcntl.LOCK_EX if take else fcntl.LOCK_UN)
+        return
+    # msvcrt locks bytes from the file's position, here always 0; LK_LOCK gives up with
+    # OSError after ten tries a second apart, so a long wait is tried again
+    while True:
+        try:
+            msvcrt.locking(descriptor, msvcrt.LK_LOCK if take else msvcrt.LK_UNLCK, 1)
+            return
+        except OSError:
+            if not take:
+                raise
 
 
 def swap_in(new: Path, target: Path) -> None:
