@@ -87,7 +87,7 @@ def dataset(data: Path, layout: str, customers: int, seed: int) -> Path:
         shutil.rmtree(root, ignore_errors=True)
         subprocess.run([CSI, "demo", "--out", str(root), "--customers", str(customers), "--seed", str(seed),
                         "--layout", layout, "--as-of", AS_OF], check=True, capture_output=True)
-        (root / ".complete").write_text("written by benchmarks.run\n")
+        (root / ".complete").write_text("written by benchmarks.run\n", encoding="utf-8")
     return root
 
 

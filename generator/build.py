@@ -20,8 +20,6 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-import shutil
-import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -33,6 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator.problems import Problem
+from generator.provenance import git_head
 
 if TYPE_CHECKING:
     from generator.load.cache import LoadMemory
@@ -337,7 +336,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
     stopped before it."""
     from generator.background import Background
     from generator.load.parallel import collector_paused
-    from generator.site import SiteBuildError, build_site, git_commit
+    from generator.site import SiteBuildError, build_site
     from generator.stats.periods import default_period, parse_period
 
     loaded, customer_side = _load(root, watch, as_of, discovered, tool, hashes, memory, edited)
@@ -371,7 +370,7 @@ def _build(root: Path, outcome: BuildOutcome, watch: _Stopwatch, as_of: date | N
         return None
     bookkeeping = inputs.bookkeeping() if inputs is not None else None
     try:
-        pages = build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_commit(root),
+        pages = build_site(root, outcome.site_dir, records, report, loaded.problems, loaded.as_of, git_head(root),
                            monthly, cache=hashes is not None)
     except SiteBuildError as failure:
         outcome.failure = str(failure)
@@ -550,18 +549,10 @@ def _fingerprint(root: Path, site_dir: Path, as_of: date | None, period: str | N
                 digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     settings = root / "garage.yaml"
     parts = (tool, package_versions(SITE_PACKAGES), settings.read_bytes() if settings.is_file() else None, as_of,
-             _effective_as_of(root, as_of), period, _git_head(root),
+             _effective_as_of(root, as_of), period, git_head(root),
              os.path.relpath(site_dir.resolve(), root.resolve()), found)
     digest.update(repr(parts).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
-
-
-def _git_head(root: Path) -> str | None:
-    """The commit the provenance line will show (as ``generator.site.git_commit``, without importing MkDocs)."""
-    if shutil.which("git") is None:
-        return None
-    done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _effective_as_of(root: Path, as_of: date | None) -> date | None:

@@ -163,3 +163,40 @@ def test_a_records_folder_that_cannot_be_walked_stops_the_run_rather_than_being_
     assert leaving.value.code == 1
     assert capsys.readouterr().err == (f"csi: could not use {root / 'records/visits/2026'}: Permission denied; "
                                        "check the path, that you may write there and that the disk has room\n")
+
+
+def test_no_command_leans_on_the_platforms_default_encoding(tmp_path):
+    """A Chinese Windows desk's default encoding is GBK (cp936), not UTF-8: every file and
+    pipe csi reads or writes must name its encoding. Python reports each place that does
+    not (-X warn_default_encoding), and here each report is an error."""
+    import shutil
+
+    from tests.conftest import REPO
+
+    root = tmp_path / "garage"
+    root.mkdir()
+    for name in ("garage.yaml", "surveys", "records"):
+        source = REPO / name
+        (shutil.copytree if source.is_dir() else shutil.copy2)(source, root / name)
+    data, maps = REPO / "tests" / "data", REPO / "generator" / "defaults" / "import"
+    commands = [
+        ["validate"], ["build"], ["stats", "--format", "json"], ["due"],
+        ["export", "--kind", "visits", "--out", str(tmp_path / "visits.csv")],
+        ["new", "customer", "--name", "张伟", "--phone", "13812345678"],
+        ["import", "customers", str(data / "dms-customers.csv"), "--map", str(maps / "customers-map.yaml"),
+         "--dry-run"],
+        ["import", "visits", str(data / "dms-visits-gbk.csv"), "--map", str(maps / "visits-map.yaml"), "--dry-run"],
+        ["schema"],
+    ]
+    for command in commands:
+        done = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning",
+                               "-m", "generator", *command, "--root", str(root)],
+                              capture_output=True, text=True, encoding="utf-8", timeout=300)
+        assert "EncodingWarning" not in done.stderr and "internal error" not in done.stderr, (command, done.stderr)
+        assert done.returncode in (0, 1), (command, done.returncode, done.stderr)
+    for command in (["init", str(tmp_path / "new-garage")],
+                    ["demo", "--out", str(tmp_path / "demo"), "--customers", "5"]):
+        done = subprocess.run([sys.executable, "-X", "warn_default_encoding", "-W", "error::EncodingWarning",
+                               "-m", "generator", *command], capture_output=True, text=True, encoding="utf-8",
+                              timeout=300)
+        assert (done.returncode, done.stderr) == (0, ""), command

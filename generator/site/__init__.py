@@ -3,6 +3,6 @@
 Entry point: ``build_site(root, site_dir, records, report, problems, as_of, commit)``.
 """
 
-from generator.site.build import SiteBuildError, build_site, generated_dir, git_commit, monthly_reports
+from generator.site.build import SiteBuildError, build_site, generated_dir, monthly_reports
 
-__all__ = ["SiteBuildError", "build_site", "generated_dir", "git_commit", "monthly_reports"]
+__all__ = ["SiteBuildError", "build_site", "generated_dir", "monthly_reports"]

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
-import subprocess
 from contextlib import contextmanager
 from datetime import date
 from importlib.resources import files
@@ -253,9 +251,3 @@ def monthly_reports(records: Records, report: dict, as_of: date, index=None, sha
     return list(zip((month.label for month in months), build_reports(index, months, as_of, shared)))
 
 
-def git_commit(root: Path) -> str | None:
-    """The commit the records come from, for the provenance line; None outside git."""
-    if shutil.which("git") is None:
-        return None
-    done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True)
-    return done.stdout.strip() if done.returncode == 0 else None
