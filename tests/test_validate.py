@@ -43,15 +43,22 @@ def test_clean_garage_exits_zero(garage):
     assert result.output.strip().endswith("no problems found")
 
 
-def test_files_saved_with_an_upper_case_suffix_are_read(garage):
+def test_files_saved_with_an_upper_case_suffix_or_by_notepad_are_read(garage):
     # RO1.YAML, as some Windows tools save it, was passed over unsaid: its records missing from every figure
+    # and RO2.yaml.txt, as Windows Notepad saves it, is read with a warning to rename it
     root = garage({"records/customers/C1.YAML": CUSTOMER, "records/visits/RO1.Yml": VISIT,
+                   "records/visits/RO2.yaml.txt": VISIT.replace("RO1", "RO2"),
                    "records/visits/RO1.yaml~": "an editor's backup, not a record\n",
+                   "records/visits/notes.txt": "not a record either\n",
                    "surveys/Other.YAML": "id: other\n"})
     loaded = load_records(root)
     assert [customer.id for customer in loaded.records.customers] == ["C0001"]
-    assert [visit.id for visit in loaded.records.visits] == ["RO1"]
+    assert [visit.id for visit in loaded.records.visits] == ["RO1", "RO2"]
     assert {(problem.path, problem.code) for problem in loaded.errors} == {("surveys/Other.YAML", "missing-field")}
+    assert [problem.format() for problem in loaded.problems if problem.code == "txt-name"] == [
+        "records/visits/RO2.yaml.txt:1:1: warning txt-name: RO2.yaml.txt is read as YAML, but its name ends in .txt"
+        "\n    hint: rename it to RO2.yaml (Windows Notepad adds .txt unless 'All files' is chosen when saving, "
+        "and Explorer hides it)"]
 
 
 def test_values_mean_what_was_typed(garage):

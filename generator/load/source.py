@@ -17,12 +17,16 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 YAML_SUFFIXES = (".yaml", ".yml")
+# Windows Notepad saves "RO1.yaml" as "RO1.yaml.txt" unless "All files" is chosen, and
+# Explorer hides the .txt: read it (with a warning, ``files.saved_as_text``), not pass it over
+NOTEPAD_SUFFIXES = (".yaml.txt", ".yml.txt")
 
 
 def is_yaml_name(name: str) -> bool:
     """A records or questionnaire file's name: .yaml or .yml in any case (RO1.YAML, as some
-    Windows tools save it, was passed over unsaid)."""
-    return name.lower().endswith(YAML_SUFFIXES)
+    Windows tools save it, was passed over unsaid), or one of those with Notepad's .txt."""
+    lowered = name.lower()
+    return lowered.endswith(YAML_SUFFIXES) or lowered.endswith(NOTEPAD_SUFFIXES)
 
 
 # O_BINARY: Windows would otherwise translate line ends (0 elsewhere); Python makes the

@@ -128,6 +128,8 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
                   questionnaires: dict[str, model.Questionnaire], surveys: dict[str, _Survey] | None = None
                   ) -> FileResult:
     path = result.path
+    if path[-4:].lower() == ".txt":
+        result.problems.append(saved_as_text(path))
     surveys = {} if surveys is None else surveys
     tree = parse_tree(path, data, result.problems)
     if tree is None:
@@ -254,6 +256,13 @@ def _settings_tree(root: Path, path: str, problems: list[Problem], what: str) ->
     return tree
 
 
+def saved_as_text(path: str) -> Problem:
+    name = path.rpartition("/")[2]
+    return warning(path, 1, 1, "txt-name", f"{name} is read as YAML, but its name ends in .txt",
+                   f"rename it to {name[:-4]} (Windows Notepad adds .txt unless 'All files' is chosen "
+                   "when saving, and Explorer hides it)")
+
+
 def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:
     tree = _settings_tree(root, path, problems, "settings")
     if tree is None:
@@ -265,6 +274,8 @@ def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage 
 
 def load_questionnaire(root: Path, path: str, garage: model.Garage | None,
                        problems: list[Problem]) -> model.Questionnaire | None:
+    if path[-4:].lower() == ".txt":
+        problems.append(saved_as_text(path))
     tree = _settings_tree(root, path, problems, "questionnaire")
     if tree is None:
         return None
