@@ -11,7 +11,7 @@ import difflib
 import re
 from collections.abc import Callable
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 
 from generator.load.yamlsafe import Mapping, Sequence
@@ -105,12 +105,14 @@ def _check_range(value: float | Decimal, field: Field) -> None:
 
 def _money(text: str, field: Field) -> Decimal:
     cleaned = text.strip().lstrip("¥￥").replace(",", "")
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation:
-        raise Invalid("bad-number", f"{text!r} is not an amount", "write an amount like 860.00") from None
-    if not value.is_finite():
+    # digits only: 1e309 is a Decimal, but the statistics' float of it is infinite, which
+    # no report (nor JSON) can hold, and no till writes an amount with an exponent
+    if not _NUMBER.match(cleaned):
         raise Invalid("bad-number", f"{text!r} is not an amount", "write an amount like 860.00")
+    if len(cleaned) > MAX_DIGITS:
+        raise Invalid("bad-number", f"{field.name} has {len(cleaned)} characters, more than any real amount",
+                      f"write {field.name} with at most {MAX_DIGITS} digits")
+    value = Decimal(cleaned)
     _check_range(value, field)
     return value
 
