@@ -79,6 +79,34 @@ def test_month_layout_gets_a_list_entry_appended_without_touching_the_text(garag
     assert sorted(v.id for v in loaded.records.visits) == ["RO20260601-001", "RO20260601-002"]
 
 
+def test_ids_written_in_any_shape_are_taken_and_an_indented_month_file_stays_one_list(garage):
+    # ids in a flow mapping, in an indented list or after a BOM were given out again
+    # (duplicate-id), and an entry appended at column 0 ended an indented list: the
+    # whole month file no longer parsed
+    indented = "  - id: C0002\n    name: 李娜\n    since: 2026-09-01\n"
+    root = garage({"records/customers/2026-08.yaml": b"\xef\xbb\xbf- id: C0001\n  name: \xe5\xbc\xa0\n",
+                   # (bytes: the fixture would dedent text)
+                   "records/customers/2026-09.yaml": (indented + "  - {id: C0003, name: 王强, since: 2026-09-20}\n"
+                                                      ).encode("utf-8"),
+                   "records/customers/2026-10.yaml": "- \"id\": C0004\n  name: 陈杰\n"})
+    result = new(root, "customer", "--name", "测试", "--since", "2026-9-25")
+    path = root / "records/customers/2026-09.yaml"
+    assert result.output == f"added to {path}  (C0005)\n"
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith(indented) and re.search(r"\n  - id: C0005\b.*\n    name: 测试\b", text)
+    loaded = load_records(root)
+    assert [problem.format() for problem in loaded.errors] == []
+    assert sorted(customer.id for customer in loaded.records.customers) == ["C0001", "C0002", "C0003", "C0004", "C0005"]
+
+
+def test_a_date_written_without_leading_zeros_names_the_id_and_month_file(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/2026-06.yaml": "- " + VISIT.replace("\n", "\n  ")})
+    result = new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "repair",
+                 "--check_in", "2026-6-3 9:30", "--service_advisor", "SA01")
+    assert result.output == f"added to {root / 'records/visits/2026-06.yaml'}  (RO20260603-001)\n"
+    assert load_records(root).errors == []
+
+
 def test_a_new_month_gets_a_new_month_file(garage):
     root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/2026-06.yaml": "- " + VISIT.replace("\n", "\n  ")})
     new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "repair",

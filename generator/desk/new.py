@@ -17,7 +17,7 @@ from generator.desk import store
 from generator.desk.yamlwrite import Answer, template
 from generator.problems import Problem
 from generator.validate import questionnaire_files, schema
-from generator.validate.convert import Converter
+from generator.validate.convert import Converter, Invalid, parse_date, parse_datetime
 from generator.validate.files import load_garage, load_questionnaire
 from generator.validate.schema import Field, Kind
 
@@ -135,12 +135,16 @@ def build_values(root: Path, kind: Kind, given: dict[str, str], now: datetime,
 
 
 def record_day(kind: Kind, values: dict, now: datetime) -> date:
+    """The day that names the record's id and month file: its dating field read as the
+    validator reads it (2026-6-3 9:30 is the third of June), else today."""
     text = values.get(DATED_BY[kind.name])
-    if isinstance(text, str) and len(text) >= 10:
-        try:
-            return date.fromisoformat(text[:10])
-        except ValueError:
-            pass
+    if isinstance(text, str):
+        for parse in (parse_datetime, parse_date):
+            try:
+                found = parse(text)
+            except Invalid:
+                continue
+            return found.date() if isinstance(found, datetime) else found
     return now.date()
 
 
@@ -167,7 +171,7 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
     where = store.layout(root, kind).target(record_id, day)
     try:
         if where.append:
-            store.append_entries(where.path, entry)
+            store.append_entries(where.path, entry, where.indent)
         else:
             store.create_file(where.path, entry if store.MONTH_FILE.match(where.path.stem) else document)
     except store.RecordExists:

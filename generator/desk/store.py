@@ -22,9 +22,11 @@ from generator.load.source import is_yaml_name
 from generator.validate.schema import Kind
 
 MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
-# The id of a record: at the top of a one-record file, or as a list entry's key
-# (first key after "- ", or a later key indented by two spaces).
-_ID_LINE = re.compile(r"^(?:- +| {2})?id: *[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)", re.MULTILINE)
+# The id of a record wherever a key can stand: at a line's start after any indentation
+# and list dashes, or inside a flow mapping ({id: C0041, ...}). Lenient on purpose: a
+# false match only keeps an id from being given out.
+_ID_LINE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)",
+                      re.MULTILINE)
 
 # How `csi new` numbers each kind: id_prefix + date stem + sequence number.
 ID_STYLES: dict[str, tuple[str, int]] = {
@@ -57,7 +59,7 @@ def existing_ids(root: Path, kind: Kind) -> set[str]:
     """
     found: set[str] = set()
     for path in record_files(root, kind):
-        text = path.read_bytes().decode("utf-8", errors="replace")
+        text = path.read_bytes().decode("utf-8-sig", errors="replace")  # (-sig: a BOM hid the first id)
         found.update(_ID_LINE.findall(text))
     return found
 
@@ -76,6 +78,7 @@ def next_id(kind: Kind, taken: set[str], day: date) -> str:
 class Target:
     path: Path
     append: bool  # True: add a list entry to an existing month file
+    indent: int = 0  # the spaces before the month file's own list entries, which new ones must match
 
 
 @dataclass(frozen=True)
@@ -91,21 +94,24 @@ class Layout:
             path = self.month_dir / f"{month.year:04d}-{month.month:02d}{self.suffix}"
             if not path.exists():
                 return Target(path, append=False)
-            if _is_list_file(path):
-                return Target(path, append=True)
+            indent = list_indent(path)
+            if indent is not None:
+                return Target(path, append=True, indent=indent)
             return Target(self.folder / f"{record_id}.yaml", append=False)
         if self.mode == "dated":
             return Target(self.folder / f"{month.year:04d}" / f"{month.month:02d}" / f"{record_id}.yaml", False)
         return Target(self.folder / f"{record_id}.yaml", append=False)
 
 
-def _is_list_file(path: Path) -> bool:
+def list_indent(path: Path) -> int | None:
+    """The spaces before a month file's list entries; None when the file is not a block list."""
     with path.open("rb") as handle:
         for raw in handle:
-            line = raw.decode("utf-8", errors="replace").lstrip("\ufeff").strip()
-            if line and not line.startswith("#"):
-                return line.startswith("- ") or line == "-"
-    return True  # empty or only comments: appending list entries makes it a list
+            line = raw.decode("utf-8", errors="replace").lstrip("\ufeff").rstrip("\r\n")
+            content = line.lstrip(" ")
+            if content.strip() and not content.startswith("#"):
+                return len(line) - len(content) if content.startswith("- ") or content.rstrip() == "-" else None
+    return 0  # empty or only comments: appending list entries makes it a list
 
 
 def layout(root: Path, kind: Kind) -> Layout:
@@ -157,8 +163,11 @@ def replace_file(path: Path, text: str) -> None:
         os.replace(temporary, path)
 
 
-def append_entries(path: Path, text: str) -> None:
-    """Add list entries at the end of a month file, touching none of its bytes."""
+def append_entries(path: Path, text: str, indent: int = 0) -> None:
+    """Add list entries at the end of a month file, touching none of its bytes; each line is
+    indented as the file's own entries are (``list_indent``), or the file would no longer parse."""
+    if indent:
+        text = "".join(" " * indent + line if line.strip() else line for line in text.splitlines(keepends=True))
     with path.open("ab+") as handle:
         handle.seek(0, os.SEEK_END)
         size = handle.tell()
@@ -180,17 +189,19 @@ def write_records(root: Path, kind: Kind, records: list[tuple[str, date, str, st
     where = layout(root, kind)
     touched: list[Path] = []
     pending: dict[Path, list[str]] = {}
+    indents: dict[Path, int] = {}
     for record_id, month, document, entry in records:
         found = where.target(record_id, month)
         if where.mode == "month" and MONTH_FILE.match(found.path.stem):
             pending.setdefault(found.path, []).append(entry)
+            indents[found.path] = found.indent
         else:
             create_file(found.path, document)
             touched.append(found.path)
     for path, entries in pending.items():
         text = "\n".join(entries)
         if path.exists():
-            append_entries(path, text)
+            append_entries(path, text, indents[path])
         else:
             create_file(path, text)
         touched.append(path)
