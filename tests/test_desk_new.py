@@ -187,3 +187,13 @@ def test_shell_completion_offers_record_ids(garage):
     assert result.output.splitlines() == ["plain,RO1", "plain,RO2"]
     env["COMP_WORDS"], env["COMP_CWORD"] = f"csi new visit --root {root} --service_advisor S", "6"
     assert CliRunner().invoke(main, [], prog_name="csi", env=env).output.splitlines() == ["plain,SA01", "plain,SM01"]
+
+
+def test_free_text_next_to_the_templates_comment_reads_back_whole_and_unwarned(garage):
+    # plain, `note: 喜欢周末来店   # Anything worth knowing.` drew the validator's comment-cut warning
+    root = garage({})
+    typed = '喜欢周末来店 # 不是注释 "引号" \\ 反斜杠'
+    assert new(root, "customer", "--name", "张伟", "--note", typed).exit_code == 0
+    loaded = load_records(root)
+    assert [problem.format() for problem in loaded.problems] == []
+    assert [customer.note for customer in loaded.records.customers] == [typed]

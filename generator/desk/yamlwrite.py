@@ -13,7 +13,7 @@ import re
 import unicodedata
 from datetime import date, datetime
 
-from generator.demo.write import Emitter, Plain
+from generator.demo.write import Emitter, Plain, quote
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
 
@@ -105,6 +105,10 @@ def field_lines(field: Field, value: object, pad: str, emitter: Emitter, blank: 
         return [line] if field.required or blank else _commented([line], pad)
     if isinstance(value, list):
         rendered = "[" + ", ".join(emitter.scalar(text_value(entry), flow=True) for entry in value) + "]"
+    elif field.type == schema.TEXT and isinstance(value, str):
+        # free text followed by the doc comment: plain, it would read as text cut at ' #'
+        # (the validator's comment-cut warning); quoted, where it ends is plain to see
+        rendered = quote(value)
     else:
         rendered = emitter.scalar(text_value(value))
     return [_line(pad, f"{field.name}: {rendered}", _describe(field, False))]
