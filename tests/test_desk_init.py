@@ -69,6 +69,33 @@ def test_init_refuses_an_existing_garage_and_keeps_files_already_there(tmp_path)
     assert (root / "garage.yaml").read_bytes() == before
 
 
+def test_a_name_that_reads_as_null_is_quoted_and_one_of_two_lines_refused(tmp_path):
+    for name in ("null", "~", "NULL"):
+        result = CliRunner().invoke(init_command, [str(tmp_path / name)])
+        assert result.exit_code == 0, result.output
+        validated = CliRunner().invoke(main, ["validate", "--root", str(tmp_path / name), "--strict"])
+        assert validated.output.strip().endswith("no problems found"), validated.output
+    result, root = init(tmp_path, "--name", "two\nlines")
+    assert result.exit_code == 1
+    assert "Error: the garage name 'two\\nlines' must be one line of text; give it with --name" in result.output
+    assert not root.exists()
+
+
+def test_a_file_in_the_way_stops_init_before_it_writes_and_it_can_run_again(tmp_path):
+    root = tmp_path / "garage"
+    (root / "records").mkdir(parents=True)
+    (root / "records" / "visits").write_text("a file, not a folder\n", encoding="utf-8")
+    result, _ = init(tmp_path)
+    assert result.exit_code == 1
+    assert (f"Error: {root / 'records' / 'visits'}: a file where csi init puts a folder; move it away and run "
+            "csi init again (nothing was written)") in result.output
+    assert sorted(path.relative_to(root).as_posix() for path in root.rglob("*")) == ["records", "records/visits"]
+    (root / "records" / "visits").unlink()
+    again, _ = init(tmp_path)
+    assert again.exit_code == 0, again.output
+    assert EXPECTED_FILES <= {path.relative_to(root).as_posix() for path in root.rglob("*") if path.is_file()}
+
+
 def test_ci_files_install_this_version_validate_build_and_publish_from_the_default_branch(tmp_path):
     _, root = init(tmp_path)
     workflow = yaml.safe_load((root / ".github/workflows/site.yml").read_text(encoding="utf-8"))

@@ -71,11 +71,18 @@ class Emitter:
 
     _block: dict = field(default_factory=dict)
     _flow: dict = field(default_factory=dict)
+    # apart from the str ones: a Plain and a str of the same text are equal keys, but not
+    # the same decision ("123" as text is quoted, as typed it is written plain)
+    _plain_block: dict = field(default_factory=dict)
+    _plain_flow: dict = field(default_factory=dict)
 
     def scalar(self, value, flow: bool = False) -> str:
         kind = type(value)
         if kind is str or kind is Plain:
-            cache = self._flow if flow else self._block
+            if kind is str:
+                cache = self._flow if flow else self._block
+            else:
+                cache = self._plain_flow if flow else self._plain_block
             text = cache.get(value)
             if text is None:
                 text = self._decide(value, flow)

@@ -16,8 +16,9 @@ from pathlib import Path
 import yaml
 
 from generator import __version__
-from generator.demo.write import Emitter, Plain
+from generator.demo.write import Emitter
 from generator.desk import store
+from generator.desk.yamlwrite import text_value
 from generator.validate import schema
 from generator.validate.editor_schema import SCHEMA_FILES, vscode_settings, write_schemas
 
@@ -45,7 +46,7 @@ class Created:
 def garage_settings(name: str, language: str) -> str:
     """The demo's commented garage.yaml with this garage's name and language, and today not pinned."""
     text = (DEFAULTS / "garage.yaml").read_text(encoding="utf-8")
-    quoted = Emitter().scalar(Plain(name))
+    quoted = Emitter().scalar(text_value(name))  # (not plain when it reads as null: name: null is no name)
     text = re.sub(r"^name:.*$", lambda _: f"name: {quoted}", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^language: *\w+", f"language: {language}", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^as_of:.*\n", "", text, count=1, flags=re.MULTILINE)
@@ -88,13 +89,24 @@ def init_garage(root: Path, language: str = "zh", name: str | None = None) -> Cr
     if root.exists() and not root.is_dir():
         raise Refused(f"{root} is a file, not a folder")
     name = name or root.resolve().name
+    if not name.strip() or "\n" in name.strip() or "\r" in name:
+        raise Refused(f"the garage name {name!r} must be one line of text; give it with --name")
+    planned = planned_files(name, language)
+    in_the_way = sorted({str(parent) for relative in planned for parent in (root / relative).parents
+                         if parent != root and root in parent.parents and parent.exists() and not parent.is_dir()})
+    if in_the_way:
+        raise Refused(f"{', '.join(in_the_way)}: a file where csi init puts a folder; move it away and run csi init "
+                      "again (nothing was written)")
     created = Created()
-    for relative, text in planned_files(name, language).items():
+    # garage.yaml last: a run stopped on the way (a full disk) can be run again, as it
+    # refuses only a folder that already holds garage.yaml
+    for relative, text in sorted(planned.items(), key=lambda entry: entry[0] == "garage.yaml"):
+        if relative == "garage.yaml":
+            write_schemas(root / SCHEMA_DIR)
+            created.written.append(SCHEMA_DIR + "/")
         try:
             store.create_file(root / relative, text)
             created.written.append(relative)
         except store.RecordExists:
             created.kept.append(relative)
-    write_schemas(root / SCHEMA_DIR)
-    created.written.append(SCHEMA_DIR + "/")
     return created
