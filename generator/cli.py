@@ -174,18 +174,22 @@ def schema(root: Path, out: Path | None) -> None:
     Example (VS Code with the YAML extension):
       csi schema && cat .vscode/settings.json
     """
+    from generator.validate import SETTINGS_FILE
     from generator.validate.editor_schema import vscode_settings, write_schemas
 
+    if out is None and not (root / SETTINGS_FILE).is_file():
+        raise click.BadParameter(f"no {SETTINGS_FILE} in {root}: give the garage repository, or --out DIR",
+                                 param_hint="--root")
     target = out or root / ".csi" / "schemas"
     applies = write_schemas(target)
     for name, pattern in applies.items():
         click.echo(f"{target / name}  ->  {pattern}")
     try:
-        relative = target.resolve().relative_to(root.resolve()).as_posix()
-    except ValueError:
-        relative = target.resolve().as_posix()
+        where = "./" + target.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:  # outside the repository: VS Code takes the absolute path
+        where = target.resolve().as_posix()
     click.echo("\nVS Code: put this in .vscode/settings.json of the garage repository:")
-    click.echo(json.dumps(vscode_settings(relative, applies), ensure_ascii=False, indent=2))
+    click.echo(json.dumps(vscode_settings(where, applies), ensure_ascii=False, indent=2))
 
 
 def _period_or_usage_error(text: str | None, loaded):

@@ -20,12 +20,18 @@ class IsoDate(click.ParamType):
         self.first_year, self.last_year = first_year, last_year
 
     def convert(self, value, param, ctx):
+        from generator.validate.convert import DATE_TEXT
+
         if isinstance(value, date):
             return value
-        try:
-            day = date.fromisoformat(value)
-        except ValueError:
+        # as a record's date is read: 2026-10-8 too, and not 20261008 or 2026-W41-4
+        found = DATE_TEXT.match(value.strip())
+        if not found:
             self.fail(f"{value!r} is not a date like 2026-10-08", param, ctx)
+        try:
+            day = date(int(found[1]), int(found[2]), int(found[3]))
+        except ValueError as problem:
+            self.fail(f"{value!r} is not a real date ({problem})", param, ctx)
         if not self.first_year <= day.year <= self.last_year:
             self.fail(f"{value!r} is not a date of the years {self.first_year}-{self.last_year}", param, ctx)
         return day

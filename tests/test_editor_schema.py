@@ -121,3 +121,14 @@ def test_schemas_refuse_bad_records(schemas, text, kind):
 
 def test_schemas_accept_the_first_and_last_days_csi_reads(schemas):
     check(schemas["customer.schema.json"], "id: C1\nname: 张伟\nbirthday: 1900-01-01\nsince: 2199-12-31\n")
+
+
+def test_schemas_outside_the_repository_are_bound_by_absolute_path_and_a_root_must_be_a_garage(tmp_path):
+    out = tmp_path / "elsewhere"
+    result = CliRunner().invoke(main, ["schema", "--root", str(REPO), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    settings = json.loads(result.output[result.output.index("{"):])
+    assert f"{out.resolve().as_posix()}/customer.schema.json" in settings["yaml.schemas"]
+    refused = CliRunner().invoke(main, ["schema", "--root", str(tmp_path / "not-a-garage")])
+    assert refused.exit_code == 2
+    assert "no garage.yaml in" in refused.output and not (tmp_path / "not-a-garage").exists()

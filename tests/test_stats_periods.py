@@ -35,7 +35,7 @@ def test_parse_period_errors_are_user_facing(text, message):
     assert str(caught.value) == message
 
 
-@pytest.mark.parametrize("text", ["0001", "0001-01", "0001-Q1", "9999-W52", "9999-11", "2200",
+@pytest.mark.parametrize("text", ["0001", "0001-01", "0001-Q1", "9999-W52", "9999-11", "9999-12", "9999-Q4", "2200",
                                   "1899-12-01..1900-01-31", "0002-01-01..9998-12-31"])
 def test_periods_outside_the_years_records_hold_are_refused_not_overflowed(text):
     # the reports reach a year and two back from the period: at year 1 or 9999 that left

@@ -161,6 +161,17 @@ def test_dates_and_horizons_beyond_any_garage_are_problems_not_overflows(garage)
     assert "Invalid value for '--as-of': '2200-01-01' is not a date of the years 1900-2199" in as_of.output
 
 
+def test_an_as_of_date_is_read_as_a_records_date_is(garage):
+    # date.fromisoformat took 20261008 and 2026-W41-4, which no record may hold, and refused 2026-10-8
+    root = garage({"records/customers/c1.yaml": CUSTOMER})
+    assert run(root, "--as-of", "2026-10-8").exit_code == 0
+    for typed, why in [("20261008", "is not a date like 2026-10-08"), ("2026-W41-4", "is not a date like 2026-10-08"),
+                       ("2026-02-30", "is not a real date (day is out of range for month)")]:
+        refused = run(root, "--as-of", typed)
+        assert refused.exit_code == 2
+        assert f"Invalid value for '--as-of': {typed!r} {why}" in refused.output
+
+
 def test_a_scale_wider_than_any_survey_is_a_problem_not_a_hang(garage):
     # the statistics go through every value of the scale: 1-999999999 ran out of memory
     survey = MINIMAL_SURVEY.replace("sections:", "scale:\n  min: 1\n  max: 999999999\nsections:")

@@ -79,7 +79,7 @@ def planned_files(name: str, language: str) -> dict[str, str]:
         files[f"records/{kind.folder}/.gitkeep"] = ""
     files["mkdocs.yml"] = mkdocs_settings(name, language)
     applies = {file_name: pattern for file_name, (_, pattern) in SCHEMA_FILES.items()}
-    files[".vscode/settings.json"] = json.dumps(vscode_settings(SCHEMA_DIR, applies), ensure_ascii=False, indent=2) + "\n"
+    files[".vscode/settings.json"] = json.dumps(vscode_settings(f"./{SCHEMA_DIR}", applies), ensure_ascii=False, indent=2) + "\n"
     return files
 
 

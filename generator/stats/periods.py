@@ -85,15 +85,13 @@ def parse_period(text: str) -> Period:
         if found := _MONTH.match(cleaned):
             if not 1 <= int(found[2]) <= 12:
                 raise ValueError(f"month {found[2]} does not exist")
-            return _in_years(month(int(found[1]), int(found[2])))
+            return _in_years(month(_year_in_range(found[1]), int(found[2])))
         if found := _QUARTER.match(cleaned):
-            return _in_years(quarter(int(found[1]), int(found[2])))
+            return _in_years(quarter(_year_in_range(found[1]), int(found[2])))
         if found := _YEAR.match(cleaned):
-            return _in_years(year(int(found[1])))
+            return _in_years(year(_year_in_range(found[1])))
         if found := _WEEK.match(cleaned):
-            if not EARLIEST_YEAR <= int(found[1]) <= LATEST_YEAR:  # before the calendar overflows
-                raise ValueError(f"it is not in the years {EARLIEST_YEAR}-{LATEST_YEAR}")
-            monday = date.fromisocalendar(int(found[1]), int(found[2]), 1)
+            monday = date.fromisocalendar(_year_in_range(found[1]), int(found[2]), 1)
             return _in_years(week(monday))
         if found := _RANGE.match(cleaned):
             start, end = date.fromisoformat(found[1]), date.fromisoformat(found[2])
@@ -103,6 +101,13 @@ def parse_period(text: str) -> Period:
     except (ValueError, OverflowError) as exc:
         raise ValueError(f"bad period {text!r}: {exc}; {USAGE}") from None
     raise ValueError(f"bad period {text!r}: {USAGE}")
+
+
+def _year_in_range(text: str) -> int:
+    """The year, checked before the calendar overflows (9999-12 would end in the year 10000)."""
+    if not EARLIEST_YEAR <= int(text) <= LATEST_YEAR:
+        raise ValueError(f"it is not in the years {EARLIEST_YEAR}-{LATEST_YEAR}")
+    return int(text)
 
 
 def _in_years(period: Period) -> Period:

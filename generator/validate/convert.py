@@ -20,7 +20,7 @@ from generator.problems import Problem, error, warning
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
 
-_DATE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")
+DATE_TEXT = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})\Z")  # YYYY-M-D; a year outside is refused after
 _DATETIME = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2}))?)?\Z")
 _INT = re.compile(r"[+-]?\d+\Z")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)\Z")
@@ -51,7 +51,7 @@ def _check_date(year: int, month: int, day: int, typed: str) -> date:
 
 
 def parse_date(text: str) -> date:
-    match = _DATE.match(text.strip())
+    match = DATE_TEXT.match(text.strip())
     if not match:
         raise Invalid("bad-date", f"{text!r} is not a date", _DATE_HINT)
     return _check_date(int(match[1]), int(match[2]), int(match[3]), text)

@@ -113,5 +113,6 @@ def write_schemas(out: Path) -> dict[str, str]:
 
 
 def vscode_settings(schema_dir: str, applies: dict[str, str]) -> dict:
-    """The `yaml.schemas` setting of VS Code's YAML extension."""
-    return {"yaml.schemas": {f"./{schema_dir}/{name}": pattern for name, pattern in applies.items()}}
+    """The `yaml.schemas` setting of VS Code's YAML extension; ``schema_dir`` as it is to be
+    written there (./.csi/schemas inside the repository, or an absolute path)."""
+    return {"yaml.schemas": {f"{schema_dir}/{name}": pattern for name, pattern in applies.items()}}
