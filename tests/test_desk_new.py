@@ -197,3 +197,36 @@ def test_free_text_next_to_the_templates_comment_reads_back_whole_and_unwarned(g
     loaded = load_records(root)
     assert [problem.format() for problem in loaded.problems] == []
     assert [customer.note for customer in loaded.records.customers] == [typed]
+
+
+def test_references_times_and_either_or_fields_validate_would_refuse_are_refused_and_nothing_written(garage):
+    # each was written, and csi validate then refused it
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/2026-06.yaml": "- " + VISIT.replace("\n", "\n  ")})
+    def written():  # (what staff wrote; csi's own cache under .csi may grow)
+        return {path: path.read_bytes() for path in root.rglob("*") if path.is_file() and ".csi" not in path.parts}
+
+    before = written()
+    cases = [
+        (["visit", "--customer", "C9999", "--vehicle", "粤B12345", "--type", "repair", "--service_advisor", "SA99",
+          "--technicians", "T01,T77"],
+         ["customer 'C9999': there is no customer with that id (check the id, or add the customer first)",
+          "service_advisor 'SA99' is not in the staff list of garage.yaml (add the person to `staff:` in garage.yaml, "
+          "or fix the id)",
+          "technicians 'T77' is not in the staff list of garage.yaml (add the person to `staff:` in garage.yaml, "
+          "or fix the id)"]),
+        (["visit", "--customer", "C0001", "--vehicle", "粤B12345", "--type", "repair", "--service_advisor", "SA01",
+          "--check_in", "2026-06-05 10:00", "--handed_over", "2026-06-01 10:00"],
+         ["handed over 2026-06-01 10:00 before check-in 2026-06-05 10:00 (check both times)"]),
+        (["followup", "--visit", "RO1", "--purchase", "粤B12345", "--by", "CS01", "--outcome", "no_answer"],
+         ["a followup needs exactly one of visit, purchase, it has both visit and purchase "
+          "(keep exactly one of visit, purchase)"]),
+        (["action", "--kind", "improve", "--item", "waiting_care", "--category", "noise", "--owner", "SM01",
+          "--title", "t", "--survey", "service"],
+         ["an action needs exactly one of item, category, it has both item and category "
+          "(keep exactly one of item, category)"]),
+    ]
+    for arguments, said in cases:
+        result = new(root, *arguments)
+        assert result.exit_code == 1, result.output
+        assert result.output == "Error: " + "\n".join(said) + "\nnothing was written\n"
+    assert written() == before

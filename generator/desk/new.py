@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import model
 from generator.desk import store
+from generator.desk.check import Addition, described, refusals
 from generator.desk.yamlwrite import Answer, template
 from generator.problems import Problem
 from generator.validate import questionnaire_files, schema
@@ -168,6 +169,10 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
         raise Refused(f"{kind.name} {record_id} already exists in records/{kind.folder}/; pick another id")
     values["id"] = record_id
     document, entry = template(kind, values)
+    refused = refusals(root, [Addition(f"{kind.name} {record_id}", kind, document)])
+    if refused:
+        raise Refused("\n".join(described(problem) for found in refused.values() for problem in found)
+                      + "\nnothing was written")
     where = store.layout(root, kind).target(record_id, day)
     try:
         if where.append:

@@ -32,6 +32,10 @@ _DATE_HINT = "write dates as YYYY-MM-DD, e.g. 2026-06-03"
 _DATETIME_HINT = "write date and time as YYYY-MM-DD HH:MM, e.g. 2026-06-03 09:30"
 
 
+def _article(noun: str) -> str:
+    return "an" if noun[:1] in "aeiou" else "a"  # an action, a visit
+
+
 class Invalid(Exception):
     """A value that does not fit its field; caught inside this module only."""
 
@@ -335,7 +339,7 @@ class Converter:
         """The typed values of a mapping, or None when a required field is unusable."""
         if not isinstance(node, Mapping):
             self.problems.append(error(self.path, line, col, "not-a-mapping",
-                                       f"a {kind.name} must be a mapping of keys to values, not {_shape(node)}",
+                                       f"{_article(kind.name)} {kind.name} must be a mapping of keys to values, not {_shape(node)}",
                                        "write one `key: value` per line"))
             return None
         plan = self._plan(kind)
@@ -372,7 +376,7 @@ class Converter:
                 usable = False
                 what = "both " + " and ".join(present) if present else "neither " + " nor ".join(group)
                 self.problems.append(error(self.path, node.line, node.col, "one-of",
-                                           f"a {kind.name} needs exactly one of {', '.join(group)}, it has {what}",
+                                           f"{_article(kind.name)} {kind.name} needs exactly one of {', '.join(group)}, it has {what}",
                                            f"keep exactly one of {', '.join(group)}"))
         return values if usable else None
 
