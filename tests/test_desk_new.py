@@ -230,3 +230,14 @@ def test_references_times_and_either_or_fields_validate_would_refuse_are_refused
         assert result.exit_code == 1, result.output
         assert result.output == "Error: " + "\n".join(said) + "\nnothing was written\n"
     assert written() == before
+
+
+def test_with_settings_validate_refuses_nothing_is_written_and_the_settings_are_named(garage):
+    from tests.conftest import MINIMAL_GARAGE
+
+    root = garage({"garage.yaml": MINIMAL_GARAGE + "language: [zh\n"})
+    result = new(root, "customer", "--name", "测试")
+    assert result.exit_code == 1
+    assert "garage.yaml:" in result.output and "error yaml-syntax: the '[' opened here is never closed" in result.output
+    assert result.output.endswith("nothing was written\n")
+    assert not (root / "records").exists()

@@ -58,6 +58,8 @@ def refusals(root: Path, additions: list[Addition], as_of: date | None = None) -
 
     loaded = load_records(root, as_of, loader, (jobs + [(path, addition.kind) for path, addition in added.items()],
                                                 walk_problems))
+    if loaded.records is None:  # garage.yaml unusable: no staff, no time zone to check anything against
+        return {addition.label: loaded.errors for addition in additions}
     found_by_label: dict[str, list[Problem]] = {}
     for problem in loaded.errors:
         addition = added.get(problem.path)
@@ -67,5 +69,8 @@ def refusals(root: Path, additions: list[Addition], as_of: date | None = None) -
 
 
 def described(problem: Problem) -> str:
-    """One problem of an addition as a sentence for the desk: no file or line, which it has not yet."""
+    """A problem as a line for the desk: an addition's without file or line, which it has not
+    yet; one of the settings where it is."""
+    if not problem.path.startswith(_ADDED):
+        return problem.format().replace("\n    hint: ", " (") + (")" if problem.hint else "")
     return f"{problem.message} ({problem.hint})" if problem.hint else problem.message
