@@ -115,6 +115,24 @@ def test_several_kinds_in_one_csv_is_a_usage_error(garage):
     assert "CSV holds one kind per file: pass --kind, or --out FOLDER for one file per kind" in result.output
 
 
+def test_an_out_file_whose_suffix_is_not_the_formats_is_a_usage_error_and_upper_case_is_a_file(garage, tmp_path):
+    # out.txt became a folder, and --format json --out v.csv wrote JSON into the .csv
+    root = garage(FILES)
+    for arguments, said in [
+        (["--out", str(tmp_path / "out.txt")], f"--out {tmp_path / 'out.txt'}: name a .csv or .json file, "
+                                               "or a folder for one file per kind"),
+        (["--format", "json", "--out", str(tmp_path / "v.csv")],
+         f"--out {tmp_path / 'v.csv'} is a .csv file but --format is json: name it .json, or pass --format csv"),
+    ]:
+        result = export(root, "--kind", "visits", *arguments)
+        assert result.exit_code == 2
+        assert said in " ".join(result.output.split())
+    assert not (tmp_path / "out.txt").exists() and not (tmp_path / "v.csv").exists()
+    result = export(root, "--kind", "visits", "--out", str(tmp_path / "V.CSV"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "V.CSV").read_text(encoding="utf-8").startswith("\ufeffid,")
+
+
 def test_every_command_explains_itself_with_an_example():
     for command in COMMANDS:
         result = CliRunner().invoke(command, ["--help"])

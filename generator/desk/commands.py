@@ -328,7 +328,8 @@ def export_command(kinds: tuple[str, ...], output_format: str, out: Path | None,
     from generator.desk.export import RECORD_TABLES, TABLES, record_table
 
     chosen = kinds or TABLES
-    if output_format == "csv" and len(chosen) > 1 and (out is None or out.suffix == ".csv"):
+    suffix = _export_suffix(out, output_format)
+    if output_format == "csv" and len(chosen) > 1 and (out is None or suffix == ".csv"):
         raise click.UsageError("CSV holds one kind per file: pass --kind, or --out FOLDER for one file per kind")
     wanted_period = parse_period_option(period)
     loaded = load_or_exit(root, as_of)
@@ -339,6 +340,22 @@ def export_command(kinds: tuple[str, ...], output_format: str, out: Path | None,
         else:
             tables[name] = _stats(loaded, wanted_period, output_format)
     _write_tables(tables, output_format, out)
+
+
+def _export_suffix(out: Path | None, output_format: str) -> str:
+    """The suffix of the one file ``--out`` names, in lower case; "" for a folder or standard output.
+
+    A suffix that is not the format's was taken for a folder (out.txt/) or given the
+    other format's text (JSON in v.csv): both are usage errors now."""
+    if out is None or out.is_dir() or not out.suffix:
+        return ""
+    suffix = out.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise click.UsageError(f"--out {out}: name a .csv or .json file, or a folder for one file per kind")
+    if suffix != f".{output_format}":
+        raise click.UsageError(f"--out {out} is a {suffix} file but --format is {output_format}: "
+                               f"name it .{output_format}, or pass --format {suffix[1:]}")
+    return suffix
 
 
 def _stats(loaded, period, output_format: str):
@@ -361,7 +378,7 @@ def _write_tables(tables: dict, output_format: str, out: Path | None) -> None:
     if out is None:
         click.echo(text_of(list(tables)), nl=False)
         return
-    if out.suffix in (".csv", ".json"):
+    if not out.is_dir() and out.suffix.lower() in (".csv", ".json"):
         store.replace_file(out, text_of(list(tables)))
         click.echo(f"wrote {out}", err=True)
         return
