@@ -272,8 +272,10 @@ def import_command(kind: str, csv_file: Path, map_file: Path, dry_run: bool, roo
 
     Rows whose id is already recorded are skipped, so running the same file
     again adds nothing; a row that cannot be taken is reported with its row
-    number (as Excel shows it) and the reason, and the others are imported.
-    Exit code 1 when any row was refused.
+    number (as Excel shows it) and all its reasons, and the others are
+    imported.  A customer's rows (one per car) are taken together: when one
+    is refused, the customer waits for the corrected file.  Exit code 1 when
+    any row was refused, 2 when the mapping or the file cannot be used.
 
     \b
     Example:

@@ -179,30 +179,3 @@ def append_entries(path: Path, text: str, indent: int = 0) -> None:
         handle.write(prefix + text.encode("utf-8"))
         handle.flush()
         os.fsync(handle.fileno())
-
-
-def write_records(root: Path, kind: Kind, records: list[tuple[str, date, str, str]]) -> list[Path]:
-    """Write (id, month, document text, list-entry text) records; returns the paths touched.
-
-    Records bound for the same month file are appended in one write.
-    """
-    where = layout(root, kind)
-    touched: list[Path] = []
-    pending: dict[Path, list[str]] = {}
-    indents: dict[Path, int] = {}
-    for record_id, month, document, entry in records:
-        found = where.target(record_id, month)
-        if where.mode == "month" and MONTH_FILE.match(found.path.stem):
-            pending.setdefault(found.path, []).append(entry)
-            indents[found.path] = found.indent
-        else:
-            create_file(found.path, document)
-            touched.append(found.path)
-    for path, entries in pending.items():
-        text = "\n".join(entries)
-        if path.exists():
-            append_entries(path, text, indents[path])
-        else:
-            create_file(path, text)
-        touched.append(path)
-    return touched
