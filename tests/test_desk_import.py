@@ -392,3 +392,18 @@ def test_rows_validate_would_refuse_among_the_garages_records_are_refused_and_no
     assert result.exit_code == 1
     assert result.output.splitlines()[0].startswith("in.csv row 2: plate 粤B41647 is also a vehicle of customer C0001")
     assert [problem.format() for problem in load_records(root).errors] == []
+
+
+def test_with_settings_validate_refuses_nothing_is_imported_and_the_settings_are_named(garage):
+    # every row was refused as naming an unknown staff id, with advice about the mapping
+    from tests.conftest import MINIMAL_GARAGE
+
+    root = garage({"garage.yaml": MINIMAL_GARAGE + "language: [zh\n", "records/customers/C0001.yaml": ONE_CUSTOMER,
+                   "map.yaml": VISIT_MAP, "in.csv": VISIT_HEADER + "RO20261004-004,C0001,粤B41647,repair,"
+                                                                   "2026-10-04 09:00,SA01\n"})
+    result = import_visits(root)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert any(line.startswith("garage.yaml:") and "error yaml-syntax" in line for line in lines)
+    assert lines[-1] == "nothing imported: correct the settings first (csi validate shows them)"
+    assert not (root / "records" / "visits").exists()

@@ -281,7 +281,7 @@ def import_command(kind: str, csv_file: Path, map_file: Path, dry_run: bool, roo
     Example:
       csi import visits 工单导出.csv --map visits-map.yaml --dry-run
     """
-    from generator.desk.importer import MapError, import_file, rows_in
+    from generator.desk.importer import MapError, SettingsBroken, import_file, rows_in
 
     if not (root / "garage.yaml").is_file():
         raise click.UsageError(f"no garage.yaml in {root}: pass --root DIR or create one with csi init")
@@ -290,6 +290,11 @@ def import_command(kind: str, csv_file: Path, map_file: Path, dry_run: bool, roo
             outcome = import_file(root, kind, csv_file, map_file, dry_run=dry_run, on_row=step)
     except MapError as failure:
         raise click.UsageError(str(failure)) from None
+    except SettingsBroken as broken:
+        for problem in broken.problems:
+            click.echo(problem.format(), err=True)
+        click.echo("nothing imported: correct the settings first (csi validate shows them)", err=True)
+        sys.exit(1)
     for number, reason in outcome.rejected:
         click.echo(f"{csv_file.name} row {number}: {reason}")
     for path in outcome.paths:

@@ -33,7 +33,7 @@ from generator.desk.yamlwrite import plain_record, record_texts
 from generator.load.source import decode
 from generator.load.yamlsafe import Mapping, parse
 from generator.problems import Problem
-from generator.validate import schema
+from generator.validate import schema, settings_problems
 from generator.validate.convert import Converter, parse_date, parse_datetime
 from generator.validate.files import load_garage
 from generator.validate.schema import Kind
@@ -46,6 +46,15 @@ COLUMN_KEYS = ("field", "format", "values", "split")
 
 class MapError(Exception):
     """The mapping or the file's header is unusable: nothing was imported."""
+
+
+class SettingsBroken(Exception):
+    """garage.yaml or a questionnaire has errors: no row can be checked (every staff id would
+    look unknown), so nothing was imported."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} error(s) in the settings")
+        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -466,6 +475,9 @@ def import_file(root: Path, kind_name: str, csv_path: Path, map_path: Path, *, d
                 today: date | None = None, on_row: Callable[[], None] | None = None) -> Outcome:
     """Import one CSV; MapError when the mapping, the file or its header is unusable (nothing written)."""
     kind = KINDS[kind_name]
+    broken = [problem for problem in settings_problems(root)[1] if problem.is_error]
+    if broken:
+        raise SettingsBroken(broken)
     columns, delimiter = read_map(map_path, kind)
     try:
         read = read_csv(csv_path.read_bytes(), delimiter)
