@@ -25,8 +25,8 @@ NOTEPAD_SUFFIXES = (".yaml.txt", ".yml.txt")
 def is_yaml_name(name: str) -> bool:
     """A records or questionnaire file's name: .yaml or .yml in any case (RO1.YAML, as some
     Windows tools save it, was passed over unsaid), or one of those with Notepad's .txt."""
-    lowered = name.lower()
-    return lowered.endswith(YAML_SUFFIXES) or lowered.endswith(NOTEPAD_SUFFIXES)
+    # (the usual name first, without lower(): 17 ms of a 254,215-file walk of 0.24 s)
+    return name.endswith(YAML_SUFFIXES) or name.lower().endswith(YAML_SUFFIXES + NOTEPAD_SUFFIXES)
 
 
 # O_BINARY: Windows would otherwise translate line ends (0 elsewhere); Python makes the
