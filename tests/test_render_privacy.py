@@ -72,3 +72,18 @@ def test_phone_sweep_equals_replacing_each_number_in_turn(phones, data):
     for phone in phones:
         naive = naive.replace(phone, mask_phone(phone))
     assert PhoneSweep(phones)(page) == naive
+
+
+def test_landlines_and_dotted_mobiles_in_free_text_are_masked_and_dates_and_amounts_are_not():
+    typed = ("请回电 0755-88881234 或 138.1234.5678 或 020 12345678 或 (020) 8765-4321，2026-10-08 付 0.5，"
+             "RO20260601-001，1234567.50")
+    assert mask_mobiles_in_text(typed) == ("请回电 0755-****1234 或 138****5678 或 020 ****5678 或 020 ****4321，"
+                                           "2026-10-08 付 0.5，RO20260601-001，1234567.50")
+
+
+def test_phone_sweep_finds_a_number_markdown_escaped_and_keeps_the_spaces_around_it():
+    from generator.render.escape import md_text
+
+    page = md_text("请回电 0755-88881234 或 (020) 8765-4321 。 比分 88.5-90.0")
+    assert PhoneSweep(["0755-88881234", "(020) 8765-4321"])(page) == (
+        "请回电 0755\\-\\*\\*\\*\\*1234 或 020\\-\\*\\*\\*\\*4321 。 比分 88\\.5\\-90\\.0")

@@ -325,3 +325,22 @@ def test_a_swap_waits_while_another_build_holds_the_lock(tmp_path):
     assert not swapper.is_alive()
     assert (site / "index.html").read_text(encoding="utf-8") == "new"
     assert sorted(path.name for path in tmp_path.iterdir()) == [".site.lock", "site"]
+
+
+def test_numbers_typed_into_free_text_with_dashes_dots_or_a_plus_are_masked(tmp_path):
+    # Markdown escaping put a backslash before - . ( ) +, so 0755-12345678 in a complaint's
+    # description was no longer the number as typed, and the page-wide sweep passed it over
+    typed = "请回电 0755-12345678 或 138.1234.5678 或 +86 139 0000 1111 (020) 8765-4321"
+    import dataclasses
+
+    records = sample_records("zh", text=typed)
+    records.garage = dataclasses.replace(records.garage, name="示例汽车服务")  # (the garage's own name is no customer's)
+    site = _build(tmp_path, records, monthly=[])
+    shown = 0
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json"):
+            content = path.read_bytes().decode("utf-8", errors="replace")
+            shown += content.count("0755-****5678")
+            for number in ("0755-12345678", "138.1234.5678", "139 0000 1111", "8765-4321", "12345678", "13812345678"):
+                assert number not in content, (path, number)
+    assert shown >= 10  # the masked number is there, on the complaint, follow-up and customer pages

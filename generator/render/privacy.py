@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from generator.model import Privacy
+from generator.render.escape import md_text
 
 # Two-character Chinese surnames (复姓): without them 欧阳娜娜 would show as 欧***,
 # which hides less of the surname and more of what identifies the family.
@@ -21,7 +22,9 @@ COMPOUND_SURNAMES = frozenset(
     "東方 長孫 夏侯 慕容".split()
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-. ]?)?(1[3-9]\d)[-. ]?(\d{4})[-. ]?(\d{4})(?!\d)")
+# a mainland landline with its area code, as staff type one into a note: 0755-88881234
+_LANDLINE = re.compile(r"(?<![\d.])\(?(0\d{2,3})\)?([-. ]?)\d{3,4}[-. ]?(\d{4})(?![\d.])")
 
 
 def mask_name(name: str | None) -> str:
@@ -87,8 +90,9 @@ def mask_plate(plate: str | None) -> str:
 
 
 def mask_mobiles_in_text(text: str) -> str:
-    """Mask mainland mobile numbers wherever they occur in free text."""
-    return _MOBILE.sub(lambda match: f"{match.group(1)}****{match.group(3)}", text)
+    """Mask mainland mobile and landline numbers wherever they occur in free text."""
+    text = _MOBILE.sub(lambda match: f"{match.group(1)}****{match.group(3)}", text)
+    return _LANDLINE.sub(lambda match: f"{match.group(1)}{match.group(2)}****{match.group(3)}", text)
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,8 @@ class Masker:
 
 # Characters a phone number is typed with; runs of them are where a number can hide.
 _DIALLED = re.compile(r"[0-9+\-(). ]{7,}")
+# The same in Markdown, where md_text has put a backslash before + - ( ) .
+_DIALLED_ESCAPED = re.compile(r"(?:[0-9 ]|\\?[+\-().]){7,}")
 
 
 class PhoneSweep:
@@ -141,14 +147,28 @@ class PhoneSweep:
 
     def __call__(self, text: str) -> str:
         if self.lengths:
-            text = _DIALLED.sub(self._mask_run, text)
+            text = _DIALLED_ESCAPED.sub(self._mask_escaped_run, text)
         for phone in self.unusual:
             if phone in text:
                 text = text.replace(phone, mask_phone(phone))
         return text
 
-    def _mask_run(self, match: re.Match) -> str:
+    def _mask_escaped_run(self, match: re.Match) -> str:
+        """A run as the page has it: 0755-88881234 is 0755\\-88881234 in Markdown, which is
+        not the number as typed; the run is looked up without the backslashes and, when a
+        number in it was masked, escaped again."""
         run = match.group()
+        if "\\" not in run:
+            return self._mask_run(run)
+        typed = run.replace("\\", "")
+        masked = self._mask_run(typed)
+        if masked == typed:
+            return run
+        core = masked.strip(" ")  # (md_text trims; the spaces around the number stay)
+        before = masked[:len(masked) - len(masked.lstrip(" "))]
+        return before + md_text(core) + masked[len(before) + len(core):]
+
+    def _mask_run(self, run: str) -> str:
         pieces, start, position = [], 0, 0
         while position < len(run):
             for length in self.lengths:
