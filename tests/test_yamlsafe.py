@@ -379,3 +379,16 @@ def test_values_longer_than_the_limit_are_refused(text, line, col):
 def test_a_runaway_quote_stops_at_the_length_limit():
     error = only_error("a: '" + "word\n" * 50_000, Limits(max_scalar_chars=1000))
     assert where(error) == (1, 4, "yaml-value-too-long")
+
+
+def test_an_emoji_escaped_in_two_halves_is_one_character_and_half_of_one_an_error():
+    # JSON writes 😀 as "\ud83d\ude00"; the halves passed validation apart, and every page,
+    # export and JSON of them failed with UnicodeEncodeError (exit 3)
+    assert parse('a: "\\ud83d\\ude00 好评"\n') == ({"a": "😀 好评"}, [])
+    for typed, half in [('a: "x \\ud83d y"\n', "\\ud83d"), ('a: "\\ude00"\n', "\\ude00"),
+                        ('a: "\\U0000D83D"\n', "\\U0000D83D")]:
+        tree, errors = parse(typed)
+        assert tree is None
+        assert [(error.line, error.code, error.message) for error in errors] == [
+            (1, "yaml-syntax", f"'{half}' is half of a character (a UTF-16 surrogate), which text cannot hold "
+                               "on its own")]

@@ -686,12 +686,26 @@ class _Parser:
         if width is not None:
             digits = line[at + 2:at + 2 + width]
             if len(digits) == width and _HEX.fullmatch(digits) and int(digits, 16) <= 0x10FFFF:
-                chunks.append(chr(int(digits, 16)))
-                return at + 2 + width
+                code, end = int(digits, 16), at + 2 + width
+                if 0xD800 <= code <= 0xDFFF:
+                    return self._surrogate_pair(line, at, code, end, chunks, j)
+                chunks.append(chr(code))
+                return end
             self._fail_syntax(j, at, f"'\\{ch}' must be followed by {width} hexadecimal digits",
                               "fix the escape, or use single quotes where '\\' is ordinary text")
         self._fail_syntax(j, at, f"unknown escape '\\{ch}' in double-quoted text",
                           "write \\\\ for a backslash, or use single quotes where '\\' is ordinary text")
+
+    def _surrogate_pair(self, line: str, at: int, high: int, end: int, chunks: list[str], j: int) -> int:
+        """An emoji escaped as JSON writes it, "\\ud83d\\ude00": the two halves joined into one
+        character. Half of one alone is no character: no page, export or JSON could hold it."""
+        low = line[end + 2:end + 6] if line.startswith("\\u", end) else ""
+        if high <= 0xDBFF and len(low) == 4 and _HEX.fullmatch(low) and 0xDC00 <= int(low, 16) <= 0xDFFF:
+            chunks.append(chr(0x10000 + ((high - 0xD800) << 10) + (int(low, 16) - 0xDC00)))
+            return end + 6
+        self._fail_syntax(j, at, f"'{line[at:end]}' is half of a character (a UTF-16 surrogate), which text "
+                                 "cannot hold on its own",
+                          "write the character itself, or both halves as JSON does, e.g. \\ud83d\\ude00")
 
     # --- block scalars (| and >) ----------------------------------------------
 
