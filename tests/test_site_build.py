@@ -161,12 +161,25 @@ def test_the_offline_check_skips_only_what_cannot_match():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
         if rng.random() < 0.3:
             text = "".join(letter.upper() if rng.random() < 0.5 else letter for letter in text)
-        for suffix in (".html", ".css", ".js", ".json"):
-            expected = external._found(text, external.loads_of(suffix), known_hosts=True)  # every pattern run
+        for suffix in (".html", ".css", ".js"):
+            read = external.markup_of(text) if suffix == ".html" else text
+            expected = external._found(read, external.loads_of(suffix), known_hosts=True)  # every pattern run
             assert external._outside_urls(suffix, text.encode("utf-8")) == expected, (suffix, text)
             seen_hosts += bool(expected)
     assert seen_hosts > 1000  # the pages did name outside URLs, in many spellings
-    assert external._outside_urls(".html", "<p>fontſ.googleapis</p>".encode()) == ["fontſ.googleapis"]
+    assert external._outside_urls(".html", "<script>'fontſ.googleapis'</script>".encode()) == ["fontſ.googleapis"]
+
+
+def test_text_a_page_shows_or_the_search_index_holds_is_no_load(tmp_path):
+    # a complaint naming unpkg.com, or a note with url(//x.example/a.png), stopped the build
+    said = "customer posted on unpkg.com and fonts.googleapis.com: url(//x.example/a.png) src=//y.example"
+    (tmp_path / "search").mkdir()
+    (tmp_path / "search" / "search_index.json").write_text(json.dumps({"docs": [{"text": said}]}), encoding="utf-8")
+    (tmp_path / "page.html").write_text(f"<html><p>{said}</p><img src='//cdn.example.org/a.png'>"
+                                        "<style>b{background:url(//s.example/b.png)}</style>"
+                                        "<script>load('https://unpkg.com/x')</script></html>", encoding="utf-8")
+    assert external_urls(tmp_path) == [("page.html", "//cdn.example.org/a.png"), ("page.html", "//s.example/b.png"),
+                                       ("page.html", "unpkg.com")]
 
 
 def test_a_failing_build_leaves_the_published_site_untouched(tmp_path):
