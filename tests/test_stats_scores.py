@@ -179,3 +179,22 @@ def test_tally_equals_counting_answer_by_answer_in_the_order_first_answered():
     assert counts == expected
     assert {item: list(found) for item, found in counts.items()} == \
         {item: list(found) for item, found in expected.items()}
+
+
+def test_an_item_of_weight_zero_is_counted_whatever_else_was_answered_and_never_in_the_score():
+    # its answers showed in the item table only when every other item was answered too
+    form = questionnaire({"s1": ["a", "z"], "s2": ["b"]}, item_weights={"z": 0})
+    for answers in ({"a": 9, "z": 3, "b": 9, "overall": 9}, {"a": None, "z": 3, "b": 9, "overall": 9},
+                    {"a": 9, "z": 3, "b": 9}):
+        scores, score, _ = score_answers(answers, frame(form))
+        assert scores["z"] == 3, answers
+        weighted = [value for item, value in answers.items() if item in ("a", "b") and value is not None]
+        assert score == pytest.approx((sum(weighted) / len(weighted) - 1) / 9 * 100), answers
+
+
+def test_sections_all_of_weight_zero_give_no_score_not_one_below_zero():
+    # the validator refuses such a questionnaire; the statistics still never make -11.1 of it
+    form = questionnaire({"s1": ["a"], "s2": ["b"]}, section_weights={"s1": 0, "s2": 0})
+    for answers in ({"a": 9, "b": 9, "overall": 9}, {"a": 9, "b": None, "overall": 9}):
+        scores, score, _ = score_answers(answers, frame(form))
+        assert (scores["a"], score) == (9, None), answers

@@ -172,6 +172,19 @@ def test_an_as_of_date_is_read_as_a_records_date_is(garage):
         assert f"Invalid value for '--as-of': {typed!r} {why}" in refused.output
 
 
+def test_a_section_twice_or_every_section_of_weight_zero_is_refused(garage):
+    # the first scored two sections as one (a CSI of 50 for 25), the second gave a CSI of -11.1
+    twice = MINIMAL_SURVEY.replace("overall:\n", "  - id: process\n    title: {en: P2, zh: P2}\n    items:\n"
+                                                "      - id: extra\n        text: {en: E, zh: E}\noverall:\n")
+    root = garage({"surveys/service.yaml": twice, "records/customers/c1.yaml": CUSTOMER})
+    assert error_lines(run(root)) == [
+        "surveys/service.yaml:4:1: error duplicate-id: questionnaire 'service' has section 'process' twice"]
+    weightless = MINIMAL_SURVEY.replace("    title: {en: Process", "    weight: 0\n    title: {en: Process")
+    root = garage({"surveys/service.yaml": weightless, "records/customers/c1.yaml": CUSTOMER})
+    assert error_lines(run(root)) == [
+        "surveys/service.yaml:4:1: error bad-weights: every section has weight 0, so no response can be scored"]
+
+
 def test_a_scale_wider_than_any_survey_is_a_problem_not_a_hang(garage):
     # the statistics go through every value of the scale: 1-999999999 ran out of memory
     survey = MINIMAL_SURVEY.replace("sections:", "scale:\n  min: 1\n  max: 999999999\nsections:")

@@ -101,9 +101,9 @@ def _coefficients(items, slots, section_weights) -> dict[str, float]:
     for position, weight in slots.values():
         item_totals[position] += weight
     answered = sum(w for position, w in enumerate(section_weights) if item_totals[position] > 0)
+    if answered <= 0:  # nothing weighs: no response has a score (and the shortcut must not make one)
+        return {}
     found = {item_id: 0.0 for item_id in items}
-    if answered <= 0:
-        return found
     for item_id, (position, weight) in slots.items():
         found[item_id] = section_weights[position] / answered * weight / item_totals[position]
     return found
@@ -122,7 +122,7 @@ def score_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[d
 def weigh_answers(answers: dict[str, int | None], frame: SurveyFrame) -> tuple[dict[str, int], float | None]:
     """(scored answers to known items, their weighted mean on the item scale): the part of
     ``score_answers`` that depends on the questionnaire alone, not on the garage's bands."""
-    if frame.slots and answers.keys() == frame.complete and None not in answers.values():
+    if frame.coefficients and answers.keys() == frame.complete and None not in answers.values():
         # the usual case, every item answered: a fixed linear combination
         return answers, sum(map(operator.mul, map(frame.coefficients.__getitem__, answers), answers.values()))
     # Otherwise the score is still a linear combination of the answers, whose
@@ -158,7 +158,7 @@ def _plan(answered: tuple[str, ...], frame: SurveyFrame) -> tuple[tuple[str, ...
         if slot is not None:
             scored.append(item_id)
             item_totals[slot[0]] += slot[1]
-        elif item_id == frame.overall:
+        elif item_id in frame.items:  # the overall item, or one of weight 0: in the item table, not the score
             scored.append(item_id)
     weight_total = sum(weight for position, weight in enumerate(weights) if item_totals[position] > 0)
     if weight_total <= 0:

@@ -313,6 +313,19 @@ def _check_questionnaire(questionnaire: model.Questionnaire, tree: Mapping, conv
                                   f"questionnaire {questionnaire.id!r} has item {survey_item.id!r} twice",
                                   "give every item its own id"))
         seen.add(survey_item.id)
+    # Two sections of one id were scored as one, their weights lost; sections all of
+    # weight 0 leave nothing to score (a shortcut even gave such a response a CSI below 0).
+    sections_seen: set[str] = set()
+    for section in questionnaire.sections:
+        if section.id in sections_seen:
+            problems.append(error(path, tree.key_pos.get("sections", (1, 1))[0], 1, "duplicate-id",
+                                  f"questionnaire {questionnaire.id!r} has section {section.id!r} twice",
+                                  "give every section its own id"))
+        sections_seen.add(section.id)
+    if questionnaire.sections and not any(section.weight > 0 for section in questionnaire.sections):
+        problems.append(error(path, tree.key_pos.get("sections", (1, 1))[0], 1, "bad-weights",
+                              "every section has weight 0, so no response can be scored",
+                              "give at least one section a weight above 0"))
     covered = sorted((band.min, band.max) for band in questionnaire.bands)
     expected = questionnaire.scale_min
     for low, high in covered:
