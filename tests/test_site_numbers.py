@@ -554,7 +554,8 @@ def test_data_quality_page_counts_warnings_and_integrity_signals(garage):
     assert f"{garage.t('count')}: {integrity['total']}" in body
     assert integrity["total"] == len(integrity["signals"])
     if integrity["signals"]:
-        assert tables(body)[0].column(garage.t("signal")) == [s["kind"] for s in integrity["signals"]]
+        assert tables(body)[0].column(garage.t("signal")) == [garage.label("signal", s["kind"])
+                                                               for s in integrity["signals"]]
 
 
 def test_every_generated_page_is_in_the_html_site(garage):

@@ -3,6 +3,8 @@
 Templates call ``t('key')``; enum values (categories, statuses, channels ...)
 go through ``label('category', value)``.  A missing key fails the build, like
 an undefined template variable, rather than showing the key to a manager.
+An English string that counts something is a pair (one, other), chosen by the
+``count`` value; Chinese does not inflect.
 """
 
 from __future__ import annotations
@@ -96,6 +98,14 @@ _STRINGS = {
     "performance": ("Performance (score 0–100)", "表现（得分 0–100）"),
     "quadrant": ("Quadrant", "象限"),
     "survey": ("Survey", "问卷"),
+    "drivers_no_overall": ("The questionnaire has no overall item: importance is the stated weight.",
+                           "问卷没有总体满意度项目：重要性按设定权重计算。"),
+    # the minimum is the one drivers.key_drivers applies, which may be above min_sample
+    "drivers_too_few": (("Only {count} response answered the overall item (at least {minimum} are needed): "
+                         "importance is the stated weight.",
+                         "Only {count} responses answered the overall item (at least {minimum} are needed): "
+                         "importance is the stated weight."),
+                        "仅 {count} 份有效回访回答了总体满意度项目（至少需要 {minimum} 份）：重要性按设定权重计算。"),
     # actions
     "action": ("Action", "措施"),
     "kind": ("Kind", "类型"),
@@ -184,6 +194,24 @@ _STRINGS = {
     "evidence": ("Evidence", "依据"),
     "no_warnings": ("No warnings: every record passed the checks.", "无警告：所有记录均通过校验。"),
     "no_signals": ("No integrity signals.", "无真实性信号。"),
+    # one sentence per integrity signal kind, from its evidence (generator.stats.integrity)
+    "signal_self_followup": (("{subject} followed up {count} visit they served",
+                              "{subject} followed up {count} visits they served"),
+                             "{subject} 回访了 {count} 台次本人经手的工单"),
+    "signal_straight_lining": ("{subject}: {count} of {n} responses all top scores ({rate}) "
+                               "against {garage_rate} for the garage",
+                               "{subject}：{n} 份有效回访中 {count} 份全部满分（{rate}），全店为 {garage_rate}"),
+    "signal_identical_timestamps": ("{subject} logged {count} follow-ups at {at}",
+                                    "{subject} 在 {at} 同一分钟内录入了 {count} 条回访"),
+    "signal_implausible_reach_rate": ("{subject} reached {reached} of {attempts} ({rate}) against {rest_rate} "
+                                      "for the others",
+                                      "{subject} 回访 {attempts} 次接通 {reached} 次（{rate}），其他人为 {rest_rate}"),
+    "signal_implausible_scores": ("{subject}: mean score {mean} on {n} responses against {rest_mean} "
+                                  "for the others",
+                                  "{subject}：{n} 份有效回访平均分 {mean}，其他人为 {rest_mean}"),
+    "signal_internal_external_gap": ("internal satisfied share {internal_share} against {external_share} "
+                                     "from external surveys",
+                                     "内部回访满意占比 {internal_share}，外部调查为 {external_share}"),
     "monthly_report": ("Customer-relations monthly report", "客户关系中心月度报表"),
     "months": ("Months", "月份列表"),
 }
@@ -226,11 +254,29 @@ _LABELS = {
                    "staff_left": ("staff left", "员工离职带走"), "no_innovation": ("no innovation", "缺乏创新"),
                    "let_go": ("let go", "主动放弃"), "competitor": ("competitor", "竞争对手吸引"),
                    "needs_changed": ("needs changed", "需求变化"), "bad_faith": ("bad faith", "恶意流失"),
-                   "moved": ("moved", "搬迁"), "sold_car": ("sold the car", "卖车"), "other": ("other", "其他")},
+                   "moved": ("moved", "搬迁"), "sold_car": ("sold the car", "卖车"), "other": ("other", "其他"),
+                   # no cause recorded: counted lost for not coming back (stats.retention)
+                   "unknown": ("not recorded (no recent visits)", "未记录（久未到店）")},
     "source": {"internal": ("internal", "内部"), "external": ("external", "外部")},
     "overdue_reason": {"past_promise": ("past the promised date", "超过承诺日期"),
                        "past_resolution_limit": ("past the resolution limit", "超过处理时限"),
                        "no_first_response": ("no first response in time", "未及时首次响应")},
+    "signal": {"self_followup": ("self follow-up", "经手人自行回访"),
+               "straight_lining": ("all top scores", "全部满分"),
+               "identical_timestamps": ("identical times", "回访时间雷同"),
+               "implausible_reach_rate": ("implausible reach rate", "接通率异常偏高"),
+               "implausible_scores": ("implausible scores", "得分异常偏高"),
+               "internal_external_gap": ("internal above external", "内部满意度高于外部")},
+    # the keys of an integrity signal's evidence
+    "evidence": {"count": ("count", "数量"), "followups": ("follow-ups", "回访"), "n": ("n", "样本数"),
+                 "rate": ("rate", "比率"), "garage_rate": ("garage rate", "全店比率"),
+                 "rest_rate": ("others' rate", "其他人比率"), "p_value": ("p", "p 值"),
+                 "at": ("at", "时间"), "attempts": ("attempts", "回访次数"), "reached": ("reached", "接通"),
+                 "mean": ("mean", "平均分"), "rest_n": ("others' n", "其他人样本数"),
+                 "rest_mean": ("others' mean", "其他人平均分"), "internal_n": ("internal n", "内部样本数"),
+                 "internal_share": ("internal share", "内部满意占比"),
+                 "external_n": ("external n", "外部样本数"),
+                 "external_share": ("external share", "外部满意占比")},
 }
 
 STRINGS = MappingProxyType(_STRINGS)
@@ -241,6 +287,8 @@ def text(language: str, key: str, **values: object) -> str:
     """The UI string ``key`` in ``language``, with ``{name}`` fields filled in."""
     english, chinese = STRINGS[key]
     chosen = chinese if language == "zh" else english
+    if isinstance(chosen, tuple):
+        chosen = chosen[0] if values.get("count") == 1 else chosen[1]
     return chosen.format(**values) if values else chosen
 
 

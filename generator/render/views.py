@@ -227,8 +227,8 @@ def source_rows(report: dict, lookup: Lookup) -> list[dict]:
             for key in ("internal", "external") if (report.get(key) or {}).get("responses")]
 
 
-def evidence_text(evidence: dict) -> str:
-    """An integrity signal's evidence as one line of ``key: value`` pairs."""
+def evidence_text(evidence: dict, lookup: Lookup) -> str:
+    """An integrity signal's evidence as one line of ``key: value`` pairs, the keys in words."""
     parts = []
     for key, value in evidence.items():
         if isinstance(value, float):
@@ -236,7 +236,7 @@ def evidence_text(evidence: dict) -> str:
         elif isinstance(value, list):
             value = ", ".join(str(entry.get("followup", entry)) if isinstance(entry, dict) else str(entry)
                               for entry in value)
-        parts.append(f"{key}: {value}")
+        parts.append(f"{lookup.label('evidence', key)}: {value}")
     return "; ".join(parts)
 
 

@@ -41,8 +41,9 @@ Top level
   null for the overall item).
 - ``drivers``: ``method`` (correlation: Pearson r of each item with the
   overall item; stated_weights: the item's share of the CSI, used when there
-  is no overall item or fewer than the minimum sample answered it), ``n``
-  (responses that answered the overall item), ``message`` (why the fallback,
+  is no overall item or fewer than ``minimum`` answered it), ``n``
+  (responses that answered the overall item), ``minimum`` (the garage's
+  minimum sample, and never below 3), ``message`` (why the fallback,
   else null), ``importance_median``, ``performance_median``, ``items``
   (``id``, ``importance``, ``performance`` = item score 0-100, ``quadrant``:
   concentrate_here (important, below median performance),
@@ -202,7 +203,7 @@ ITEM = obj({
     "importance": NUMBER, "quadrant": QUADRANT,
 })
 DRIVERS = obj({
-    "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "message": TEXT_OR_NULL,
+    "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "minimum": COUNT, "message": TEXT_OR_NULL,
     "importance_median": NUMBER, "performance_median": NUMBER,
     "items": array(obj({"id": TEXT, "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)

@@ -16,6 +16,9 @@ from generator.stats.intervals import median, pearson
 from generator.stats.scores import SurveyFrame
 
 QUADRANTS = ("concentrate_here", "keep_up_the_good_work", "low_priority", "possible_overkill")
+# A correlation needs this many pairs whatever the garage's minimum sample: on two points it
+# is always +1 or -1.
+MIN_CORRELATION_ANSWERS = 3
 
 
 def quadrant(importance: float | None, performance: float | None,
@@ -65,12 +68,15 @@ def stated_importance(frame: SurveyFrame) -> dict[str, float]:
 def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dict[str, float | None]) -> dict:
     """Importance, performance and quadrant per section item; ``performance`` is item id -> 0-100."""
     answered, found = (0, {}) if frame.overall is None else correlations(responses, frame)
-    if frame.overall is not None and answered >= max(min_sample, 3):
+    required = max(min_sample, MIN_CORRELATION_ANSWERS)
+    if frame.overall is not None and answered >= required:
         method, importance, message = "correlation", found, None
     else:
         method, importance = "stated_weights", stated_importance(frame)
+        # the minimum applied, which min_sample alone may be below
         message = ("the questionnaire has no overall item" if frame.overall is None else
-                   f"only {answered} responses answered the overall item (minimum {min_sample})")
+                   f"only {answered} response{'' if answered == 1 else 's'} answered the overall item "
+                   f"(minimum {required})")
     defined_importance = [v for v in importance.values() if v is not None]
     defined_performance = [performance.get(meta.id) for meta in frame.section_items()
                            if performance.get(meta.id) is not None and importance.get(meta.id) is not None]
@@ -82,6 +88,6 @@ def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dic
         "quadrant": quadrant(importance.get(meta.id), performance.get(meta.id),
                              importance_median, performance_median),
     } for meta in frame.section_items()]
-    return {"method": method, "n": answered, "message": message,
+    return {"method": method, "n": answered, "minimum": required, "message": message,
             "importance_median": importance_median, "performance_median": performance_median,
             "items": rows}
