@@ -407,3 +407,12 @@ def test_with_settings_validate_refuses_nothing_is_imported_and_the_settings_are
     assert any(line.startswith("garage.yaml:") and "error yaml-syntax" in line for line in lines)
     assert lines[-1] == "nothing imported: correct the settings first (csi validate shows them)"
     assert not (root / "records" / "visits").exists()
+
+
+def test_an_id_quoted_in_a_customers_note_is_no_record_and_not_skipped(garage):
+    # 'id: C9003' inside a note was taken for a record, and the row skipped as already recorded
+    root = garage({"records/customers/C0001.yaml": ONE_CUSTOMER + 'note: "朋友介绍, id: C9003"\n',
+                   "map.yaml": CUSTOMER_MAP, "in.csv": CUSTOMER_HEADER + "C9003,王五,1,粤B77777,\n"})
+    result = import_customers(root)
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[-1] == "customers: 1 new, 0 already recorded, 0 refused (read as utf-8)"

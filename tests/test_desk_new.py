@@ -241,3 +241,25 @@ def test_with_settings_validate_refuses_nothing_is_written_and_the_settings_are_
     assert "garage.yaml:" in result.output and "error yaml-syntax: the '[' opened here is never closed" in result.output
     assert result.output.endswith("nothing was written\n")
     assert not (root / "records").exists()
+
+
+def test_either_or_fields_both_left_out_are_left_for_staff_like_any_empty_field(garage):
+    root = garage({})
+    for kind in ("followup", "action"):
+        result = new(root, kind)
+        assert result.exit_code == 0, result.output
+    assert sorted(problem.code for problem in load_records(root).errors if problem.code == "one-of") == [
+        "one-of", "one-of"]
+
+
+def test_an_unknown_customer_is_refused_even_with_a_required_choice_left_empty(garage):
+    # with no --type the validator skipped the visit's references, and the visit was written
+    root = garage({"records/customers/c.yaml": CUSTOMER})
+    result = new(root, "visit", "--customer", "C9999", "--vehicle", "粤B12345", "--service_advisor", "SA99")
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: customer 'C9999': there is no customer with that id")
+    assert "service_advisor 'SA99' is not in the staff list of garage.yaml" in result.output
+    assert not (root / "records" / "visits").exists()
+    written = new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--service_advisor", "SA01")
+    assert written.exit_code == 0, written.output
+    assert [problem.code for problem in load_records(root).errors] == ["missing-field"]  # the type, for staff

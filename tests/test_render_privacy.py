@@ -77,8 +77,14 @@ def test_phone_sweep_equals_replacing_each_number_in_turn(phones, data):
 def test_landlines_and_dotted_mobiles_in_free_text_are_masked_and_dates_and_amounts_are_not():
     typed = ("请回电 0755-88881234 或 138.1234.5678 或 020 12345678 或 (020) 8765-4321，2026-10-08 付 0.5，"
              "RO20260601-001，1234567.50")
-    assert mask_mobiles_in_text(typed) == ("请回电 0755-****1234 或 138****5678 或 020 ****5678 或 020 ****4321，"
+    assert mask_mobiles_in_text(typed) == ("请回电 0755-****1234 或 138****5678 或 020-****5678 或 020-****4321，"
                                            "2026-10-08 付 0.5，RO20260601-001，1234567.50")
+    # a number ending a sentence, or written the international way, is a number too; a run of
+    # digits without the area code set apart (an order or part number) or inside an id is not
+    assert mask_mobiles_in_text("Call 0755-88881234. Or +86 10 6552 9988, +86-755-88881234, (138) 1234 5678.") == (
+        "Call 0755-****1234. Or 010-****9988, 0755-****1234, 138****5678.")
+    for figure in ("订单号 0123456789", "更换刹车片 0986494601", "RO-0601-0012-3456"):
+        assert mask_mobiles_in_text(figure) == figure
 
 
 def test_phone_sweep_finds_a_number_markdown_escaped_and_keeps_the_spaces_around_it():

@@ -180,6 +180,10 @@ def test_text_a_page_shows_or_the_search_index_holds_is_no_load(tmp_path):
                                         "<script>load('https://unpkg.com/x')</script></html>", encoding="utf-8")
     assert external_urls(tmp_path) == [("page.html", "//cdn.example.org/a.png"), ("page.html", "//s.example/b.png"),
                                        ("page.html", "unpkg.com")]
+    # a '>' inside an attribute's quotes does not end the tag
+    for tag, url in [('<img alt="1 > 0" src="https://cdn.example.com/a.png">', "https://cdn.example.com/a.png"),
+                     ("<b onclick='a > b' style=\"background:url(//c.example/b.png)\">", "//c.example/b.png")]:
+        assert external._outside_urls(".html", f"<p>text</p>{tag}x".encode()) == [url]
 
 
 def test_a_failing_build_leaves_the_published_site_untouched(tmp_path):

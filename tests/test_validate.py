@@ -103,7 +103,7 @@ def test_impossible_date_bad_enum_and_bad_number_all_reported(garage):
 def test_amounts_are_written_in_digits_so_none_is_infinite(garage):
     # 1e309 passed as a Decimal and became an infinite float in the statistics: build crashed
     visits = [VISIT.replace("RO1", f"RO{number}") + f"amount: {amount}\n"
-              for number, amount in enumerate(["1e309", "¥1,280.50", "9" * 19, "1280."], start=1)]
+              for number, amount in enumerate(["1e309", "¥1,280.50", "9" * 19, "1280.", '"¥ 860.00"'], start=1)]
     root = garage({"records/customers/c1.yaml": CUSTOMER,
                    **{f"records/visits/v{number}.yaml": text for number, text in enumerate(visits, start=1)}})
     result = run(root)
@@ -113,7 +113,7 @@ def test_amounts_are_written_in_digits_so_none_is_infinite(garage):
         "records/visits/v3.yaml:9:1: error bad-number: amount has 19 characters, more than any real amount",
     ]
     amounts = {visit.id: visit.amount for visit in load_records(root).records.visits}
-    assert (str(amounts["RO2"]), str(amounts["RO4"])) == ("1280.50", "1280")
+    assert (str(amounts["RO2"]), str(amounts["RO4"]), str(amounts["RO5"])) == ("1280.50", "1280", "860.00")
 
 
 def test_absurdly_long_numbers_are_problems_not_crashes(garage):

@@ -63,9 +63,14 @@ def refusals(root: Path, additions: list[Addition], as_of: date | None = None) -
     found_by_label: dict[str, list[Problem]] = {}
     for problem in loaded.errors:
         addition = added.get(problem.path)
-        if addition is not None and problem.code not in _LEFT_FOR_LATER:
+        if addition is not None and not _left_for_later(problem):
             found_by_label.setdefault(addition.label, []).append(problem)
     return found_by_label
+
+
+def _left_for_later(problem: Problem) -> bool:
+    # (neither of two either-or fields given is a field left empty too; both given is not)
+    return problem.code in _LEFT_FOR_LATER or (problem.code == "one-of" and " it has neither " in problem.message)
 
 
 def described(problem: Problem) -> str:

@@ -22,11 +22,13 @@ from generator.load.source import is_yaml_name
 from generator.validate.schema import Kind
 
 MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
-# The id of a record wherever a key can stand: at a line's start after any indentation
-# and list dashes, or inside a flow mapping ({id: C0041, ...}). Lenient on purpose: a
-# false match only keeps an id from being given out.
-_ID_LINE = re.compile(r"(?:^[ \t]*(?:-[ \t]+)*|[{,][ \t]*)[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)",
+# The id of a record: a key at a line's start after any indentation and list dashes, or
+# a key of a flow mapping that is itself a list entry or the record ({id: C0041, ...}).
+# Not inside other text (note: "朋友介绍, id: C9003"): `csi import` skips the ids found.
+_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)*[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)",
                       re.MULTILINE)
+_FLOW_RECORD = re.compile(r"^[ \t]*(?:-[ \t]+)*\{.*$", re.MULTILINE)
+_FLOW_ID = re.compile(r"[{,][ \t]*[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)")
 
 # How `csi new` numbers each kind: id_prefix + date stem + sequence number.
 ID_STYLES: dict[str, tuple[str, int]] = {
@@ -61,6 +63,8 @@ def existing_ids(root: Path, kind: Kind) -> set[str]:
     for path in record_files(root, kind):
         text = path.read_bytes().decode("utf-8-sig", errors="replace")  # (-sig: a BOM hid the first id)
         found.update(_ID_LINE.findall(text))
+        for flow in _FLOW_RECORD.findall(text):
+            found.update(_FLOW_ID.findall(flow))
     return found
 
 

@@ -22,9 +22,11 @@ COMPOUND_SURNAMES = frozenset(
     "東方 長孫 夏侯 慕容".split()
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-. ]?)?(1[3-9]\d)[-. ]?(\d{4})[-. ]?(\d{4})(?!\d)")
-# a mainland landline with its area code, as staff type one into a note: 0755-88881234
-_LANDLINE = re.compile(r"(?<![\d.])\(?(0\d{2,3})\)?([-. ]?)\d{3,4}[-. ]?(\d{4})(?![\d.])")
+_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-. ]?)?\(?(1[3-9]\d)\)?[-. ]?(\d{4})[-. ]?(\d{4})(?!\d)")
+# a mainland landline with its area code set apart, as staff type one into a note:
+# 0755-88881234, (020) 8765 4321, +86 10 6552 9988 (run together, 0123456789 is as
+# likely an order or part number, and is masked only when it is a customer's: PhoneSweep)
+_LANDLINE = re.compile(r"(?<![0-9A-Za-z.\-])(?:\+?86[-. ]?\(?0?|\(?0)(\d{2,3})(?:\)[-. ]?|[-. ])\d{3,4}[-. ]?(\d{4})(?!\d|\.\d)")
 
 
 def mask_name(name: str | None) -> str:
@@ -92,7 +94,7 @@ def mask_plate(plate: str | None) -> str:
 def mask_mobiles_in_text(text: str) -> str:
     """Mask mainland mobile and landline numbers wherever they occur in free text."""
     text = _MOBILE.sub(lambda match: f"{match.group(1)}****{match.group(3)}", text)
-    return _LANDLINE.sub(lambda match: f"{match.group(1)}{match.group(2)}****{match.group(3)}", text)
+    return _LANDLINE.sub(lambda match: f"0{match.group(1)}-****{match.group(2)}", text)
 
 
 @dataclass(frozen=True)

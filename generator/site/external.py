@@ -73,13 +73,14 @@ def _outside_urls(suffix: str, content: bytes) -> list[str]:
 _DATA = frozenset({".json"})
 _MARKUP = frozenset({".html", ".htm", ".svg", ".xml"})
 _SCRIPTS_AND_STYLES = re.compile(r"(<script\b.*?</script\s*>|<style\b.*?</style\s*>)", re.IGNORECASE | re.DOTALL)
-_TEXT_NODE = re.compile(r">[^<]+")
+# a tag, its quoted attribute values whole: alt="1 > 0" must not end it before its src
+_TAG = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>?""")
 
 
 def markup_of(page: str) -> str:
-    """The page without the text it shows between tags; scripts and styles kept whole."""
+    """The page's tags, scripts and styles, without the text it shows between tags."""
     pieces = _SCRIPTS_AND_STYLES.split(page)
-    return "".join(piece if index % 2 else _TEXT_NODE.sub(">", piece) for index, piece in enumerate(pieces))
+    return "".join(piece if index % 2 else "".join(_TAG.findall(piece)) for index, piece in enumerate(pieces))
 
 
 def loads_of(suffix: str) -> tuple[re.Pattern, ...]:

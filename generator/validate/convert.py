@@ -108,7 +108,7 @@ def _check_range(value: float | Decimal, field: Field) -> None:
 
 
 def _money(text: str, field: Field) -> Decimal:
-    cleaned = text.strip().lstrip("¥￥").replace(",", "")
+    cleaned = text.strip().lstrip("¥￥").strip().replace(",", "")  # (Excel's accounting format: "¥ 860.00")
     # digits only: 1e309 is a Decimal, but the statistics' float of it is infinite, which
     # no report (nor JSON) can hold, and no till writes an amount with an exponent
     if not _NUMBER.match(cleaned):
