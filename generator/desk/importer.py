@@ -34,7 +34,7 @@ from generator.load.source import decode
 from generator.load.yamlsafe import Mapping, parse
 from generator.problems import Problem
 from generator.validate import schema, settings_problems
-from generator.validate.convert import Converter, parse_date, parse_datetime
+from generator.validate.convert import Converter
 from generator.validate.files import load_garage
 from generator.validate.schema import Kind
 
@@ -294,14 +294,6 @@ def check_record(kind: Kind, record: dict, unreadable: set[str] = frozenset()) -
             and not (problem.code == "missing-field" and any(map(problem.message.startswith, said)))]
 
 
-def _record_day(kind: Kind, record: dict, today: date) -> date:
-    """The day that places the record in a month file or folder, read as `csi validate` reads it."""
-    text = record.get("check_in" if kind is schema.VISIT else "since")
-    if not isinstance(text, str):
-        return today
-    return parse_datetime(text).date() if kind is schema.VISIT else parse_date(text)
-
-
 def _references(kind: Kind, record: dict, customers: set[str], staff: set[str]) -> list[str]:
     """Ids the row names that the repository does not know (the validator would refuse them)."""
     found = []
@@ -495,7 +487,7 @@ def import_file(root: Path, kind_name: str, csv_path: Path, map_path: Path, *, d
     batch = []
     for record_id, record in taken.items():
         document, entry = record_texts(plain_record(record))
-        batch.append((record_id, _record_day(kind, record, today), document, entry))
+        batch.append((record_id, store.record_day(kind, record, today), document, entry))
     # what needs the garage's other records (a vehicle of that customer, a plate another
     # customer has, times in order), checked as validate checks it, the batch included
     refused = refusals(root, [Addition(record_id, kind, document) for record_id, _, document, _ in batch])

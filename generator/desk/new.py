@@ -8,7 +8,7 @@ them by name.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -18,13 +18,12 @@ from generator.desk.check import Addition, described, refusals
 from generator.desk.yamlwrite import Answer, template
 from generator.problems import Problem
 from generator.validate import questionnaire_files, schema
-from generator.validate.convert import Converter, Invalid, parse_date, parse_datetime
+from generator.validate.convert import Converter
 from generator.validate.files import load_garage, load_questionnaire
 from generator.validate.schema import Field, Kind
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in schema.RECORD_KINDS.values()}
 # The field that dates each kind: it picks the id's date stem and the month file.
-DATED_BY = {"customer": "since", "visit": "check_in", "followup": "at", "complaint": "received", "action": "start"}
 # Filled in unless given: the moment of typing, and the state a new record starts in.
 NOW_FIELDS = {"visit": ("check_in",), "followup": ("at",), "complaint": ("received",)}
 TODAY_FIELDS = {"customer": ("since",), "action": ("start",)}
@@ -135,20 +134,6 @@ def build_values(root: Path, kind: Kind, given: dict[str, str], now: datetime,
     return values
 
 
-def record_day(kind: Kind, values: dict, now: datetime) -> date:
-    """The day that names the record's id and month file: its dating field read as the
-    validator reads it (2026-6-3 9:30 is the third of June), else today."""
-    text = values.get(DATED_BY[kind.name])
-    if isinstance(text, str):
-        for parse in (parse_datetime, parse_date):
-            try:
-                found = parse(text)
-            except Invalid:
-                continue
-            return found.date() if isinstance(found, datetime) else found
-    return now.date()
-
-
 def _checkable(kind: Kind, values: dict) -> str:
     """The record's text with a stand-in for each required choice or text left empty: the
     validator passes over the references of a record that lacks a required field (it asks
@@ -178,7 +163,7 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
     now = now or local_now(root)
     values = build_values(root, kind, given, now, prefill_answers=kind is schema.FOLLOWUP)
     taken = store.existing_ids(root, kind)
-    day = record_day(kind, values, now)
+    day = store.record_day(kind, values, now.date())
     record_id = given.get("id") or store.next_id(kind, taken, day)
     if record_id in taken:
         raise Refused(f"{kind.name} {record_id} already exists in records/{kind.folder}/; pick another id")

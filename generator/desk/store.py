@@ -15,10 +15,11 @@ import re
 import tempfile
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from generator.load.source import is_yaml_name
+from generator.validate.convert import Invalid, parse_date, parse_datetime
 from generator.validate.schema import Kind
 
 MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
@@ -38,6 +39,24 @@ ID_STYLES: dict[str, tuple[str, int]] = {
     "complaint": ("%Y-", 3),  # CP2026-007
     "action": ("%Y-", 2),  # A2026-03
 }
+
+
+# The field whose day names a new record's id and month file.
+DATED_BY = {"customer": "since", "visit": "check_in", "followup": "at", "complaint": "received", "action": "start"}
+
+
+def record_day(kind: Kind, values: dict, today: date) -> date:
+    """The day that names the record's id and month file: its dating field read as the
+    validator reads it (2026-6-3 9:30 is the third of June), else today."""
+    text = values.get(DATED_BY[kind.name])
+    if isinstance(text, str):
+        for parse in (parse_datetime, parse_date):
+            try:
+                found = parse(text)
+            except Invalid:
+                continue
+            return found.date() if isinstance(found, datetime) else found
+    return today
 
 
 class RecordExists(Exception):
