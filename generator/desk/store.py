@@ -26,10 +26,11 @@ MONTH_FILE = re.compile(r"\d{4}-\d{2}\Z")
 # The id of a record: a key at a line's start after any indentation and list dashes, or
 # a key of a flow mapping that is itself a list entry or the record ({id: C0041, ...}).
 # Not inside other text (note: "朋友介绍, id: C9003"): `csi import` skips the ids found.
-_ID_LINE = re.compile(r"^[ \t]*(?:-[ \t]+)*[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)",
-                      re.MULTILINE)
-_FLOW_RECORD = re.compile(r"^[ \t]*(?:-[ \t]+)*\{.*$", re.MULTILINE)
-_FLOW_ID = re.compile(r"[{,][ \t]*[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)")
+_LINE_START = r"^[ \t]*(?:-[ \t]+)*"  # indentation and list dashes
+_ID_KEY = r"[\"']?id[\"']?[ \t]*:[ \t]*[\"']?([A-Za-z0-9][A-Za-z0-9_.\-]*)"
+_ID_LINE = re.compile(_LINE_START + _ID_KEY, re.MULTILINE)
+_FLOW_RECORD = re.compile(_LINE_START + r"\{.*$", re.MULTILINE)
+_FLOW_ID = re.compile(r"[{,][ \t]*" + _ID_KEY)
 
 # How `csi new` numbers each kind: id_prefix + date stem + sequence number.
 ID_STYLES: dict[str, tuple[str, int]] = {
