@@ -35,7 +35,6 @@ from generator.load.yamlsafe import Mapping, parse
 from generator.problems import Problem
 from generator.validate import schema, settings_problems
 from generator.validate.convert import Converter
-from generator.validate.files import load_garage
 from generator.validate.schema import Kind
 
 KINDS = {"visits": schema.VISIT, "customers": schema.CUSTOMER}
@@ -363,12 +362,11 @@ def _header(name: str, columns: list[Column], rows: list[list[str]]) -> list[str
 
 
 def _take_rows(kind: Kind, columns: list[Column], header: list[str], rows: list[list[str]], root: Path,
-               outcome: Outcome, on_row: Callable[[], None] | None) -> tuple[dict[str, dict], dict[str, list[int]]]:
+               staff: set[str], outcome: Outcome, on_row: Callable[[], None] | None
+               ) -> tuple[dict[str, dict], dict[str, list[int]]]:
     """The records to write, and the rows each came from."""
     existing = store.existing_ids(root, kind)
     customers = store.existing_ids(root, schema.CUSTOMER)
-    garage = load_garage(root, "garage.yaml", []) if (root / "garage.yaml").is_file() else None
-    staff = set(garage.staff_by_id()) if garage else set()
     taken: dict[str, dict] = {}
     rows_of: dict[str, list[int]] = {}
     people: dict[str, _Customer] = {}
@@ -467,8 +465,9 @@ def import_file(root: Path, kind_name: str, csv_path: Path, map_path: Path, *, d
                 today: date | None = None, on_row: Callable[[], None] | None = None) -> Outcome:
     """Import one CSV; MapError when the mapping, the file or its header is unusable (nothing written)."""
     kind = KINDS[kind_name]
-    broken = [problem for problem in settings_problems(root)[1] if problem.is_error]
-    if broken:
+    garage, settings_found = settings_problems(root)
+    broken = [problem for problem in settings_found if problem.is_error]
+    if broken or garage is None:
         raise SettingsBroken(broken)
     columns, delimiter = read_map(map_path, kind)
     try:
@@ -482,7 +481,7 @@ def import_file(root: Path, kind_name: str, csv_path: Path, map_path: Path, *, d
     header = _header(csv_path.name, columns, read.rows)
     if read.broken:
         outcome.rejected.append(read.broken)
-    taken, rows_of = _take_rows(kind, columns, header, read.rows, root, outcome, on_row)
+    taken, rows_of = _take_rows(kind, columns, header, read.rows, root, set(garage.staff_by_id()), outcome, on_row)
     today = today or date.today()
     batch = []
     for record_id, record in taken.items():
