@@ -346,7 +346,7 @@ def export_command(kinds: tuple[str, ...], output_format: str, out: Path | None,
             tables[name] = record_table(loaded.records, name)
         else:
             tables[name] = _stats(loaded, wanted_period, output_format)
-    _write_tables(tables, output_format, out)
+    _write_tables(tables, output_format, out, one_file=bool(suffix))
 
 
 def _export_suffix(out: Path | None, output_format: str) -> str:
@@ -374,7 +374,7 @@ def _stats(loaded, period, output_format: str):
     return stats_table(report) if output_format == "csv" else (["stats"], report)
 
 
-def _write_tables(tables: dict, output_format: str, out: Path | None) -> None:
+def _write_tables(tables: dict, output_format: str, out: Path | None, one_file: bool) -> None:
     from generator.desk.export import to_csv, to_json
 
     def text_of(names: list[str]) -> str:
@@ -385,7 +385,7 @@ def _write_tables(tables: dict, output_format: str, out: Path | None) -> None:
     if out is None:
         click.echo(text_of(list(tables)), nl=False)
         return
-    if not out.is_dir() and out.suffix.lower() in (".csv", ".json"):
+    if one_file:
         store.replace_file(out, text_of(list(tables)))
         click.echo(f"wrote {out}", err=True)
         return
