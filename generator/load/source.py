@@ -18,7 +18,7 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 YAML_SUFFIXES = (".yaml", ".yml")
 # Windows Notepad saves "RO1.yaml" as "RO1.yaml.txt" unless "All files" is chosen, and
-# Explorer hides the .txt: read it (with a warning, ``files.saved_as_text``), not pass it over
+# Explorer hides the .txt: read it (with a warning, ``validate.files.note_text_name``), not pass it over
 NOTEPAD_SUFFIXES = (".yaml.txt", ".yml.txt")
 
 

@@ -128,8 +128,7 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
                   questionnaires: dict[str, model.Questionnaire], surveys: dict[str, _Survey] | None = None
                   ) -> FileResult:
     path = result.path
-    if path[-4:].lower() == ".txt":
-        result.problems.append(saved_as_text(path))
+    note_text_name(path, result.problems)
     surveys = {} if surveys is None else surveys
     tree = parse_tree(path, data, result.problems)
     if tree is None:
@@ -256,11 +255,14 @@ def _settings_tree(root: Path, path: str, problems: list[Problem], what: str) ->
     return tree
 
 
-def saved_as_text(path: str) -> Problem:
+def note_text_name(path: str, problems: list[Problem]) -> None:
+    """A file read as YAML whose name ends in .txt (load.source.NOTEPAD_SUFFIXES): say to rename it."""
+    if path[-4:].lower() != ".txt":
+        return
     name = path.rpartition("/")[2]
-    return warning(path, 1, 1, "txt-name", f"{name} is read as YAML, but its name ends in .txt",
+    problems.append(warning(path, 1, 1, "txt-name", f"{name} is read as YAML, but its name ends in .txt",
                    f"rename it to {name[:-4]} (Windows Notepad adds .txt unless 'All files' is chosen "
-                   "when saving, and Explorer hides it)")
+                   "when saving, and Explorer hides it)"))
 
 
 def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:
@@ -274,8 +276,7 @@ def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage 
 
 def load_questionnaire(root: Path, path: str, garage: model.Garage | None,
                        problems: list[Problem]) -> model.Questionnaire | None:
-    if path[-4:].lower() == ".txt":
-        problems.append(saved_as_text(path))
+    note_text_name(path, problems)
     tree = _settings_tree(root, path, problems, "questionnaire")
     if tree is None:
         return None
