@@ -155,6 +155,7 @@ def test_the_offline_check_skips_only_what_cannot_match():
     rng = random.Random(20261128)
     pieces = ["<img src=", "href = '", "url(", "@import ", "import(", "fetch(\"", "//", "https:", "http://",
               "localhost/", "a.example/x", " ", "\n", ">", "'", "\"", "测试", "İ", "ı", "ſ", "\u212a",
+              "srcset=\"a.png 1x, ", "image-set(", "content='0; url=", ",",
               "fonts.googleapis", "UNPKG.COM", "cdn.jsdel", "ivr", "polyfill.io", "www.w3.org/2000/svg"]
     seen_hosts = 0
     for _ in range(3000):
@@ -168,6 +169,21 @@ def test_the_offline_check_skips_only_what_cannot_match():
             seen_hosts += bool(expected)
     assert seen_hosts > 1000  # the pages did name outside URLs, in many spellings
     assert external._outside_urls(".html", "<script>'fontſ.googleapis'</script>".encode()) == ["fontſ.googleapis"]
+
+
+@pytest.mark.parametrize("page, url", [
+    ('<img srcset="a.png 1x, https://x.example/b.png 2x">', "https://x.example/b.png"),
+    ("<link rel=preload imagesrcset='a.png 480w,//y.example/b.png 960w'>", "//y.example/b.png"),
+    ('<meta http-equiv="refresh" content="0; URL=\'https://z.example/\'">', "https://z.example/"),
+    ('<style>h1{background:image-set(url(a.png) 1x, "//w.example/b.png" 2x)}</style>', "//w.example/b.png"),
+])
+def test_the_offline_check_reads_every_url_of_a_list_and_a_refresh(page, url):
+    assert external._outside_urls(".html", f"<html>{page}</html>".encode()) == [url]
+
+
+def test_a_meta_text_naming_a_site_is_no_load():
+    page = '<meta name="description" content="Reviews: https://a.example, 4.8 stars">'
+    assert external._outside_urls(".html", page.encode()) == []
 
 
 def test_text_a_page_shows_or_the_search_index_holds_is_no_load(tmp_path):

@@ -18,6 +18,13 @@ _CSS_LOADS = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)\s*((?:https?:)?//[
 _JS_LOADS = re.compile(
     r"""(?:importScripts|import|fetch|loadScript|src\s*=)\s*\(?\s*["'`]((?:https?:)?//[^"'`\s]+)""",
     re.IGNORECASE)
+# Where a URL loads that the patterns above miss: the later candidates of a srcset or a CSS
+# image-set (every URL in them loads, not only the first), and a meta refresh's "5; url=…".
+_HTML_LISTS = re.compile(r"""\b(?:srcset|imagesrcset)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+_CSS_LISTS = re.compile(r"""image-set\(((?:[^()]|\([^()]*\))*)\)""", re.IGNORECASE)
+_REFRESH = re.compile(r"""\bcontent\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+                      re.IGNORECASE)
+_LISTED_URL = re.compile(r"""(?:https?:)?//[^"',\s>)]+""", re.IGNORECASE)
 # Hosts known to be pulled in by themes and CDNs: refused wherever they appear.
 _KNOWN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs.cloudflare",
                 "googletagmanager", "google-analytics", "polyfill.io", "use.fontawesome")
@@ -29,7 +36,8 @@ _LOCAL = re.compile(r"^(?:https?:)?//(?:127\.0\.0\.1|localhost)(?:[:/]|$)", re.I
 # Namespace identifiers are names, never fetched.
 _NAMESPACES = ("http://www.w3.org/",)
 # what stylesheets and scripts load; any other file is read as a page
-_LOADS = MappingProxyType({".css": (_CSS_LOADS,), ".js": (_JS_LOADS,)})
+_LOADS = MappingProxyType({".css": (_CSS_LOADS, _CSS_LISTS), ".js": (_JS_LOADS,)})
+_LISTS = frozenset({_HTML_LISTS, _CSS_LISTS})
 
 
 def external_urls(site_dir: Path, memo=None) -> list[tuple[str, str]]:
@@ -85,15 +93,21 @@ def markup_of(page: str) -> str:
 
 def loads_of(suffix: str) -> tuple[re.Pattern, ...]:
     """The patterns of what a file with this suffix would load."""
-    return _LOADS.get(suffix, (_HTML_LOADS, _CSS_LOADS))
+    return _LOADS.get(suffix, (_HTML_LOADS, _CSS_LOADS, _HTML_LISTS, _CSS_LISTS, _REFRESH))
 
 
 def _found(text: str, loads: tuple[re.Pattern, ...], known_hosts: bool) -> list[str]:
     """The outside URLs the ``loads`` patterns (and KNOWN_OUTSIDE, when ``known_hosts``) find in ``text``."""
-    urls = [match.group(1) for pattern in loads for match in pattern.finditer(text)]
+    urls = [url for pattern in loads for match in pattern.finditer(text) for url in _urls_of(pattern, match)]
     if known_hosts:
         urls += [match.group(0) for match in KNOWN_OUTSIDE.finditer(text)]
     return [url for url in dict.fromkeys(urls) if not (_LOCAL.match(url) or url.startswith(_NAMESPACES))]
+
+
+def _urls_of(pattern: re.Pattern, match: re.Match) -> list[str]:
+    if pattern in _LISTS:
+        return _LISTED_URL.findall(next(group for group in match.groups() if group is not None))
+    return [match.group(1)]
 
 
 def _may_name_known_host(text: str) -> bool:
