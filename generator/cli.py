@@ -182,8 +182,8 @@ def schema(root: Path, out: Path | None) -> None:
                                  param_hint="--root")
     target = out or root / ".csi" / "schemas"
     applies = write_schemas(target)
-    for name, pattern in applies.items():
-        click.echo(f"{target / name}  ->  {pattern}")
+    for name, patterns in applies.items():
+        click.echo(f"{target / name}  ->  {', '.join(patterns)}")
     try:
         where = "./" + target.resolve().relative_to(root.resolve()).as_posix()
     except ValueError:  # outside the repository: VS Code takes the absolute path

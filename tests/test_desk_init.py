@@ -127,7 +127,7 @@ def test_ci_files_install_this_version_validate_build_and_publish_from_the_defau
 def test_vscode_settings_bind_every_written_schema(tmp_path):
     _, root = init(tmp_path)
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
-    assert settings["./.csi/schemas/visit.schema.json"] == "records/visits/**/*.yaml"
+    assert settings["./.csi/schemas/visit.schema.json"] == ["records/visits/**/*.yaml", "records/visits/**/*.yml"]
     for schema_path in settings:
         assert (root / schema_path).is_file(), schema_path
     ignored = (root / ".gitignore").read_text(encoding="utf-8").splitlines()

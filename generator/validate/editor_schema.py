@@ -93,17 +93,19 @@ def file_schema(kind: Kind) -> dict:
     }
 
 
-SCHEMA_FILES: dict[str, tuple[Kind, str]] = {
-    "garage.schema.json": (schema.GARAGE, "garage.yaml"),
-    "questionnaire.schema.json": (schema.QUESTIONNAIRE, "surveys/*.yaml"),
-    **{f"{kind.name}.schema.json": (kind, f"records/{kind.folder}/**/*.yaml") for kind in schema.RECORD_KINDS.values()},
+# the files each schema applies to: csi reads .yml as well as .yaml (load.source.is_yaml_name)
+SCHEMA_FILES: dict[str, tuple[Kind, list[str]]] = {
+    "garage.schema.json": (schema.GARAGE, ["garage.yaml"]),
+    "questionnaire.schema.json": (schema.QUESTIONNAIRE, ["surveys/*.yaml", "surveys/*.yml"]),
+    **{f"{kind.name}.schema.json": (kind, [f"records/{kind.folder}/**/*.yaml", f"records/{kind.folder}/**/*.yml"])
+       for kind in schema.RECORD_KINDS.values()},
 }
 
 
-def write_schemas(out: Path) -> dict[str, str]:
-    """Write every schema into `out`; returns file name -> the files it applies to."""
+def write_schemas(out: Path) -> dict[str, list[str]]:
+    """Write every schema into `out`; returns file name -> the patterns of the files it applies to."""
     out.mkdir(parents=True, exist_ok=True)
-    applies: dict[str, str] = {}
+    applies: dict[str, list[str]] = {}
     for name, (kind, pattern) in SCHEMA_FILES.items():
         document = kind_schema(kind) if kind is schema.GARAGE or kind is schema.QUESTIONNAIRE else file_schema(kind)
         document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"csi {kind.name}", **document}
@@ -112,7 +114,7 @@ def write_schemas(out: Path) -> dict[str, str]:
     return applies
 
 
-def vscode_settings(schema_dir: str, applies: dict[str, str]) -> dict:
+def vscode_settings(schema_dir: str, applies: dict[str, list[str]]) -> dict:
     """The `yaml.schemas` setting of VS Code's YAML extension; ``schema_dir`` as it is to be
     written there (./.csi/schemas inside the repository, or an absolute path)."""
     return {"yaml.schemas": {f"{schema_dir}/{name}": pattern for name, pattern in applies.items()}}
