@@ -10,6 +10,14 @@ from dataclasses import asdict, dataclass
 
 ERROR = "error"
 WARNING = "warning"
+# Every code a warning may carry: the site words each in the garage's language
+# (generator.render.i18n, groups "warning" and "warning_action"; a test holds the
+# validator's calls to this list).
+WARNING_CODES = frozenset({
+    "unknown-folder", "txt-name", "comment-cut", "empty-answer", "unknown-item",  # how a file is written
+    "followup-overdue", "complaint-overdue", "do-not-call",  # the desk's rules
+    "wrong-role", "wrong-customer", "status-mismatch",  # references that hold but look wrong
+})
 
 
 @dataclass(frozen=True, order=True)

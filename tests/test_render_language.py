@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from generator import model
+from generator import model, problems
 from generator.render import views
 from generator.render.env import make_environment, render
 from generator.render.i18n import LABELS, STRINGS, label, text
@@ -55,6 +55,8 @@ SHOWN_VALUES = {
     "class": contract.CLASSES,
     "quadrant": QUADRANTS,
     "signal": (*integrity.KINDS, *contract.SIGNAL_KINDS),
+    "warning": problems.WARNING_CODES,
+    "warning_action": problems.WARNING_CODES,
 }
 
 
@@ -66,6 +68,44 @@ def test_every_value_a_page_shows_has_a_label_in_both_languages(group):
         english, chinese = LABELS[group][value]
         assert english.strip() and chinese.strip()
         assert not chinese.isascii(), (group, value, chinese)
+
+
+def _warning_codes_in_the_code() -> set[str]:
+    """The codes the package's calls to ``warning`` (and the reference checker's ``_warning``) pass."""
+    import ast
+
+    found = set()
+    for path in Path(problems.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) in (
+                    "warning", "_warning"):
+                codes = [argument.value for argument in node.args if isinstance(argument, ast.Constant)
+                         and isinstance(argument.value, str) and "-" in argument.value and " " not in argument.value]
+                found.update(codes)
+    return found
+
+
+def test_every_warning_the_validator_gives_is_listed_and_so_worded():
+    in_the_code = _warning_codes_in_the_code()
+    assert len(in_the_code) >= 10  # the scan found the calls
+    assert in_the_code == set(problems.WARNING_CODES)
+
+
+@pytest.mark.parametrize("language, cells", [
+    ("zh", [r"回访逾期<br>followup\-overdue",
+            r"请尽快致电客户，并记录回访<br>visit V1 has no follow\-up attempt<br>call the customer"]),
+    ("en", [r"follow\-up overdue<br>followup\-overdue", r"visit V1 has no follow\-up attempt<br>call the customer"]),
+])
+def test_a_warning_on_the_quality_page_is_worded_in_the_sites_language(language, cells):
+    overdue = problems.warning("records/visits/V1.yaml", 3, 1, "followup-overdue", "visit V1 has no follow-up attempt",
+                               "call the customer")
+    env = make_environment(Path("/no-site-templates"), language, Masker(model.Privacy()))
+    page = render(env, "quality.md.j2", {
+        "provenance_slot": "", "warnings": [overdue], "page_rows": 300, "views": views,
+        "L": SimpleNamespace(staff=str, label=lambda group, value: label(language, group, value)),
+        "report": {"integrity": {"total": 0, "signals": []}}})
+    row = next(line for line in page.splitlines() if line.startswith("| records/"))
+    assert [cell.strip() for cell in row.strip("|").split(" | ")[1:]] == cells
 
 
 def test_the_fallback_lost_cause_is_unknown_and_worded():

@@ -277,6 +277,33 @@ _LABELS = {
                  "internal_share": ("internal share", "内部满意占比"),
                  "external_n": ("external n", "外部样本数"),
                  "external_share": ("external share", "外部满意占比")},
+    # a validator warning's code (generator.problems.WARNING_CODES) in words
+    "warning": {"unknown-folder": ("folder not read", "未读取的文件夹"),
+                "txt-name": (".txt file name", "文件名以 .txt 结尾"),
+                "comment-cut": ("text cut by #", "文本被 # 截断"),
+                "empty-answer": ("empty answer", "空白答案"),
+                "unknown-item": ("unknown survey item", "问卷中无此项目"),
+                "followup-overdue": ("follow-up overdue", "回访逾期"),
+                "complaint-overdue": ("complaint past its promised date", "投诉超过承诺日期"),
+                "do-not-call": ("phoned a do-not-call customer", "致电了拒绝来电的客户"),
+                "wrong-role": ("staff member in another role", "员工岗位不符"),
+                "wrong-customer": ("visit of another customer", "工单属于其他客户"),
+                "status-mismatch": ("status does not match its dates", "状态与日期不符")},
+    # what to do about it, for a page whose validator messages stay in English
+    "warning_action": {
+        "unknown-folder": ("move the files into a record folder, or out of records/",
+                           "请将文件移入相应的记录文件夹，或移出 records/"),
+        "txt-name": ("rename the file to end in .yaml", "请将文件改名为以 .yaml 结尾"),
+        "comment-cut": ("put the whole text in quotes", "请将整段文本放在引号内"),
+        "empty-answer": ("write a score or na", "请填写分数或 na"),
+        "unknown-item": ("check the item id against the questionnaire", "请对照问卷核对项目编号"),
+        "followup-overdue": ("call the customer and record the attempt", "请尽快致电客户，并记录回访"),
+        "complaint-overdue": ("tell the customer where things stand, or resolve it", "请告知客户处理进展，或尽快解决"),
+        "do-not-call": ("use SMS, mail or WeChat for this customer", "请改用短信、邮件或微信联系该客户"),
+        "wrong-role": ("check the id or the person's role in garage.yaml", "请核对员工编号，或 garage.yaml 中的岗位"),
+        "wrong-customer": ("check the customer or the visit", "请核对客户或工单"),
+        "status-mismatch": ("make the status and the dates agree", "请使状态与日期一致"),
+    },
 }
 
 STRINGS = MappingProxyType(_STRINGS)
