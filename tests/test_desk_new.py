@@ -263,3 +263,13 @@ def test_an_unknown_customer_is_refused_even_with_a_required_choice_left_empty(g
     written = new(root, "visit", "--customer", "C0001", "--vehicle", "粤B12345", "--service_advisor", "SA01")
     assert written.exit_code == 0, written.output
     assert [problem.code for problem in load_records(root).errors] == ["missing-field"]  # the type, for staff
+
+
+def test_an_unknown_staff_id_is_refused_with_the_customer_left_empty(garage):
+    # a reference left empty cannot be stood in for; the ids that are given are still checked
+    root = garage({"records/customers/c.yaml": CUSTOMER})
+    result = new(root, "visit", "--vehicle", "粤B12345", "--type", "repair", "--service_advisor", "SA99")
+    assert result.exit_code == 1
+    assert result.output == ("Error: service_advisor 'SA99' is not in the staff list of garage.yaml "
+                             "(add the person to `staff:` in garage.yaml, or fix the id)\nnothing was written\n")
+    assert not (root / "records" / "visits").exists()

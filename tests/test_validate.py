@@ -269,6 +269,57 @@ def test_references_are_checked_at_the_referencing_key(garage):
     ]
 
 
+def test_a_record_refused_for_another_problem_still_has_its_ids_checked(garage):
+    # a required field left empty (as csi new leaves one) used to hide the unknown ids
+    # until it was filled in: all problems of a record come in one run
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": """\
+        id: RO1
+        customer:
+        vehicle: 粤B12345
+        type: repair
+        check_in: 2026-06-01 09:30
+        service_advisor: SA09
+        technicians: [SA01, T09]
+        """, "records/complaints/c.yaml": """\
+        id: CP1
+        received: 2026-06-03 10:00
+        channel: phone
+        customer: C0009
+        category: noise
+        severity: high
+        description: 异响
+        owner: SM01
+        status: sometimes
+        compensation:
+          amount: 100
+          approved_by: GM09
+        """, "records/followups/f.yaml": """\
+        id: F1
+        visit: RO1
+        at: 2026-06-02 10:00
+        channel: phone
+        by: 零点调研
+        source: external
+        outcome: reached
+        survey: nosuch
+        answers: {overall: 11}
+        """})
+    assert lines(run(root)) == [
+        "records/complaints/c.yaml:4:1: error unknown-customer: customer 'C0009': there is no customer with that id",
+        "records/complaints/c.yaml:9:1: error bad-choice: status 'sometimes' is not one of: open, in_progress, "
+        "resolved, closed",
+        "records/complaints/c.yaml:10:1: error unknown-staff: compensation 'GM09' is not in the staff list of "
+        "garage.yaml",
+        "records/followups/f.yaml:8:1: error unknown-survey: survey 'nosuch': there is no survey with that id",
+        "records/followups/f.yaml:9:11: error bad-score: answer 11 is outside the scale 1-10",
+        "records/visits/v.yaml:1:1: error missing-field: visit has no customer: Customer id.",
+        "records/visits/v.yaml:6:1: error unknown-staff: service_advisor 'SA09' is not in the staff list of "
+        "garage.yaml",
+        "records/visits/v.yaml:7:1: error unknown-staff: technicians 'T09' is not in the staff list of garage.yaml",
+        "records/visits/v.yaml:7:1: warning wrong-role: technicians SA01 (王强) is a service_advisor, not a technician",
+    ]
+
+
 def test_time_order(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -135,10 +135,10 @@ def build_values(root: Path, kind: Kind, given: dict[str, str], now: datetime,
 
 
 def _checkable(kind: Kind, values: dict) -> str:
-    """The record's text with a stand-in for each required choice or text left empty: the
-    validator passes over the references of a record that lacks a required field (it asks
-    for the field first), so without them an unknown customer given with no --type was
-    written. A reference left empty stays empty: a stand-in for it would be refused."""
+    """The record's text with a stand-in for each required choice or text left empty: of a
+    record that lacks a required field the validator checks only that the ids it names
+    exist, not how they fit together (a plate of another customer, a hand-over before
+    check-in). A reference left empty stays empty: a stand-in for it would be refused."""
     stand_ins = {}
     for field in kind.fields:
         if field.required and not values.get(field.name):

@@ -221,8 +221,9 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
     results = file_loader(root, jobs, questionnaires)
     # (map and chain: the loops run in C; a record-per-file dealer has 254,215 results,
     # nearly all of them a lone record with nothing to report: see files.slim)
-    problems.extend(chain.from_iterable(map(attrgetter("problems"),
-                                            [result for result in results if type(result) is FileResult])))
+    with_problems = [result for result in results if type(result) is FileResult]
+    problems.extend(chain.from_iterable(map(attrgetter("problems"), with_problems)))
+    loose = list(chain.from_iterable(map(attrgetter("loose"), with_problems)))
     if garage is None:
         return Loaded(None, sorted(problems), len(jobs) + 1)
     records = model.Records(garage=garage, questionnaires=questionnaires)
@@ -238,7 +239,7 @@ def _load_records(root: Path, as_of: date | None, file_loader: FileLoader,
                                         if FileResult in set(map(type, found)) else found)
     effective = as_of or garage.as_of or today_at(garage)
     return Loaded(records, sorted(problems), len(jobs) + 1 + len(questionnaires), effective,
-                  partial(cross_record_checks, root, records, known, effective))
+                  partial(cross_record_checks, root, records, known, effective, loose))
 
 
 def _results_by_kind(jobs: list[tuple[str, schema.Kind]], results: list) -> dict[str, list]:
@@ -273,10 +274,13 @@ def _settings(root: Path, problems: list[Problem]) -> tuple[model.Garage | None,
     return garage, _questionnaires(root, garage, problems)
 
 
-def cross_record_checks(root: Path, records: model.Records, known: dict[str, set[str]], as_of: date) -> list[Problem]:
-    """References between records and the business rules: problems no single file shows."""
+def cross_record_checks(root: Path, records: model.Records, known: dict[str, set[str]], as_of: date,
+                        loose: list = ()) -> list[Problem]:
+    """References between records and the business rules: problems no single file shows.
+    ``loose``: the references of records refused for another problem (``FileResult.loose``)."""
     locate = Locator(root)
-    return ReferenceCheck(records, known, locate).run() + business_rules(records, as_of, locate)
+    check = ReferenceCheck(records, known, locate)
+    return check.run() + check.loose(loose) + business_rules(records, as_of, locate)
 
 
 def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Problem]) -> dict[str, model.Questionnaire]:

@@ -317,6 +317,9 @@ class Converter:
         self.path = path
         self.problems = problems
         self._plans: dict[int, _Plan] = {}  # kinds from outside the schema module, by identity
+        # the values ``record`` could convert of the last record it refused, whose
+        # references are still checked (validate.references.ReferenceCheck.loose)
+        self.unusable: dict = {}
 
     def _plan(self, kind: Kind) -> _Plan:
         plan = _SCHEMA_PLANS.get(id(kind))
@@ -378,6 +381,8 @@ class Converter:
                 self.problems.append(error(self.path, node.line, node.col, "one-of",
                                            f"{_article(kind.name)} {kind.name} needs exactly one of {', '.join(group)}, it has {what}",
                                            f"keep exactly one of {', '.join(group)}"))
+        if not usable:
+            self.unusable = values
         return values if usable else None
 
     def _unknown_keys(self, node: Mapping, kind: Kind) -> None:

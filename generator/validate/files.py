@@ -35,6 +35,10 @@ class FileResult:
     # broken record does not also produce "unknown id" errors everywhere else;
     # None when they are exactly the records' own (files.slim): see ``named``
     ids: list[tuple[str, int]] | None = field(default_factory=list)
+    # the references of each record refused for another problem (a required field left
+    # empty, a bad value): ((path, line), [(YAML key, kind referred to, id)]), so that an
+    # unknown staff or customer id is reported in the same run, not after the fix
+    loose: list[tuple[model.Source, list[tuple[str, str, str]]]] = field(default_factory=list)
 
     def named(self) -> list[tuple[str, int]]:
         """(id, line) of every record of the file that named an id."""
@@ -148,6 +152,9 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
             result.ids.append((entry["id"], line))
         values = converter.record(entry, kind, line, col)
         if values is None:
+            referred = list(references_in(converter.unusable, kind))
+            if referred:
+                result.loose.append(((path, line), referred))
             continue
         if kind is schema.FOLLOWUP:
             survey_id = values.get("survey") or ""
@@ -159,6 +166,24 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
                 values["weighed"] = weigh_answers(values["answers"], survey.frame)
         result.records.append(kind.model(**values, where=(path, line)))
     return result
+
+
+def references_in(values: dict, kind: schema.Kind, key: str | None = None):
+    """(YAML key, kind referred to, id) of every reference among a record's converted
+    ``values`` (keyed by model attribute); those of its nested entries under the key that
+    holds them (``log``, ``compensation``), as the checks of usable records name them."""
+    for declared in kind.fields:
+        value = values.get(declared.attribute)
+        if value is None or (kind is schema.FOLLOWUP and declared.name == "by" and values.get("source") == "external"):
+            continue  # (an external survey's caller is the survey firm's, not a staff id)
+        if declared.type == schema.REF and isinstance(value, str):
+            yield key or declared.name, declared.ref, value
+        elif declared.type == schema.LIST and isinstance(declared.of, schema.Field) and declared.of.type == schema.REF:
+            yield from ((key or declared.name, declared.of.ref, each) for each in value if isinstance(each, str))
+        elif isinstance(declared.of, schema.Kind) and declared.type in (schema.LIST, schema.OBJECT):
+            for entry in value if declared.type == schema.LIST else (value,):
+                yield from references_in({nested.attribute: getattr(entry, nested.attribute, None)
+                                          for nested in declared.of.fields}, declared.of, key or declared.name)
 
 
 class _Survey:

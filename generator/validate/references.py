@@ -97,6 +97,10 @@ def _named(result) -> list[tuple[str, str, int]]:
     return [(result.id, *result.where)]
 
 
+# the role a visit's staff keys name (ReferenceCheck._visit)
+_ROLE_OF_KEY = {"service_advisor": "service_advisor", "technicians": "technician"}
+
+
 class ReferenceCheck:
     """Every reference and time-order rule over the validated records."""
 
@@ -155,6 +159,17 @@ class ReferenceCheck:
             self._complaint(complaint)
         for action in self.records.actions:
             self._action(action)
+        return self.problems
+
+    def loose(self, referred: list[tuple[model.Source, list[tuple[str, str, str]]]]) -> list[Problem]:
+        """The unknown ids among the references of records refused for another problem."""
+        self.problems = []
+        for where, references in referred:
+            for key, kind, value in references:
+                if kind == "staff":
+                    self._staff(where, key, value, _ROLE_OF_KEY.get(key))
+                else:
+                    self._ref(where, key, kind, value)
         return self.problems
 
     def _error(self, where: model.Source, key: str, code: str, message: str, hint: str) -> None:
