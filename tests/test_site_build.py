@@ -155,7 +155,8 @@ def test_the_offline_check_skips_only_what_cannot_match():
     rng = random.Random(20261128)
     pieces = ["<img src=", "href = '", "url(", "@import ", "import(", "fetch(\"", "//", "https:", "http://",
               "localhost/", "a.example/x", " ", "\n", ">", "'", "\"", "测试", "İ", "ı", "ſ", "\u212a",
-              "srcset=\"a.png 1x, ", "image-set(", "content='0; url=", ",",
+              "srcset=\"a.png 1x, ", "image-set(", "content='0; url=", ",", "\\\\", "\\", "https:", "wss:", "sendBeacon(",
+              "<script>", "</script>",
               "fonts.googleapis", "UNPKG.COM", "cdn.jsdel", "ivr", "polyfill.io", "www.w3.org/2000/svg"]
     seen_hosts = 0
     for _ in range(3000):
@@ -176,6 +177,12 @@ def test_the_offline_check_skips_only_what_cannot_match():
     ("<link rel=preload imagesrcset='a.png 480w,//y.example/b.png 960w'>", "//y.example/b.png"),
     ('<meta http-equiv="refresh" content="0; URL=\'https://z.example/\'">', "https://z.example/"),
     ('<style>h1{background:image-set(url(a.png) 1x, "//w.example/b.png" 2x)}</style>', "//w.example/b.png"),
+    # a template in site_templates/ could write these: the browser loads each from another host
+    ('<img src="\\\\v.example\\a.png">', "\\\\v.example\\a.png"),
+    ("<link rel=prefetch href=https:u.example/d>", "https:u.example/d"),
+    ('<script>navigator.sendBeacon("https://t.example/i")</script>', "https://t.example/i"),
+    ("<script>request.open('POST', '//s.example/j')</script>", "//s.example/j"),
+    ('<script>const socket = new WebSocket("wss://r.example")</script>', "wss://r.example"),
 ])
 def test_the_offline_check_reads_every_url_of_a_list_and_a_refresh(page, url):
     assert external._outside_urls(".html", f"<html>{page}</html>".encode()) == [url]

@@ -9,22 +9,29 @@ import re
 from pathlib import Path
 from types import MappingProxyType
 
+# Where a URL of another host starts: //host, or \\host (a browser reads a backslash as a
+# slash there), after http:, https:, ws:, wss: or none; or http:host, which a page opened
+# from disk loads from that host.
+_OUTSIDE = r"(?:(?:https?|wss?):[/\\]*|[/\\]{2})"
 # What a browser fetches: attributes that load, CSS url() and @import, and the
-# calls a script would use to load code or fonts.
+# calls a script would use to load code, fonts or data, or to send them.
 _HTML_LOADS = re.compile(
-    r"""\b(?:src|href|srcset|poster|data|action|xlink:href|content)\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+    rf"""\b(?:src|href|srcset|poster|data|action|xlink:href|content)\s*=\s*["']?\s*({_OUTSIDE}[^"'\s>]+)""",
     re.IGNORECASE)
-_CSS_LOADS = re.compile(r"""(?:url\(\s*["']?|@import\s+["']?)\s*((?:https?:)?//[^"')\s]+)""", re.IGNORECASE)
+_CSS_LOADS = re.compile(rf"""(?:url\(\s*["']?|@import\s+["']?)\s*({_OUTSIDE}[^"')\s]+)""", re.IGNORECASE)
 _JS_LOADS = re.compile(
-    r"""(?:importScripts|import|fetch|loadScript|src\s*=)\s*\(?\s*["'`]((?:https?:)?//[^"'`\s]+)""",
+    r"""(?:importScripts|import|fetch|loadScript|sendBeacon|WebSocket|EventSource|Worker|src\s*=|href\s*=|"""
+    r"""\.open\s*\(\s*["'`]\w+["'`]\s*,)\s*\(?\s*["'`]""" + rf"""({_OUTSIDE}[^"'`\s]+)""",
     re.IGNORECASE)
 # Where a URL loads that the patterns above miss: the later candidates of a srcset or a CSS
 # image-set (every URL in them loads, not only the first), and a meta refresh's "5; url=…".
 _HTML_LISTS = re.compile(r"""\b(?:srcset|imagesrcset)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
 _CSS_LISTS = re.compile(r"""image-set\(((?:[^()]|\([^()]*\))*)\)""", re.IGNORECASE)
-_REFRESH = re.compile(r"""\bcontent\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?\s*((?:https?:)?//[^"'\s>]+)""",
+_REFRESH = re.compile(rf"""\bcontent\s*=\s*["']?\s*[\d.]*\s*[;,]\s*url\s*=\s*["']?\s*({_OUTSIDE}[^"'\s>]+)""",
                       re.IGNORECASE)
-_LISTED_URL = re.compile(r"""(?:https?:)?//[^"',\s>)]+""", re.IGNORECASE)
+_LISTED_URL = re.compile(rf"""{_OUTSIDE}[^"',\s>)]+""", re.IGNORECASE)
+# every URL the patterns above take holds one of these: a file without any is not scanned
+_MAY_LOAD = re.compile(r"[/\\]{2}|(?:https?|wss?):", re.IGNORECASE)
 # Hosts known to be pulled in by themes and CDNs: refused wherever they appear.
 _KNOWN_HOSTS = ("fonts.googleapis", "fonts.gstatic", "cdn.jsdelivr", "unpkg.com", "cdnjs.cloudflare",
                 "googletagmanager", "google-analytics", "polyfill.io", "use.fontawesome")
@@ -32,7 +39,7 @@ KNOWN_OUTSIDE = re.compile("|".join(map(re.escape, _KNOWN_HOSTS)), re.IGNORECASE
 # The letters outside ASCII that re.IGNORECASE matches with ASCII ones (İ ı ſ K): a text
 # holding one is searched with KNOWN_OUTSIDE whatever its lower case shows.
 _FOLDED_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
-_LOCAL = re.compile(r"^(?:https?:)?//(?:127\.0\.0\.1|localhost)(?:[:/]|$)", re.IGNORECASE)
+_LOCAL = re.compile(r"^(?:https?:)?[/\\]*(?:127\.0\.0\.1|localhost)(?:[:/\\]|$)", re.IGNORECASE)
 # Namespace identifiers are names, never fetched.
 _NAMESPACES = ("http://www.w3.org/",)
 # what stylesheets and scripts load; any other file is read as a page
@@ -65,8 +72,8 @@ def _outside_urls(suffix: str, content: bytes) -> list[str]:
     Only what a browser could fetch is read: in a page, its tags, scripts and styles, not
     the text it shows (a complaint that names unpkg.com loads nothing, and stopped the
     build); the search index is data the search reads, never fetched from.
-    Each pattern is run only where it can match: every URL the loading patterns
-    take holds "//", and a known host shows in the text's lower case.  Scanning
+    Each pattern is run only where it can match: every URL the loading patterns take
+    matches ``_MAY_LOAD``, and a known host shows in the text's lower case.  Scanning
     every character with them took ~0.07 s for the search index and ~0.04 s for a
     large dealer's complaints page, on each build where a page changed.
     """
@@ -75,7 +82,7 @@ def _outside_urls(suffix: str, content: bytes) -> list[str]:
     text = content.decode("utf-8", errors="replace")
     if suffix in _MARKUP:
         text = markup_of(text)
-    return _found(text, loads_of(suffix) if "//" in text else (), _may_name_known_host(text))
+    return _found(text, loads_of(suffix) if _MAY_LOAD.search(text) else (), _may_name_known_host(text))
 
 
 _DATA = frozenset({".json"})
@@ -93,7 +100,7 @@ def markup_of(page: str) -> str:
 
 def loads_of(suffix: str) -> tuple[re.Pattern, ...]:
     """The patterns of what a file with this suffix would load."""
-    return _LOADS.get(suffix, (_HTML_LOADS, _CSS_LOADS, _HTML_LISTS, _CSS_LISTS, _REFRESH))
+    return _LOADS.get(suffix, (_HTML_LOADS, _CSS_LOADS, _HTML_LISTS, _CSS_LISTS, _REFRESH, _JS_LOADS))
 
 
 def _found(text: str, loads: tuple[re.Pattern, ...], known_hosts: bool) -> list[str]:
