@@ -547,7 +547,8 @@ def test_data_quality_page_counts_warnings_and_integrity_signals(garage):
     assert f"{garage.t('count')}: {len(warnings)}" in body
     if warnings:
         shown = tables(body)[0]
-        assert shown.column(garage.t("code")) == [p["code"] for p in warnings]
+        assert shown.column(garage.t("code")) == [f"{garage.label('warning', p['code'])}<br>{p['code']}"
+                                                  for p in warnings]
         assert shown.column(garage.t("where")) == [f"{p['path']}:{p['line']}" for p in warnings]
     integrity = garage.report["integrity"]
     body = section(page, garage.t("integrity"))
