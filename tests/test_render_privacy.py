@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from generator.model import Privacy
-from generator.render.privacy import Masker, PhoneSweep, mask_mobiles_in_text, mask_name, mask_phone, mask_plate
+from generator.render.privacy import (Masker, NameFinder, PhoneSweep, mask_mobiles_in_text, mask_name, mask_phone,
+                                      mask_plate)
 
 
 @pytest.mark.parametrize("name, masked", [
@@ -56,8 +57,10 @@ def test_phone_sweep_masks_numbers_as_typed_and_leaves_other_figures():
     sweep = PhoneSweep(["138 1234 5678", "(010) 6552-1234", "0755#1234567", "12345"])
     page = ("| 客户 | 138 1234 5678 | CSI 88.5 | 2026-10-08 |\n"
             "call (010) 6552-1234 or 0755#1234567; code 12345; ratio 1381234.5678")
-    assert sweep(page) == ("| 客户 | 138****5678 | CSI 88.5 | 2026-10-08 |\n"
-                           "call 010-****1234 or 0755-***4567; code 12345; ratio 1381234.5678")
+    # the masks' stars escaped: the sweep works on Markdown, where two masked numbers in a
+    # paragraph made the text between them bold
+    assert sweep(page) == ("| 客户 | 138\\*\\*\\*\\*5678 | CSI 88.5 | 2026-10-08 |\n"
+                           "call 010-\\*\\*\\*\\*1234 or 0755-\\*\\*\\*4567; code 12345; ratio 1381234.5678")
 
 
 _PHONES = st.lists(st.from_regex(r"1[3-9][0-9]{9}|0[1-9][0-9]{1,2}-[0-9]{7,8}|\+86 1[3-9][0-9] [0-9]{4} [0-9]{4}",
@@ -70,7 +73,7 @@ def test_phone_sweep_equals_replacing_each_number_in_turn(phones, data):
     page = "".join(data.draw(st.lists(words, max_size=12)))
     naive = page
     for phone in phones:
-        naive = naive.replace(phone, mask_phone(phone))
+        naive = naive.replace(phone, mask_phone(phone).replace("*", "\\*"))
     assert PhoneSweep(phones)(page) == naive
 
 
@@ -93,3 +96,36 @@ def test_phone_sweep_finds_a_number_markdown_escaped_and_keeps_the_spaces_around
     page = md_text("请回电 0755-88881234 或 (020) 8765-4321 。 比分 88.5-90.0")
     assert PhoneSweep(["0755-88881234", "(020) 8765-4321"])(page) == (
         "请回电 0755\\-\\*\\*\\*\\*1234 或 020\\-\\*\\*\\*\\*4321 。 比分 88\\.5\\-90\\.0")
+
+
+def test_numbers_typed_on_a_chinese_keyboard_or_in_other_groups_are_masked():
+    typed = ("原号码１３４４９２０６３１９，或134－4920－6319，微信同号 134 - 2546 - 6319，备用 134/2546/6319，"
+             "138　0013　8000，1380-013-8000，138 00 13 80 00，008613800138000，1381234 5678，"
+             "家里 010－65521234，+86 (0)10 6552 9988，0086-10-65529988，010/65521234")
+    assert mask_mobiles_in_text(typed) == (
+        "原号码134****6319，或134****6319，微信同号 134****6319，备用 134****6319，"
+        "138****8000，138****8000，138****8000，138****8000，138****5678，"
+        "家里 010-****1234，010-****9988，010-****9988，010-****1234")
+    # single digits apart are a row of scores, not a number; a number goes on after a space
+    for figure in ("得分 13 9 8 9 9 8 7 9 9 8 10", "里程 13,800 km，2026-11-29 13:00"):
+        assert mask_mobiles_in_text(figure) == figure
+    assert mask_mobiles_in_text("13812345678 2026") == "138****5678 2026"
+
+
+def test_a_customer_id_that_is_the_customers_number_is_masked():
+    # some systems number customers by their phone: the id shows the number
+    sweep = PhoneSweep(["0755-88881234", "138 1234 5678"])
+    assert sweep("曾\\* (075588881234); 王\\* (13812345678)") == \
+        "曾\\* (0755-\\*\\*\\*\\*1234); 王\\* (138\\*\\*\\*\\*5678)"
+
+
+@pytest.mark.parametrize("text, masked", [
+    ("客户曾婷反映方向盘偏", "客户曾*反映方向盘偏"),
+    ("欧阳娜娜和欧阳锋同来", "欧阳**和欧阳锋同来"),  # the longest name first; a name not a customer's stays
+    ("Tomorrow Tom called John Smith", "Tomorrow T** called J*** S****"),  # a Latin name only as a word
+    ("Li and 李 stay", "Li and 李 stay"),  # too short to be anyone's alone
+])
+def test_customers_full_names_in_free_text_are_masked(text, masked):
+    names = NameFinder(["曾婷", "欧阳娜娜", "Tom", "John Smith", "Li", "李", None])
+    assert Masker(Privacy(), names).free_text(text) == masked
+    assert Masker(Privacy(mask_names=False), names).free_text(text) == text

@@ -117,6 +117,24 @@ def test_masked_names_reach_the_search_index(sample_site):
     assert "张伟" not in texts and "欧阳娜娜" not in texts and "John Smith" not in texts
 
 
+def test_names_and_numbers_quoted_in_free_text_are_masked_everywhere(tmp_path):
+    records = sample_records("zh")
+    said = ("客户张伟反映异响，欧阳娜娜也来电；John Smith called from １３９－００００－１１１１, "
+            "again 139 - 0000 - 1111, home 0086-755-12345678. Tomorrow Tom comes.")
+    records.complaints[0] = records.complaints[0]._replace(description=said, resolution="已回访张伟")
+    records.actions[0] = records.actions[0]._replace(measures="回访客户欧阳娜娜")
+    site = _build(tmp_path, records, monthly=[])
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".md"):
+            content = path.read_text(encoding="utf-8")
+            for shown in ("张伟", "欧阳娜娜", "John Smith", "１３９－００００－１１１１", "0000 - 1111", "12345678"):
+                assert shown not in content, (path, shown)
+    complaints = (site / "complaints.html").read_text(encoding="utf-8")
+    assert ("客户张*反映异响，欧阳**也来电；J*** S**** called from 139****1111, again 139****1111, "
+            "home 0755-****5678. Tomorrow Tom comes.") in complaints
+    assert "<strong>" not in complaints  # the masks' stars are no emphasis
+
+
 def test_complaints_are_in_the_search_index_by_id(sample_site):
     index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = [doc["location"] for doc in index["docs"] if "CP2026-002" in doc["title"]]

@@ -11,7 +11,7 @@ from datetime import date
 
 from generator.model import Customer, Records
 from generator.render.i18n import label
-from generator.render.privacy import Masker
+from generator.render.privacy import Masker, NameFinder
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,8 @@ class Lookup:
     @classmethod
     def of(cls, records: Records, as_of: date) -> Lookup:
         garage = records.garage
-        return cls(garage.language, Masker(garage.privacy), records, as_of,
+        names = NameFinder(customer.name for customer in records.customers) if garage.privacy.mask_names else None
+        return cls(garage.language, Masker(garage.privacy, names), records, as_of,
                    {customer.id: customer for customer in records.customers})
 
     def staff(self, staff_id: str | None) -> str:

@@ -7,7 +7,7 @@ builds from the pages) only ever see the masked form.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from generator.model import Privacy
 from generator.render.escape import md_text
@@ -22,11 +22,28 @@ COMPOUND_SURNAMES = frozenset(
     "東方 長孫 夏侯 慕容".split()
 )
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86[-. ]?)?\(?(1[3-9]\d)\)?[-. ]?(\d{4})[-. ]?(\d{4})(?!\d)")
+# Phone numbers as staff type them, on any keyboard: the digits, dashes, spaces and
+# brackets of a Chinese input method (１３８－００１３　８０００) are read as their ASCII
+# twins, one character for one, so a match's place in the folded text is its place in
+# the text as typed.
+_FOLD = str.maketrans({**{chr(0xFF10 + digit): str(digit) for digit in range(10)},
+                       **dict.fromkeys("－‐‑‒–—―−", "-"), "\u3000": " ", "（": "(", "）": ")", "＋": "+",
+                       "／": "/", "．": "."})
+# between two groups of a mobile number's digits: nothing, one space, or a - . / with a
+# space either side; the groups as people write them (138-0013-8000, 1380-013-8000,
+# 138 00 13 80 00, 1381234 5678), never single digits, which are a row of scores
+_GAP = r"(?:[ ]?[-./][ ]?|[ ])?"
+_MOBILE_GROUPS = "|".join("1[3-9]" + _GAP.join(group) for group in (
+    (r"\d", r"\d{4}", r"\d{4}"), (r"\d\d", r"\d{3}", r"\d{4}"), (r"\d", r"\d\d", r"\d\d", r"\d\d", r"\d\d"),
+    (r"\d", r"\d{8}"), (r"\d{5}", r"\d{4}")))
+_MOBILE = re.compile(r"(?<![0-9A-Za-z])(?:(?:\+|00)[ ]?86[ ]?[-.]?[ ]?|86[-. ])?"
+                     rf"(?:\(1[3-9]\d\)[ ]?[-.]?[ ]?\d{{4}}{_GAP}\d{{4}}|{_MOBILE_GROUPS})(?!\d)")
 # a mainland landline with its area code set apart, as staff type one into a note:
-# 0755-88881234, (020) 8765 4321, +86 10 6552 9988 (run together, 0123456789 is as
-# likely an order or part number, and is masked only when it is a customer's: PhoneSweep)
-_LANDLINE = re.compile(r"(?<![0-9A-Za-z.\-])(?:\+?86[-. ]?\(?0?|\(?0)(\d{2,3})(?:\)[-. ]?|[-. ])\d{3,4}[-. ]?(\d{4})(?!\d|\.\d)")
+# 0755-88881234, (020) 8765 4321, +86 10 6552 9988, 0086-10-65529988, +86 (0)10 6552 9988,
+# 010/65521234 (run together, 0123456789 is as likely an order or part number, and is
+# masked only when it is a customer's: PhoneSweep)
+_LANDLINE = re.compile(r"(?<![0-9A-Za-z.\-])(?:(?:\+|00)?86[-. ]?(?:\(0\)[ ]?|\(?0?)|\(?0)(\d{2,3})"
+                       r"(?:\)[-. ]?|[-. /])\d{3,4}[-. ]?(\d{4})(?!\d|\.\d)")
 
 
 def mask_name(name: str | None) -> str:
@@ -93,15 +110,84 @@ def mask_plate(plate: str | None) -> str:
 
 def mask_mobiles_in_text(text: str) -> str:
     """Mask mainland mobile and landline numbers wherever they occur in free text."""
-    text = _MOBILE.sub(lambda match: f"{match.group(1)}****{match.group(3)}", text)
-    return _LANDLINE.sub(lambda match: f"0{match.group(1)}-****{match.group(2)}", text)
+    folded = text.translate(_FOLD)
+    found = [(match.start(), match.end(), _masked_mobile(match.group())) for match in _MOBILE.finditer(folded)]
+    if found:
+        folded, text = _replaced(folded, found), _replaced(text, found)
+    found = [(match.start(), match.end(), f"0{match.group(1)}-****{match.group(2)}")
+             for match in _LANDLINE.finditer(folded)]
+    return _replaced(text, found) if found else text
+
+
+def _masked_mobile(typed: str) -> str:
+    digits = re.sub(r"\D", "", typed)[-11:]  # (without the country code)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
+    pieces, start = [], 0
+    for begin, end, replacement in spans:
+        pieces += [text[start:begin], replacement]
+        start = end
+    pieces.append(text[start:])
+    return "".join(pieces)
+
+
+class NameFinder:
+    """Customers' full names wherever free text quotes them (a complaint's "客户曾婷反映…",
+    a note "回访客户王伟飞"), masked as the customer column masks them.
+
+    Why not a regular expression of every name: a large dealer has 20,000 customers, and an
+    alternation of them is tried name by name at each character.  Here the places a name can
+    start (a character some name starts with) are found in C, and only there the text is
+    looked up by the lengths names have, longest first (欧阳娜娜 before 欧阳).
+    """
+
+    def __init__(self, names) -> None:
+        self.by_length: dict[int, set[str]] = {}
+        for name in {name.strip() for name in names if name}:
+            if len(name) >= (2 if _CJK.match(name) else 3):  # one letter, or "Li", is in too many words
+                self.by_length.setdefault(len(name), set()).add(name)
+        self.lengths = sorted(self.by_length, reverse=True)
+        starts = {name[0] for found in self.by_length.values() for name in found}
+        self.starts = re.compile("[" + "".join(map(re.escape, sorted(starts))) + "]") if starts else None
+
+    def __call__(self, text: str) -> str:
+        if self.starts is None:
+            return text
+        pieces, start, resume = [], 0, 0
+        for match in self.starts.finditer(text):
+            position = match.start()
+            if position < resume:
+                continue
+            for length in self.lengths:
+                name = text[position:position + length]
+                if name in self.by_length[length] and not _inside_a_word(text, position, position + length):
+                    pieces += [text[start:position], mask_name(name)]
+                    start = resume = position + length
+                    break
+        if not pieces:
+            return text
+        pieces.append(text[start:])
+        return "".join(pieces)
+
+
+def _inside_a_word(text: str, start: int, end: int) -> bool:
+    """A Latin-letter name inside a longer word (Tom in Tomorrow) is not the name; Chinese has
+    no spaces between words, so a Chinese name is a name wherever it stands."""
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return (text[start].isascii() and before.isascii() and before.isalnum()) or \
+        (text[end - 1].isascii() and after.isascii() and after.isalnum())
 
 
 @dataclass(frozen=True)
 class Masker:
-    """The garage's privacy settings as functions the templates call."""
+    """The garage's privacy settings as functions the templates call; ``names``: the
+    customers' full names, masked in free text too (with ``privacy.mask_names``)."""
 
     privacy: Privacy
+    names: NameFinder | None = field(default=None, compare=False)
 
     def name(self, value: str | None) -> str:
         return mask_name(value) if self.privacy.mask_names else (value or "")
@@ -113,16 +199,22 @@ class Masker:
         return mask_plate(value) if self.privacy.mask_plates else (value or "")
 
     def free_text(self, value: str | None) -> str:
-        """Free text may quote a customer's number: mask it there too."""
+        """Free text may quote a customer's number or name: mask them there too."""
         if value is None:
             return ""
-        return mask_mobiles_in_text(value) if self.privacy.mask_phones else value
+        if self.privacy.mask_phones:
+            value = mask_mobiles_in_text(value)
+        return self.names(value) if self.names is not None and self.privacy.mask_names else value
 
 
 # Characters a phone number is typed with; runs of them are where a number can hide.
 _DIALLED = re.compile(r"[0-9+\-(). ]{7,}")
 # The same in Markdown, where md_text has put a backslash before + - ( ) .
 _DIALLED_ESCAPED = re.compile(r"(?:[0-9 ]|\\?[+\-().]){7,}")
+
+
+def _escaped_stars(masked: str) -> str:
+    return masked.replace("*", "\\*")
 
 
 class PhoneSweep:
@@ -139,12 +231,16 @@ class PhoneSweep:
         self.typed: dict[int, set[str]] = {}
         self.unusual: list[str] = []
         for phone in phones:
-            if len(re.sub(r"\D", "", phone)) < 7:
+            digits = re.sub(r"\D", "", phone)
+            if len(digits) < 7:
                 continue  # too short to identify anyone, and too likely to match other figures
-            if _DIALLED.fullmatch(phone):
-                self.typed.setdefault(len(phone), set()).add(phone)
-            else:
-                self.unusual.append(phone)
+            # the digits alone too: a garage whose system numbers customers by their phone
+            # shows 075588881234 as the id of the customer whose phone is 0755-88881234
+            for form in {phone, digits}:
+                if _DIALLED.fullmatch(form):
+                    self.typed.setdefault(len(form), set()).add(form)
+                else:
+                    self.unusual.append(form)
         self.lengths = sorted(self.typed, reverse=True)  # longest first: a number inside a longer one
 
     def __call__(self, text: str) -> str:
@@ -152,7 +248,7 @@ class PhoneSweep:
             text = _DIALLED_ESCAPED.sub(self._mask_escaped_run, text)
         for phone in self.unusual:
             if phone in text:
-                text = text.replace(phone, mask_phone(phone))
+                text = text.replace(phone, _escaped_stars(mask_phone(phone)))
         return text
 
     def _mask_escaped_run(self, match: re.Match) -> str:
@@ -161,7 +257,9 @@ class PhoneSweep:
         number in it was masked, escaped again."""
         run = match.group()
         if "\\" not in run:
-            return self._mask_run(run)
+            # (a run holds no *: every one in the result is a mask's, which two numbers in a
+            # paragraph would otherwise turn into bold)
+            return _escaped_stars(self._mask_run(run))
         typed = run.replace("\\", "")
         masked = self._mask_run(typed)
         if masked == typed:
