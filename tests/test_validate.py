@@ -293,6 +293,9 @@ def test_a_record_refused_for_another_problem_still_has_its_ids_checked(garage):
         compensation:
           amount: 100
           approved_by: GM09
+        log:
+          - at: 2026-06-03 11:00
+            by: CS55
         """, "records/followups/f.yaml": """\
         id: F1
         visit: RO1
@@ -310,6 +313,8 @@ def test_a_record_refused_for_another_problem_still_has_its_ids_checked(garage):
         "resolved, closed",
         "records/complaints/c.yaml:10:1: error unknown-staff: compensation 'GM09' is not in the staff list of "
         "garage.yaml",
+        "records/complaints/c.yaml:13:1: error unknown-staff: log 'CS55' is not in the staff list of garage.yaml",
+        "records/complaints/c.yaml:14:5: error missing-field: log entry has no action: What was done.",
         "records/followups/f.yaml:8:1: error unknown-survey: survey 'nosuch': there is no survey with that id",
         "records/followups/f.yaml:9:11: error bad-score: answer 11 is outside the scale 1-10",
         "records/visits/v.yaml:1:1: error missing-field: visit has no customer: Customer id.",
@@ -317,6 +322,30 @@ def test_a_record_refused_for_another_problem_still_has_its_ids_checked(garage):
         "garage.yaml",
         "records/visits/v.yaml:7:1: error unknown-staff: technicians 'T09' is not in the staff list of garage.yaml",
         "records/visits/v.yaml:7:1: warning wrong-role: technicians SA01 (王强) is a service_advisor, not a technician",
+    ]
+
+
+def test_an_entry_dropped_from_a_usable_record_still_has_its_ids_checked(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": """\
+        id: CP1
+        received: 2026-06-03 10:00
+        channel: phone
+        customer: C0001
+        category: noise
+        severity: high
+        description: 异响
+        owner: SM01
+        status: open
+        log:
+          - at: 2026-06-03 11:00
+            by: SA01
+            action: 致电客户
+          - at: 2026-06-04 11:00
+            by: CS55
+        """})
+    assert lines(run(root)) == [
+        "records/complaints/c.yaml:10:1: error unknown-staff: log 'CS55' is not in the staff list of garage.yaml",
+        "records/complaints/c.yaml:14:5: error missing-field: log entry has no action: What was done.",
     ]
 
 

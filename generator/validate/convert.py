@@ -317,9 +317,11 @@ class Converter:
         self.path = path
         self.problems = problems
         self._plans: dict[int, _Plan] = {}  # kinds from outside the schema module, by identity
-        # the values ``record`` could convert of the last record it refused, whose
-        # references are still checked (validate.references.ReferenceCheck.loose)
+        # the values ``record`` could convert of the last record it refused, and [kind, values,
+        # the record's key holding it] of each nested entry it dropped (a log entry without its
+        # action): their references are still checked (validate.references.ReferenceCheck.loose)
         self.unusable: dict = {}
+        self.dropped: list[list] = []
 
     def _plan(self, kind: Kind) -> _Plan:
         plan = _SCHEMA_PLANS.get(id(kind))
@@ -341,6 +343,7 @@ class Converter:
     def record(self, node: object, kind: Kind, line: int, col: int) -> dict | None:
         """The typed values of a mapping, or None when a required field is unusable."""
         if not isinstance(node, Mapping):
+            self.unusable = {}
             self.problems.append(error(self.path, line, col, "not-a-mapping",
                                        f"{_article(kind.name)} {kind.name} must be a mapping of keys to values, not {_shape(node)}",
                                        "write one `key: value` per line"))
@@ -363,7 +366,10 @@ class Converter:
             value = _UNDECIDED if shortcut is None else shortcut(raw)
             if value is _UNDECIDED:
                 field_line, field_col = node.key_pos.get(name, (node.line, node.col))
+                dropped_before = len(self.dropped)
                 value = self.value(raw, field, field_line, field_col)
+                for entry in self.dropped[dropped_before:]:
+                    entry[2] = name  # (the outermost record's key, as its checks name it)
                 if value is _MISSING:
                     usable = usable and not field.required
                     continue
@@ -416,6 +422,7 @@ class Converter:
     def instance(self, raw: object, kind: Kind, line: int, col: int) -> object:
         values = self.record(raw, kind, line, col)
         if values is None:
+            self.dropped.append([kind, self.unusable, None])
             return _MISSING
         if kind.model is None:
             return values

@@ -36,8 +36,9 @@ class FileResult:
     # None when they are exactly the records' own (files.slim): see ``named``
     ids: list[tuple[str, int]] | None = field(default_factory=list)
     # the references of each record refused for another problem (a required field left
-    # empty, a bad value): ((path, line), [(YAML key, kind referred to, id)]), so that an
-    # unknown staff or customer id is reported in the same run, not after the fix
+    # empty, a bad value), and of each entry dropped from a record (a log entry without its
+    # action): ((path, line), [(YAML key, kind referred to, id)]), so that an unknown staff
+    # or customer id is reported in the same run, not after the fix
     loose: list[tuple[model.Source, list[tuple[str, str, str]]]] = field(default_factory=list)
 
     def named(self) -> list[tuple[str, int]]:
@@ -151,11 +152,15 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
         if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
             result.ids.append((entry["id"], line))
         values = converter.record(entry, kind, line, col)
-        if values is None:
-            referred = list(references_in(converter.unusable, kind))
+        if values is None or converter.dropped:
+            referred = list(references_in(converter.unusable, kind)) if values is None else []
+            for nested, partial, key in converter.dropped:
+                referred += references_in(partial, nested, key)
+            converter.dropped.clear()
             if referred:
                 result.loose.append(((path, line), referred))
-            continue
+            if values is None:
+                continue
         if kind is schema.FOLLOWUP:
             survey_id = values.get("survey") or ""
             survey = surveys.get(survey_id)
