@@ -297,8 +297,13 @@ def build(root: Path, site_dir: Path | None = None, as_of: date | None = None, p
     """
     from generator.load.parallel import collector_paused
 
+    from generator.site.publish import site_dir_refusal
+
     site_dir = site_dir or root / "site"
     outcome = BuildOutcome(site_dir)
+    outcome.failure = site_dir_refusal(root, site_dir)
+    if outcome.failure is not None:  # before anything is read: nothing the garage wrote may be replaced
+        return outcome
     watch = _Stopwatch(outcome.timings, log)
     try:
         with collector_paused():  # a quarter of a million small objects, none of them garbage

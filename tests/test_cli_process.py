@@ -200,3 +200,32 @@ def test_no_command_leans_on_the_platforms_default_encoding(tmp_path):
                                "-m", "generator", *command], capture_output=True, text=True, encoding="utf-8",
                               timeout=300)
         assert (done.returncode, done.stderr) == (0, ""), command
+
+
+def test_a_site_is_never_published_over_the_garage_or_files_csi_did_not_build(tmp_path):
+    # csi build --site-dir . once replaced a garage's records, settings and .git with the site
+    from click.testing import CliRunner
+
+    from generator.build import build
+    from generator.cli import main
+
+    root = write_garage(tmp_path / "garage", {"records/customers/C0001.yaml": CUSTOMER, "records/visits/RO1.yaml": VISIT,
+                                              ".git/HEAD": "ref: refs/heads/main\n", "notes/todo.txt": "call back\n"})
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    refused = {
+        ".": "holds the garage repository", "..": "holds the garage repository", "records": "in the garage's records/",
+        "records/customers": "in the garage's records/", "surveys": "in the garage's surveys/",
+        ".git": "in the garage's .git/", "notes": "holds files that are not a site csi built",
+    }
+    for site_dir, reason in refused.items():
+        outcome = build(root, root / site_dir)
+        assert not outcome.ok and reason in outcome.failure, (site_dir, outcome.failure)
+    result = CliRunner().invoke(main, ["build", "--root", str(root), "--site-dir", str(root / ".")])
+    assert result.exit_code == 1
+    assert result.output == (f"build failed: {root / '.'} holds the garage repository {root}: publishing there "
+                             "would replace it\n")
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+    # a new folder, then the same folder again (a site csi built), are published to
+    assert build(root, root / "public").ok and (root / "public" / ".csi-site").is_file()
+    (root / "records" / "visits" / "RO1.yaml").write_text(VISIT.replace("repair", "maintenance"), encoding="utf-8")
+    assert build(root, root / "public").ok

@@ -17,7 +17,7 @@ from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_page
 from generator.site.config import mkdocs_config, write_config
 from generator.site.external import external_urls, neutralise_theme_loaders
 from generator.site.memo import MEMO_FILE, SiteMemo, memo_plugin
-from generator.site.publish import discard, fresh_folder, swap_in
+from generator.site.publish import SITE_MARK, discard, fresh_folder, site_dir_refusal, swap_in
 
 GENERATED = Path(".csi") / "mkdocs"  # under the garage root; never under records/
 TEMPLATE_CACHE = Path(".csi") / "cache" / "jinja"  # beside the load cache: safe to delete with it
@@ -46,6 +46,9 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
     Raises ``SiteBuildError``; the published site is then left as it was.
     """
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")  # Material's banner would be printed on every build
+    refusal = site_dir_refusal(root, site_dir)
+    if refusal is not None:
+        raise SiteBuildError(refusal)
     root, site_dir = root.resolve(), site_dir.resolve()
     if monthly is None:
         monthly = monthly_reports(records, report, as_of)
@@ -72,6 +75,7 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
             raise SiteBuildError(f"the site would load {len(outside)} resource(s) from other hosts:\n{listed}")
         if memo is not None:
             memo.save()
+        (output / SITE_MARK).write_text("A site csi built: csi build replaces this folder whole.\n", encoding="utf-8")
         swap_in(output, site_dir)
         swap_in(staging, target)
         return (memo.pages_reused, memo.pages_reused + memo.pages_rendered) if memo is not None else None

@@ -22,6 +22,36 @@ except ImportError:  # Windows, where a service desk's PC builds and previews th
     import msvcrt
 
 
+# Written into every site csi publishes: a folder holding it is one csi may replace.
+SITE_MARK = ".csi-site"
+# What a garage repository keeps beside its site: a site is never published over them.
+_KEPT = ("records", "surveys", "site_templates", ".csi", ".git")
+
+
+def site_dir_refusal(root: Path, site_dir: Path) -> str | None:
+    """Why the site must not be published to ``site_dir``, or None.
+
+    Publishing replaces the folder whole: --site-dir . once replaced a garage's records,
+    settings and git history with the site's pages.
+    """
+    garage, target = root.resolve(), site_dir.resolve()
+    if target == garage or target in garage.parents:
+        return f"{site_dir} holds the garage repository {root}: publishing there would replace it"
+    for kept in _KEPT:
+        if target == garage / kept or (garage / kept) in target.parents:
+            return f"{site_dir} is in the garage's {kept}/ folder: publishing there would replace what it holds"
+    if target.is_dir() and not _is_a_site(target) and any(target.iterdir()):
+        return (f"{site_dir} holds files that are not a site csi built: publishing there would replace them; "
+                "give a new or empty folder, or one an earlier csi build published")
+    return None
+
+
+def _is_a_site(folder: Path) -> bool:
+    """A site csi published: with its mark, or (built before the mark) MkDocs' own files."""
+    return (folder / SITE_MARK).is_file() or \
+        ((folder / "index.html").is_file() and (folder / "search" / "search_index.json").is_file())
+
+
 def fresh_folder(site_dir: Path, purpose: str) -> Path:
     """An empty folder beside ``site_dir`` (same file system, so rename is atomic)."""
     site_dir.parent.mkdir(parents=True, exist_ok=True)
