@@ -229,7 +229,9 @@ def stats(root: Path, period: str | None, as_of: date | None, output_format: str
 
 
 @main.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True, help="Folder to create.")
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder to create, or an earlier demo's to write again (a garage's own records and "
+                   "settings are never replaced).")
 @click.option("--customers", type=click.IntRange(1, 1_000_000), default=None,
               help="How many customers (default: 200; the sample: 80).")
 @click.option("--seed", type=int, default=None, help="Random seed: the same seed writes the same files.")
@@ -248,9 +250,12 @@ def demo(out: Path, customers: int | None, seed: int | None, layout: str | None,
       csi demo --out /tmp/big-dealer --customers 20000 --seed 7 --layout month
       csi demo --profile sample --out .      # the sample garage under records/
     """
-    from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, sample_settings_problems, write_demo
+    from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, demo_refusal, sample_settings_problems, write_demo
 
     sample = profile == "sample"
+    refusal = demo_refusal(out, profile)
+    if refusal is not None:
+        raise click.BadParameter(f"{refusal}; nothing was written", param_hint="'--out'")
     refused = sample_settings_problems(out, as_of) if sample else []
     if refused:
         _echo_problems(refused, stream_err=True)

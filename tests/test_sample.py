@@ -177,3 +177,26 @@ def test_the_sample_moved_to_the_first_or_last_years_csi_takes_builds_alike(tmp_
     built = invoke("build", "--root", root, "--no-cache")
     assert built.exit_code == 0, built.output
     assert (root / "site" / "actions.html").is_file()
+
+
+def test_a_demo_never_replaces_a_garages_own_records_or_settings(tmp_path):
+    # csi demo --out . in a garage once replaced its garage.yaml and every record
+    from tests.conftest import CUSTOMER, write_garage
+
+    garage = write_garage(tmp_path / "garage", {"records/customers/C0001.yaml": CUSTOMER})
+    settings_only = write_garage(tmp_path / "settings-only", {})
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    for out, profile, held in ((garage, "demo", "records csi demo did not write"),
+                               (garage, "sample", "records csi demo did not write"),
+                               (settings_only, "demo", "a garage's garage.yaml or surveys/")):
+        refused = invoke("demo", "--out", out, "--customers", 5, "--profile", profile)
+        assert refused.exit_code == 2, refused.output
+        assert f"{out} holds {held}" in refused.output and "nothing was written" in refused.output
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before
+    # the sample profile fills a garage without records, keeping its settings; a demo's folder is written again
+    assert invoke("demo", "--out", settings_only, "--customers", 5, "--profile", "sample").exit_code == 0
+    assert (settings_only / "garage.yaml").read_bytes() == before[settings_only / "garage.yaml"]
+    assert invoke("demo", "--out", settings_only, "--customers", 6, "--profile", "sample").exit_code == 0
+    demo = tmp_path / "demo"
+    for customers in (5, 6):
+        assert invoke("demo", "--out", demo, "--customers", customers).exit_code == 0

@@ -42,6 +42,10 @@ class DemoSummary:
     bytes: int  # bytes of everything written, settings and questionnaires included
 
 
+class DemoRefused(Exception):
+    """The folder holds what a demo would replace: nothing was written."""
+
+
 def write_demo(out: Path, customers: int, seed: int, layout: str = "record",
                start: date | None = None, end: date | None = None,
                as_of: date | None = None, language: str = "zh", profile: str = "demo") -> DemoSummary:
@@ -56,8 +60,13 @@ def write_demo(out: Path, customers: int, seed: int, layout: str = "record",
     if profile not in ("demo", "sample"):
         raise ValueError(f"profile must be demo or sample, not {profile!r}")
     out = Path(out)
+    refusal = demo_refusal(out, profile)
+    if refusal is not None:
+        raise DemoRefused(refusal)
     rng = random.Random(seed)
     writer = RepositoryWriter(out, layout)
+    # first: a demo stopped half way is still marked as the demo's to write again
+    writer.put_text("records/README.md", records_readme(profile, customers, seed, layout))
     settings = (existing_settings(out) or existing_settings(DEFAULTS)) if profile == "sample" else None
     if settings is not None and as_of is None:
         as_of = settings["as_of"]
@@ -69,7 +78,6 @@ def write_demo(out: Path, customers: int, seed: int, layout: str = "record",
     write_settings(writer, out, garage_text, keep=profile == "sample")
     for kind in KINDS:
         shutil.rmtree(out / "records" / kind, ignore_errors=True)
-    writer.put_text("records/README.md", records_readme(profile, customers, seed, layout))
     write_records(writer, out, rng, plan, staff, customers)
     counts = writer.counts
     return DemoSummary(counts["customers"], counts["visits"], counts["followups"], counts["complaints"],
@@ -159,12 +167,40 @@ def survey_items(path: Path) -> tuple[str, ...]:
     return tuple(ids)
 
 
+# How a records/README.md csi demo wrote begins: its records are the demo's to replace.
+DEMO_MARK = "# Records\n\nThese records are simulated, not real customers"
+
+
+def demo_refusal(out: Path, profile: str = "demo") -> str | None:
+    """Why csi demo must not write into ``out``, or None.
+
+    A demo replaces records/ and, but for the sample profile, garage.yaml and surveys/:
+    csi demo --out . in a garage once replaced its settings and every record.  Only a
+    folder without records (or whose records a demo wrote) is written into.
+    """
+    from generator.load.source import is_yaml_name
+
+    readme = out / "records" / "README.md"
+    try:
+        if readme.is_file() and readme.read_text(encoding="utf-8", errors="replace").startswith(DEMO_MARK):
+            return None
+    except OSError:
+        pass
+    records = out / "records"
+    if records.is_dir() and any(is_yaml_name(path.name) for path in records.rglob("*") if path.is_file()):
+        return (f"{out} holds records csi demo did not write: it would replace them; "
+                "give a new folder for the demo")
+    if profile == "demo" and ((out / "garage.yaml").exists() or (out / "surveys").is_dir()):
+        return (f"{out} holds a garage's garage.yaml or surveys/: csi demo would replace them; "
+                "give a new folder for the demo")
+    return None
+
+
 def records_readme(profile: str, customers: int, seed: int, layout: str) -> str:
     command = ("csi demo --profile sample --out ." if profile == "sample"
                else f"csi demo --customers {customers} --seed {seed} --layout {layout}")
     return (
-        "# Records\n\n"
-        "These records are simulated, not real customers: they were written by\n\n"
+        f"{DEMO_MARK}: they were written by\n\n"
         f"```sh\n{command}\n```\n\n"
         "(or `python -m generator.demo`, which does the same), a deterministic\n"
         "simulation of a dealer's workshop: visits, follow-up calls with survey answers,\n"

@@ -12,7 +12,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, write_demo
+from generator.demo import SAMPLE_CUSTOMERS, SAMPLE_SEED, DemoRefused, write_demo
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -26,13 +26,16 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sample = args.profile == "sample"
     started = time.perf_counter()
-    summary = write_demo(
-        args.out,
-        customers=args.customers or (SAMPLE_CUSTOMERS if sample else 1000),
-        seed=SAMPLE_SEED if args.seed is None and sample else (args.seed or 1),
-        layout=args.layout or ("month" if sample else "record"),
-        as_of=args.as_of, profile=args.profile,
-    )
+    try:
+        summary = write_demo(
+            args.out,
+            customers=args.customers or (SAMPLE_CUSTOMERS if sample else 1000),
+            seed=SAMPLE_SEED if args.seed is None and sample else (args.seed or 1),
+            layout=args.layout or ("month" if sample else "record"),
+            as_of=args.as_of, profile=args.profile,
+        )
+    except DemoRefused as refusal:
+        parser.error(f"{refusal}; nothing was written")
     seconds = time.perf_counter() - started
     print(f"{summary.customers} customers, {summary.visits} visits, {summary.followups} follow-ups, "
           f"{summary.complaints} complaints, {summary.actions} actions; "
