@@ -103,9 +103,9 @@ def test_text_summary_shows_the_headline_figures():
     report = build_report(records([questionnaire({"m": ["a"]})], visits=visits, followups=followups),
                           parse_period("2026-07"), date(2026, 8, 1))
     english = format_text(report, "en").splitlines()
-    # scores 100, 100, 100, 0: mean 75, t(3) interval 75 +- 3.182 * 50 / 2
+    # scores 100, 100, 100, 0: mean 75, t(3) interval 75 +- 3.182 * 50 / 2 = -4.6 to 154.6, clipped to 0-100
     assert english[0] == "Test garage — Customer satisfaction 2026-07 (2026-07-01..2026-07-31), as of 2026-08-01"
-    assert english[2] == "CSI: 75.0 [-4.6–154.6]  n=4"
+    assert english[2] == "CSI: 75.0 [0.0–100.0]  n=4"
     assert english[3].startswith("Satisfied share: 75.0% [")
     chinese = format_text(report, "zh")
     assert "满意率: 75.0%" in chinese and "回访:" in chinese

@@ -144,12 +144,29 @@ def test_csi_and_satisfied_share_of_a_period_match_a_hand_computation():
                           date(2026, 8, 1))
     scores = [100.0, (200 / 3 + 100 / 3) / 2, 0.0]  # the overall-only response has no score
     low, high = stats.t.interval(0.95, 2, loc=sum(scores) / 3, scale=stats.sem(scores))
+    assert (round(low), round(high)) == (-74, 174)  # the t-interval itself runs past both ends...
     assert report["responses"] == 4
-    assert report["csi"] == {"value": pytest.approx(sum(scores) / 3), "n": 3,
-                             "ci_low": pytest.approx(low), "ci_high": pytest.approx(high)}
+    # ...and is clipped to the 0-100 a score can take
+    assert report["csi"] == {"value": pytest.approx(sum(scores) / 3), "n": 3, "ci_low": 0.0, "ci_high": 100.0}
     # satisfied: overall 9 yes, overall 6 no, mean 1.0 no, overall 8 yes
     assert report["satisfied"]["count"] == 2 and report["satisfied"]["n"] == 4
     assert report["satisfied_share"] == 0.5
+
+
+def test_a_csi_interval_past_one_end_is_clipped_at_that_end_only():
+    form = questionnaire({"main": ["a"]})
+    # scores 100, 100 and (9 - 1) / 9 * 100: mean 96.3, t-interval about 80.3 to 112.2
+    visits, followups = answered(_day(7), [{"a": 10}, {"a": 10}, {"a": 9}])
+    report = build_report(records([form], visits=visits, followups=followups), parse_period("2026-07"),
+                          date(2026, 8, 1))
+    scores = [100.0, 100.0, 800 / 9]
+    low, high = stats.t.interval(0.95, 2, loc=sum(scores) / 3, scale=stats.sem(scores))
+    assert high > 100 > low > 0
+    expected = {"value": pytest.approx(sum(scores) / 3), "n": 3, "ci_low": pytest.approx(low), "ci_high": 100.0}
+    assert report["csi"] == expected
+    assert report["series"]["monthly"][-1]["ci_high"] == 100.0
+    # the advisor's CSI is the same three responses, clipped alike
+    assert next(row for row in report["staff"] if row["id"] == "SA01")["csi"] == expected
 
 
 def test_tally_counts_each_answer_once():

@@ -22,7 +22,8 @@ Top level
 - ``responses``: number of responses (reached follow-ups with at least one
   scored item).
 - ``csi``: ``value`` (mean response score 0-100), ``n`` (responses with a
-  score), ``ci_low``, ``ci_high`` (95% t-interval).
+  score), ``ci_low``, ``ci_high`` (95% t-interval, clipped to 0-100: on a
+  few spread-out responses the t-interval runs past the scale's ends).
 - ``satisfied_share``: share of responses whose overall item (or, without
   one, weighted mean on the item scale) is satisfied or very satisfied.
 - ``satisfied``: ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``.
@@ -180,7 +181,7 @@ def mapping(values: dict) -> dict:
 
 
 PERIOD = obj({"label": TEXT, "start": DATE, "end": DATE})
-CSI = obj({"value": SCORE, "n": COUNT, "ci_low": NUMBER, "ci_high": NUMBER})
+CSI = obj({"value": SCORE, "n": COUNT, "ci_low": SCORE, "ci_high": SCORE})
 SATISFIED = obj({"count": COUNT, "n": COUNT, "share": SHARE, "ci_low": SHARE, "ci_high": SHARE})
 HEADLINE = {"responses": COUNT, "csi": CSI, "satisfied_share": SHARE, "satisfied": SATISFIED}
 CHANGES = {"csi_change": NUMBER, "csi_p": P_VALUE, "csi_significant": BOOL,
@@ -207,8 +208,8 @@ DRIVERS = obj({
     "importance_median": NUMBER, "performance_median": NUMBER,
     "items": array(obj({"id": TEXT, "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
-POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": NUMBER,
-             "ci_high": NUMBER, "satisfied_share": SHARE, "responses": COUNT})
+POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,
+             "ci_high": SCORE, "satisfied_share": SHARE, "responses": COUNT})
 SURVEY_BLOCK = {
     "survey": TEXT_OR_NULL, **HEADLINE, "items": array(ITEM), "drivers": DRIVERS,
     "internal": obj(HEADLINE), "external": obj(HEADLINE),

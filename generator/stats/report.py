@@ -22,10 +22,10 @@ from generator.stats.drivers import key_drivers
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats import integrity
-from generator.stats.intervals import share, summarize, t_interval_from, two_proportion_p, welch_p, wilson
+from generator.stats.intervals import share, summarize, two_proportion_p, welch_p, wilson
 from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
 from generator.stats.retention import retention_stats
-from generator.stats.scores import csi_values, item_row, satisfied_counts, tally
+from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
 SCHEMA_VERSION = 1
@@ -39,7 +39,7 @@ def headline(responses) -> dict:
     summary = summarize(csi_values(responses))
     happy, answered = satisfied_counts(responses)
     low, high = wilson(happy, answered)
-    return {"responses": len(responses), "csi": t_interval_from(summary).to_json(),
+    return {"responses": len(responses), "csi": csi_interval(summary).to_json(),
             "satisfied_share": share(happy, answered),
             "satisfied": {"count": happy, "n": answered, "share": share(happy, answered),
                           "ci_low": low, "ci_high": high},

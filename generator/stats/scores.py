@@ -16,7 +16,7 @@ from operator import attrgetter, methodcaller
 from dataclasses import dataclass, field
 
 from generator.model import Band, Garage, Questionnaire, Thresholds
-from generator.stats.intervals import share, two_proportion_p, wilson
+from generator.stats.intervals import MeanCI, Summary, share, t_interval_from, two_proportion_p, wilson
 
 DEFAULT_BANDS = (
     Band("very_satisfied", 9, 10),
@@ -292,6 +292,11 @@ def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
     if bottom == 0 and top_share >= thresholds.strength_top_share - _EPSILON:
         return "strength", ["no_bottom_high_top"]
     return "neutral", []
+
+
+def csi_interval(summary: Summary) -> MeanCI:
+    """CSI with its 95% t-interval, the interval clipped to the 0-100 a response score can take."""
+    return t_interval_from(summary).within(0.0, 100.0)
 
 
 def csi_values(responses) -> list[float]:
