@@ -24,9 +24,13 @@ Top level
 - ``csi``: ``value`` (mean response score 0-100), ``n`` (responses with a
   score), ``ci_low``, ``ci_high`` (95% t-interval, clipped to 0-100: on a
   few spread-out responses the t-interval runs past the scale's ends).
-- ``satisfied_share``: share of responses whose overall item (or, without
-  one, weighted mean on the item scale) is satisfied or very satisfied.
-- ``satisfied``: ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``.
+- ``satisfied_share``: share of responses that are satisfied or very
+  satisfied, one measure per questionnaire: with an overall item, that item,
+  among the responses that answered it (one that skipped it or answered not
+  applicable is not in ``n``); without an overall item, every response's
+  weighted mean on the item scale.
+- ``satisfied``: ``count`` (satisfied), ``n`` (responses judged, as above),
+  ``share``, ``ci_low``, ``ci_high`` (Wilson).
 - ``items``: one row per questionnaire item (section items in order, then
   the overall item): ``id``, ``section`` ("" for overall), ``overall``
   (bool), ``n`` (answers, "not applicable" excluded), ``mean`` (scale),
