@@ -14,7 +14,8 @@ Top level
 - ``period``: ``label`` (2026-10, 2026-Q3, 2026, 2026-W40 or
   2026-04-01..2026-06-30), ``start``, ``end`` (inclusive).
 - ``as_of``: the day the report is made "as of" (windows and deadlines are
-  judged against it).
+  judged against it); every figure is as known at the end of that day:
+  follow-ups logged (``at``) after it are left out of all of them.
 - ``survey``: id of the headline questionnaire (``service`` when present);
   the following headline fields are for it, on *internal* responses (the
   garage's own follow-ups) whose event (the visit's hand-over, or the
