@@ -188,3 +188,45 @@ def test_a_report_counts_only_the_follow_ups_logged_by_the_end_of_its_as_of_day(
     with pytest.raises(ValueError, match="as of 2026-08-10"):
         build_report(data, july, date(2026, 8, 1), build_index(data, date(2026, 8, 10)))
     assert build_report(data, july, date(2026, 8, 1), build_index(data, date(2026, 8, 1))) == report
+
+
+def test_a_visit_counts_once_per_source_and_a_car_bought_once_per_sales_survey():
+    from datetime import datetime
+
+    from generator.model import Vehicle
+    from tests.stats_factories import customer, followup, visit
+
+    visits = [visit("V1", date(2026, 7, 1)), visit("V2", date(2026, 7, 2)), visit("V3", date(2026, 7, 3))]
+    call = {"by": "CS01"}
+    followups = [
+        followup("F1a", "V1", datetime(2026, 7, 2, 10), outcome="no_answer", **call),
+        followup("F1b", "V1", datetime(2026, 7, 2, 11), {"a": None}, **call),  # reached, nothing scored
+        followup("F1d", "V1", datetime(2026, 7, 4, 10), {"a": 10, "overall": 10}, **call),  # called again
+        followup("F1c", "V1", datetime(2026, 7, 3, 10), {"a": 4, "overall": 4}, **call),  # the first scored
+        followup("E1b", "V1", datetime(2026, 7, 11, 10), {"a": 10, "overall": 10}, by="Firm", source="external"),
+        followup("E1", "V1", datetime(2026, 7, 10, 10), {"a": 6, "overall": 6}, by="Firm", source="external"),
+        # the same minute: the lower id is the first
+        followup("F2b", "V2", datetime(2026, 7, 3, 10), {"a": 10, "overall": 10}, **call),
+        followup("F2a", "V2", datetime(2026, 7, 3, 10), {"a": 7, "overall": 7}, **call),
+        followup("F3", "V3", datetime(2026, 7, 5, 10), {"a": 1, "overall": 1}, **call),
+        followup("S1", None, datetime(2026, 7, 20, 10), {"a": 9}, survey="sales", purchase="P9", **call),
+        followup("S2", None, datetime(2026, 7, 18, 10), {"a": 3}, survey="sales", purchase="P9", **call),
+    ]
+    buyer = customer("C9", vehicles=[Vehicle("P9", purchase_date=date(2026, 7, 15), sold_by_us=True)])
+    data = records([questionnaire({"main": ["a"]}), questionnaire({"main": ["a"]}, overall=None, id="sales")],
+                   customers=[customer(), buyer], visits=visits, followups=followups)
+    report = build_report(data, parse_period("2026-07"), date(2026, 8, 1))
+    # internal: V1 by F1c (a=4 -> 100/3), V2 by F2a (a=7 -> 200/3), V3 by F3 (a=1 -> 0); overall 4, 7, 1
+    assert report["responses"] == 3
+    assert report["csi"]["value"] == pytest.approx((100 / 3 + 200 / 3 + 0) / 3)
+    assert (report["satisfied"]["count"], report["satisfied"]["n"]) == (1, 3)
+    assert report["items"][0]["n"] == 3 and report["items"][0]["mean"] == 4.0  # (4 + 7 + 1) / 3
+    # external: V1 once, by E1 (a=6 -> 500/9), beside the internal one
+    assert report["external"]["responses"] == 1
+    assert report["external"]["csi"]["value"] == pytest.approx(500 / 9)
+    assert next(row for row in report["staff"] if row["id"] == "SA01")["responses"] == 3
+    # the car bought: once, by the earlier S2 (a=3 -> 200/9)
+    sales = report["surveys"]["sales"]
+    assert sales["responses"] == 1 and sales["csi"]["value"] == pytest.approx(200 / 9)
+    # the follow-up process still sees every attempt
+    assert report["followups"]["attempts"] == 7

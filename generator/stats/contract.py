@@ -21,7 +21,10 @@ Top level
   garage's own follow-ups) whose event (the visit's hand-over, or the
   purchase for a sales survey) falls in the period:
 - ``responses``: number of responses (reached follow-ups with at least one
-  scored item).
+  scored item), one per visit (per car bought, for a sales survey),
+  questionnaire and source: the first such follow-up by ``at``, then id;
+  later calls to the same visit are attempts, not responses. External
+  responses are counted apart from internal ones, also one per visit.
 - ``csi``: ``value`` (mean response score 0-100), ``n`` (responses with a
   score), ``ci_low``, ``ci_high`` (95% t-interval, clipped to 0-100: on a
   few spread-out responses the t-interval runs past the scale's ends).
