@@ -52,9 +52,14 @@ Top level
   overall item; stated_weights: the item's share of the CSI, used when there
   is no overall item or fewer than ``minimum`` answered it), ``n``
   (responses that answered the overall item), ``minimum`` (the garage's
-  minimum sample, and never below 3), ``message`` (why the fallback,
-  else null), ``importance_median``, ``performance_median``, ``items``
-  (``id``, ``importance``, ``performance`` = item score 0-100, ``quadrant``:
+  minimum sample, and never below 3), ``message`` (why the fallback, for
+  all items or, under correlation, for the items named in it; else null),
+  ``importance_median``, ``performance_median``, ``items`` (``id``, ``n``
+  (responses that answered both the item and the overall item),
+  ``importance_from`` (correlation, or stated_weight: the item's share of
+  the CSI, for every item under stated_weights and, under correlation, for
+  an item whose ``n`` is below ``minimum``), ``importance``,
+  ``performance`` = item score 0-100, ``quadrant``:
   concentrate_here (important, below median performance),
   keep_up_the_good_work, low_priority, possible_overkill; at or above a
   median counts as high).
@@ -214,7 +219,8 @@ ITEM = obj({
 DRIVERS = obj({
     "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "minimum": COUNT, "message": TEXT_OR_NULL,
     "importance_median": NUMBER, "performance_median": NUMBER,
-    "items": array(obj({"id": TEXT, "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
+    "items": array(obj({"id": TEXT, "n": COUNT, "importance_from": {"enum": ["correlation", "stated_weight"]},
+                        "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
 POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,
              "ci_high": SCORE, "satisfied_share": SHARE, "responses": COUNT})
