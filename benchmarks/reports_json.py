@@ -36,7 +36,7 @@ def reports(root: Path) -> dict[str, dict]:
         loaded = load_with_cache(root, as_of)
         if loaded.records is None or loaded.errors:
             raise SystemExit(f"{root}: the records have errors (run csi validate)")
-        records, index = loaded.records, build_index(loaded.records)
+        records, index = loaded.records, build_index(loaded.records, loaded.as_of)
         shared = unperiodic(index, loaded.as_of)
         chosen = default_period(records.garage, loaded.as_of)
         periods = [chosen, *monthly_periods(records, chosen, loaded.as_of), *map(parse_period, MORE_PERIODS)]

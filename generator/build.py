@@ -497,7 +497,7 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch, made: list, customer_
     records = loaded.records
     blocks = None
     try:  # one index and one Unperiodic for the report and every monthly report
-        index, failure = build_index(records), None
+        index, failure = build_index(records, loaded.as_of), None
         made.append(index)
         blocks = _customer_side_of(customer_side, loaded)  # long made, beside the reading
         care = blocks[1] if blocks is not None else care_block(records, loaded.as_of)

@@ -127,11 +127,11 @@ def test_monthly_reports_sharing_one_index_equal_reports_built_alone(built):
 
     records = load_records(built, AS_OF).records
     report = build_report(records, parse_period("2026-Q3"), AS_OF)
-    shared = monthly_reports(records, report, AS_OF, build_index(records))
+    shared = monthly_reports(records, report, AS_OF, build_index(records, AS_OF))
     assert len(shared) >= 6
     for label, month_report in shared:
         assert month_report == build_report(records, parse_period(label), AS_OF)
-    assert report == build_report(records, parse_period("2026-Q3"), AS_OF, build_index(records))
+    assert report == build_report(records, parse_period("2026-Q3"), AS_OF, build_index(records, AS_OF))
 
 
 def test_build_reports_exactly_the_problems_validate_finds(garage):

@@ -207,8 +207,8 @@ overall: {id: overall, text: {en: Overall, zh: 总体}}
 }
 
 
-def _pages(root, language: str) -> tuple[dict, dict[str, str]]:
-    _write(root, {**GARAGE, "garage.yaml": f"""\
+def _pages(root, language: str, files: dict[str, str] = GARAGE) -> tuple[dict, dict[str, str]]:
+    _write(root, {**files, "garage.yaml": f"""\
 name: R
 language: {language}
 as_of: 2026-10-08
@@ -269,3 +269,28 @@ def test_a_customer_lost_without_a_recorded_cause_is_worded(zh):
 def test_a_counted_english_string_agrees_with_its_count():
     assert text("en", "signal_self_followup", subject="SA01", count=2) == "SA01 followed up 2 visits they served"
     assert text("zh", "signal_self_followup", subject="SA01", count=2) == "SA01 回访了 2 台次本人经手的工单"
+
+
+# Four answers to the overall item and to A, two to B (the other two said "not applicable")
+FEW_PAIRS = {**GARAGE, "records/visits/v.yaml": "".join(
+    f"- {{id: RO{n}, customer: C1, vehicle: 粤B12345, type: repair, check_in: 2026-09-0{n} 09:00, "
+    f"handed_over: 2026-09-0{n} 17:00, service_advisor: SA01}}\n" for n in range(1, 5)),
+    "records/followups/f.yaml": "".join(
+        f"- {{id: F{n}, visit: RO{n}, at: 2026-09-0{n + 1} 10:00, channel: phone, by: CS01, outcome: reached, "
+        f"survey: service, answers: {{a: {a}, b: {b}, overall: {overall}}}}}\n"
+        for n, a, b, overall in ((1, 9, 9, 9), (2, 7, 4, 8), (3, 5, "na", 5), (4, 3, "na", 2)))}
+
+
+@pytest.mark.parametrize("language,expected", ids=["en", "zh"], argvalues=[
+    ("en", "Fewer than 3 responses answered the overall item together with B \\(2\\)&#58; their importance is "
+           "the stated weight\\."),
+    ("zh", "与总体满意度项目同时回答的有效回访不足 3 份的项目：乙 \\(2\\)，其重要性按设定权重计算。"),
+])
+def test_an_item_on_its_stated_weight_is_named_on_the_items_page(tmp_path, language, expected):
+    report, pages = _pages(tmp_path, language, FEW_PAIRS)
+    # 4 answered the overall item (the minimum is 3): correlations, but B was paired twice only
+    assert (report["drivers"]["method"], report["drivers"]["n"]) == ("correlation", 4)
+    assert [(row["id"], row["n"], row["importance_from"]) for row in report["drivers"]["items"]] == [
+        ("a", 4, "correlation"), ("b", 2, "stated_weight")]
+    first = expected.split(" ")[0]
+    assert _line(pages["items.md"], first) == expected

@@ -25,7 +25,7 @@ def _sample():
 
 def test_reports_on_every_core_equal_reports_one_by_one():
     records = _sample()
-    index = build_index(records)
+    index = build_index(records, AS_OF)
     shared = unperiodic(index, AS_OF)
     periods = [parse_period(label) for label in PERIODS]
     one_by_one = [build_report(records, period, AS_OF) for period in periods]
@@ -35,12 +35,12 @@ def test_reports_on_every_core_equal_reports_one_by_one():
     assert [report["period"]["label"] for report in together] == PERIODS
     # one process, one index: each month's headline and counts are worked out once
     # (Index.memo) and read by every report that shows that month
-    assert build_reports(build_index(records), periods, AS_OF, shared, workers=1) == one_by_one
+    assert build_reports(build_index(records, AS_OF), periods, AS_OF, shared, workers=1) == one_by_one
 
 
 def test_reports_are_right_while_another_thread_runs():
     records = _sample()
-    index = build_index(records)
+    index = build_index(records, AS_OF)
     periods = [parse_period(label) for label in PERIODS[:2]]
     stop = threading.Event()
     server = threading.Thread(target=stop.wait)  # stands for csi serve's server thread
@@ -55,7 +55,7 @@ def test_reports_are_right_while_another_thread_runs():
 
 def test_a_period_asked_for_twice_is_worked_out_once():
     records = _sample()
-    index = build_index(records)
+    index = build_index(records, AS_OF)
     shared = unperiodic(index, AS_OF)
     # a monthly garage: the period of the report is also the last of its months
     periods = [parse_period(label) for label in ("2026-09", "2026-08", "2026-09")]

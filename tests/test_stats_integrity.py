@@ -74,3 +74,21 @@ def test_internal_external_gap():
     assert [s["kind"] for s in internal_external_gap((95, 100), (10, 20), drop=0.1)] == ["internal_external_gap"]
     assert internal_external_gap((95, 100), (18, 20), drop=0.1) == []   # within noise
     assert internal_external_gap((95, 100), (0, 0), drop=0.1) == []     # no external survey
+
+
+def test_the_internal_external_gap_judges_both_sources_on_the_overall_item():
+    from generator.stats.report import build_report
+
+    internal_v, internal_f = answered(date(2026, 7, 1), [{"a": 6, "b": 6, "c": 6, "overall": 9}] * 20, "I")
+    # external: ten said 4 overall; ten skipped the overall question though every item was a 10
+    external_v, external_f = answered(date(2026, 7, 1), [{"a": 5, "b": 5, "c": 5, "overall": 4}] * 10
+                                      + [{"a": 10, "b": 10, "c": 10}] * 10, "E", source="external")
+    report = build_report(records([FORM], visits=internal_v + external_v, followups=internal_f + external_f),
+                          parse_period("2026-07"), date(2026, 8, 1))
+    # 20 of 20 internal against 0 of the 10 external that answered it (not 10 of 20 by the mean)
+    assert (report["internal"]["satisfied"]["count"], report["internal"]["satisfied"]["n"]) == (20, 20)
+    assert (report["external"]["satisfied"]["count"], report["external"]["satisfied"]["n"]) == (0, 10)
+    assert report["gap"]["satisfied_share_change"] == 1.0
+    signals = [s for s in report["integrity"]["signals"] if s["kind"] == "internal_external_gap"]
+    assert [(s["evidence"]["internal_n"], s["evidence"]["internal_share"], s["evidence"]["external_n"],
+             s["evidence"]["external_share"]) for s in signals] == [(20, 1.0, 10, 0.0)]

@@ -43,6 +43,16 @@ def test_t_interval_matches_scipy(values):
     assert found.ci_high == pytest.approx(high, rel=1e-10)
 
 
+def test_an_interval_within_a_range_is_cut_at_its_ends_only():
+    # 0, 50, 100: mean 50, half-width 4.303 * 28.87 = 124.2
+    wide = t_interval([0.0, 50.0, 100.0])
+    assert (round(wide.ci_low, 1), round(wide.ci_high, 1)) == (-74.2, 174.2)
+    assert wide.within(0.0, 100.0).to_json() == {"value": 50.0, "n": 3, "ci_low": 0.0, "ci_high": 100.0}
+    inside = t_interval([40.0, 50.0, 60.0])  # 50 -+ 24.8: untouched
+    assert inside.within(0.0, 100.0) == inside
+    assert t_interval([80.0]).within(0.0, 100.0).to_json() == {"value": 80.0, "n": 1, "ci_low": None, "ci_high": None}
+
+
 def test_t_interval_on_tiny_and_flat_samples():
     assert t_interval([]).to_json() == {"value": None, "n": 0, "ci_low": None, "ci_high": None}
     assert t_interval([80.0]).to_json() == {"value": 80.0, "n": 1, "ci_low": None, "ci_high": None}

@@ -103,9 +103,9 @@ def test_text_summary_shows_the_headline_figures():
     report = build_report(records([questionnaire({"m": ["a"]})], visits=visits, followups=followups),
                           parse_period("2026-07"), date(2026, 8, 1))
     english = format_text(report, "en").splitlines()
-    # scores 100, 100, 100, 0: mean 75, t(3) interval 75 +- 3.182 * 50 / 2
+    # scores 100, 100, 100, 0: mean 75, t(3) interval 75 +- 3.182 * 50 / 2 = -4.6 to 154.6, clipped to 0-100
     assert english[0] == "Test garage — Customer satisfaction 2026-07 (2026-07-01..2026-07-31), as of 2026-08-01"
-    assert english[2] == "CSI: 75.0 [-4.6–154.6]  n=4"
+    assert english[2] == "CSI: 75.0 [0.0–100.0]  n=4"
     assert english[3].startswith("Satisfied share: 75.0% [")
     chinese = format_text(report, "zh")
     assert "满意率: 75.0%" in chinese and "回访:" in chinese
@@ -119,7 +119,7 @@ def test_each_surveys_headlines_series_and_item_counts_are_its_own(sample):
     from generator.stats.periods import months_between, previous
 
     loaded = load_records(sample, date(2026, 10, 8))
-    index = build_index(loaded.records)
+    index = build_index(loaded.records, loaded.as_of)
     period = parse_period("2026-Q3")
     report = build_report(loaded.records, period, loaded.as_of, index)
 
@@ -140,3 +140,93 @@ def test_each_surveys_headlines_series_and_item_counts_are_its_own(sample):
             answered_before = sum(1 for response in internal(survey, before.start, before.end)
                                   if row["id"] in response.scores)
             assert (row["previous"] or {"n": 0})["n"] == answered_before
+
+
+def _called_late():
+    """Four July visits; V2's only call was made on 5 August, V4's late on 1 August."""
+    from datetime import datetime
+
+    from generator.model import Action
+    from tests.stats_factories import followup, visit
+
+    day = date(2026, 7, 1)
+    visits = [visit("V1", day), visit("V2", date(2026, 7, 25)), visit("V3", date(2026, 7, 22)),
+              visit("V4", date(2026, 7, 28))]
+    followups = [followup("F1", "V1", datetime(2026, 7, 2, 10), {"a": 10, "overall": 10}),
+                 followup("F2", "V2", datetime(2026, 8, 5, 10), {"a": 1, "overall": 1}),
+                 followup("F3", "V3", datetime(2026, 7, 24, 10), {"a": 10, "overall": 9}),
+                 followup("F4", "V4", datetime(2026, 8, 1, 23, 30), {"a": 4, "overall": 4})]
+    # done on 20 July: 30-day windows, before 20 June - 19 July, after 21 July - 19 August
+    action = Action("A1", "improve", "t", "SA01", date(2026, 7, 20), "done", survey="service", item="a",
+                    start=date(2026, 7, 20), done=date(2026, 7, 20))
+    return records([questionnaire({"main": ["a"]})], visits=visits, followups=followups, actions=[action])
+
+
+def test_a_report_counts_only_the_follow_ups_logged_by_the_end_of_its_as_of_day():
+    from generator.stats.index import build_index
+
+    data, july = _called_late(), parse_period("2026-07")
+    report = build_report(data, july, date(2026, 8, 1))
+    # F2 (5 August) is not known on 1 August; F4 (23:30 on 1 August) is
+    # scores: V1 a=10 -> 100, V3 a=10 -> 100, V4 a=4 -> 100/3; overall 10, 9, 4: two of three satisfied
+    assert report["responses"] == 3
+    assert report["csi"]["value"] == pytest.approx((100 + 100 + 100 / 3) / 3)
+    assert (report["satisfied"]["count"], report["satisfied"]["n"]) == (2, 3)
+    assert [(row["id"], row["n"]) for row in report["items"]] == [("a", 3), ("overall", 3)]
+    # the coverage block agrees: V2 was not reached as of that day
+    assert [row["visit"] for row in report["followups"]["overdue"]] == ["V2"]
+    # the action's after-window, cut at 1 August: V3 and V4, not V2
+    loop = report["actions"]["list"][0]["loop"]
+    assert (loop["before"]["n"], loop["after"]["n"], loop["after"]["end"]) == (1, 2, "2026-08-01")
+
+    later = build_report(data, july, date(2026, 8, 10))
+    assert (later["responses"], later["satisfied"]["count"], later["satisfied"]["n"]) == (4, 2, 4)
+    assert later["followups"]["overdue"] == []
+    assert later["actions"]["list"][0]["loop"]["after"]["n"] == 3
+
+    # an index is made for one as-of day: a report as of another refuses it
+    with pytest.raises(ValueError, match="as of 2026-08-10"):
+        build_report(data, july, date(2026, 8, 1), build_index(data, date(2026, 8, 10)))
+    assert build_report(data, july, date(2026, 8, 1), build_index(data, date(2026, 8, 1))) == report
+
+
+def test_a_visit_counts_once_per_source_and_a_car_bought_once_per_sales_survey():
+    from datetime import datetime
+
+    from generator.model import Vehicle
+    from tests.stats_factories import customer, followup, visit
+
+    visits = [visit("V1", date(2026, 7, 1)), visit("V2", date(2026, 7, 2)), visit("V3", date(2026, 7, 3))]
+    call = {"by": "CS01"}
+    followups = [
+        followup("F1a", "V1", datetime(2026, 7, 2, 10), outcome="no_answer", **call),
+        followup("F1b", "V1", datetime(2026, 7, 2, 11), {"a": None}, **call),  # reached, nothing scored
+        followup("F1d", "V1", datetime(2026, 7, 4, 10), {"a": 10, "overall": 10}, **call),  # called again
+        followup("F1c", "V1", datetime(2026, 7, 3, 10), {"a": 4, "overall": 4}, **call),  # the first scored
+        followup("E1b", "V1", datetime(2026, 7, 11, 10), {"a": 10, "overall": 10}, by="Firm", source="external"),
+        followup("E1", "V1", datetime(2026, 7, 10, 10), {"a": 6, "overall": 6}, by="Firm", source="external"),
+        # the same minute: the lower id is the first
+        followup("F2b", "V2", datetime(2026, 7, 3, 10), {"a": 10, "overall": 10}, **call),
+        followup("F2a", "V2", datetime(2026, 7, 3, 10), {"a": 7, "overall": 7}, **call),
+        followup("F3", "V3", datetime(2026, 7, 5, 10), {"a": 1, "overall": 1}, **call),
+        followup("S1", None, datetime(2026, 7, 20, 10), {"a": 9}, survey="sales", purchase="P9", **call),
+        followup("S2", None, datetime(2026, 7, 18, 10), {"a": 3}, survey="sales", purchase="P9", **call),
+    ]
+    buyer = customer("C9", vehicles=[Vehicle("P9", purchase_date=date(2026, 7, 15), sold_by_us=True)])
+    data = records([questionnaire({"main": ["a"]}), questionnaire({"main": ["a"]}, overall=None, id="sales")],
+                   customers=[customer(), buyer], visits=visits, followups=followups)
+    report = build_report(data, parse_period("2026-07"), date(2026, 8, 1))
+    # internal: V1 by F1c (a=4 -> 100/3), V2 by F2a (a=7 -> 200/3), V3 by F3 (a=1 -> 0); overall 4, 7, 1
+    assert report["responses"] == 3
+    assert report["csi"]["value"] == pytest.approx((100 / 3 + 200 / 3 + 0) / 3)
+    assert (report["satisfied"]["count"], report["satisfied"]["n"]) == (1, 3)
+    assert report["items"][0]["n"] == 3 and report["items"][0]["mean"] == 4.0  # (4 + 7 + 1) / 3
+    # external: V1 once, by E1 (a=6 -> 500/9), beside the internal one
+    assert report["external"]["responses"] == 1
+    assert report["external"]["csi"]["value"] == pytest.approx(500 / 9)
+    assert next(row for row in report["staff"] if row["id"] == "SA01")["responses"] == 3
+    # the car bought: once, by the earlier S2 (a=3 -> 200/9)
+    sales = report["surveys"]["sales"]
+    assert sales["responses"] == 1 and sales["csi"]["value"] == pytest.approx(200 / 9)
+    # the follow-up process still sees every attempt
+    assert report["followups"]["attempts"] == 7

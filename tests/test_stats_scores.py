@@ -8,6 +8,7 @@ from scipy import stats
 
 from generator.model import Band, Thresholds
 from generator.stats.index import build_index
+from generator.stats.intervals import wilson
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
 from generator.stats.scores import classify, item_row, response_score, score_answers, survey_frame, tally
@@ -40,12 +41,50 @@ def test_the_overall_item_is_not_in_the_score_but_decides_satisfaction():
     assert (scores, score, happy) == ({"overall": 9}, None, True)
 
 
-def test_without_an_overall_answer_the_weighted_mean_on_the_scale_decides():
+NO_OVERALL = questionnaire({"s1": ["a", "b"], "s2": ["c"]}, overall=None, item_weights={"a": 2},
+                           section_weights={"s2": 3})
+
+
+def test_without_an_overall_item_the_weighted_mean_on_the_scale_decides():
     # 2500/36 on 0-100 is 1 + 9 * 2500/3600 = 7.25 on 1-10: satisfied (7-8)
-    assert score_answers({"a": 10, "b": 4, "c": 7}, frame())[2] is True
+    assert score_answers({"a": 10, "b": 4, "c": 7}, frame(NO_OVERALL))[2] is True
     # exactly 7.0 on the scale is satisfied, just under is not
-    assert score_answers({"a": 7, "b": 7, "c": 7}, frame())[2] is True
-    assert score_answers({"a": 7, "b": 4, "c": 7}, frame())[2] is False  # s1 = 6, total 6.75
+    assert score_answers({"a": 7, "b": 7, "c": 7}, frame(NO_OVERALL))[2] is True
+    assert score_answers({"a": 7, "b": 4, "c": 7}, frame(NO_OVERALL))[2] is False  # s1 = 6, total 6.75
+
+
+def test_with_an_overall_item_a_response_that_skipped_it_is_not_judged_on_its_mean():
+    # the same 7.25 mean as above, but the questionnaire asks the overall question: unknown
+    assert score_answers({"a": 10, "b": 4, "c": 7}, frame())[2] is None
+    assert score_answers({"a": 10, "b": 10, "c": 10, "overall": None}, frame())[2] is None  # na
+    assert score_answers({"a": 1, "b": 1, "c": 1, "overall": 7}, frame())[2] is True
+
+
+def test_the_satisfied_share_of_a_questionnaire_with_an_overall_item_is_among_those_who_answered_it():
+    answers = [{"a": 10, "b": 10, "c": 10, "overall": 6},    # high mean, overall 6: not satisfied
+               {"a": 2, "b": 2, "c": 2, "overall": 9},       # low mean, overall 9: satisfied
+               {"a": 10, "b": 10, "c": 10},                  # no overall: not in n, whatever its mean
+               {"a": 1, "b": 1, "c": 1, "overall": None},    # overall not applicable: not in n
+               {"a": 5, "b": 5, "c": 5, "overall": 10}]      # satisfied
+    visits, followups = answered(_day(7), answers)
+    report = build_report(records([WEIGHTED], visits=visits, followups=followups), parse_period("2026-07"),
+                          date(2026, 8, 1))
+    # two of the three that answered the overall item are satisfied; all five have a CSI score
+    assert report["satisfied"] == {"count": 2, "n": 3, "share": 2 / 3, "ci_low": pytest.approx(wilson(2, 3)[0]),
+                                   "ci_high": pytest.approx(wilson(2, 3)[1])}
+    assert (report["responses"], report["csi"]["n"]) == (5, 5)
+    assert report["series"]["monthly"][-1]["satisfied_share"] == 2 / 3
+    weekly = {point["label"]: point["satisfied_share"] for point in report["series"]["weekly"]}
+    assert weekly["2026-W28"] == 2 / 3  # Friday 2026-07-10
+    sa01 = next(row for row in report["staff"] if row["id"] == "SA01")
+    assert sa01["satisfied_share"] == 2 / 3
+
+    visits, followups = answered(_day(7), [{key: value for key, value in row.items() if key != "overall"}
+                                           for row in answers])
+    plain = build_report(records([NO_OVERALL], visits=visits, followups=followups), parse_period("2026-07"),
+                         date(2026, 8, 1))
+    # without an overall item every response is judged on its mean: 10, 2, 10, 1, 5 -> two of five
+    assert (plain["satisfied"]["count"], plain["satisfied"]["n"]) == (2, 5)
 
 
 def test_answers_to_unknown_items_are_ignored():
@@ -144,12 +183,29 @@ def test_csi_and_satisfied_share_of_a_period_match_a_hand_computation():
                           date(2026, 8, 1))
     scores = [100.0, (200 / 3 + 100 / 3) / 2, 0.0]  # the overall-only response has no score
     low, high = stats.t.interval(0.95, 2, loc=sum(scores) / 3, scale=stats.sem(scores))
+    assert (round(low), round(high)) == (-74, 174)  # the t-interval itself runs past both ends...
     assert report["responses"] == 4
-    assert report["csi"] == {"value": pytest.approx(sum(scores) / 3), "n": 3,
-                             "ci_low": pytest.approx(low), "ci_high": pytest.approx(high)}
-    # satisfied: overall 9 yes, overall 6 no, mean 1.0 no, overall 8 yes
-    assert report["satisfied"]["count"] == 2 and report["satisfied"]["n"] == 4
-    assert report["satisfied_share"] == 0.5
+    # ...and is clipped to the 0-100 a score can take
+    assert report["csi"] == {"value": pytest.approx(sum(scores) / 3), "n": 3, "ci_low": 0.0, "ci_high": 100.0}
+    # satisfied: overall 9 yes, overall 6 no, overall 8 yes; the one without an overall answer is not counted
+    assert report["satisfied"]["count"] == 2 and report["satisfied"]["n"] == 3
+    assert report["satisfied_share"] == 2 / 3
+
+
+def test_a_csi_interval_past_one_end_is_clipped_at_that_end_only():
+    form = questionnaire({"main": ["a"]})
+    # scores 100, 100 and (9 - 1) / 9 * 100: mean 96.3, t-interval about 80.3 to 112.2
+    visits, followups = answered(_day(7), [{"a": 10}, {"a": 10}, {"a": 9}])
+    report = build_report(records([form], visits=visits, followups=followups), parse_period("2026-07"),
+                          date(2026, 8, 1))
+    scores = [100.0, 100.0, 800 / 9]
+    low, high = stats.t.interval(0.95, 2, loc=sum(scores) / 3, scale=stats.sem(scores))
+    assert high > 100 > low > 0
+    expected = {"value": pytest.approx(sum(scores) / 3), "n": 3, "ci_low": pytest.approx(low), "ci_high": 100.0}
+    assert report["csi"] == expected
+    assert report["series"]["monthly"][-1]["ci_high"] == 100.0
+    # the advisor's CSI is the same three responses, clipped alike
+    assert next(row for row in report["staff"] if row["id"] == "SA01")["csi"] == expected
 
 
 def test_tally_counts_each_answer_once():

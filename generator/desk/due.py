@@ -117,7 +117,7 @@ def care_due(index: Index, as_of: date, days: int) -> list[dict]:
 
 def worklist(records: Records, as_of: date, period: Period | None = None,
              care_days: int = DEFAULT_CARE_DAYS) -> dict[str, list[dict]]:
-    index = build_index(records)
+    index = build_index(records, as_of)
     overdue, in_window = followups_due(index, period or default_period(as_of), as_of)
     return {"followup_overdue": overdue, "followup_open": in_window,
             "complaint": complaints_due(index, as_of), "care": care_due(index, as_of, care_days)}

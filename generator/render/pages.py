@@ -136,6 +136,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
         "sw": views.strength_weakness(item_rows, records, survey),
         "ipa_chart": views.quadrant_chart(report, lookup, survey),
         "ipa_legend": views.quadrant_legend(report, lookup, survey),
+        "drivers_stated_items": views.drivers_stated_items(report, lookup, survey),
         "actions": views.actions_ordered(report),
         "complaint_list": views.complaint_records(records, as_of),
         "retention_cause_bars": views.cause_bars(report, lookup),

@@ -141,6 +141,17 @@ def quadrant_dots(report: dict, lookup: Lookup, survey: str) -> list[charts.Dot]
             if row.get("importance") is not None and row.get("performance") is not None]
 
 
+def drivers_stated_items(report: dict, lookup: Lookup, survey: str) -> str:
+    """The items whose importance fell back to the stated weight while the others' is a
+    correlation, each with how many responses answered it together with the overall item."""
+    drivers = report.get("drivers") or {}
+    if drivers.get("method") != "correlation":
+        return ""
+    separator = "、" if lookup.language == "zh" else ", "
+    return separator.join(f"{lookup.item(survey, row['id'])} ({row['n']})" for row in drivers.get("items") or []
+                          if row.get("importance_from") == "stated_weight")
+
+
 def quadrant_legend(report: dict, lookup: Lookup, survey: str) -> list[tuple[int, str]]:
     """(number, item name) as the chart numbers its dots: the table under the chart."""
     return charts.quadrant_numbers(quadrant_dots(report, lookup, survey))

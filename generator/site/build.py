@@ -250,7 +250,7 @@ def monthly_reports(records: Records, report: dict, as_of: date, index=None, sha
     months = monthly_periods(records, period, as_of)
     if not months:
         return []
-    index = index if index is not None else build_index(records)
+    index = index if index is not None else build_index(records, as_of)
     shared = shared if shared is not None else unperiodic(index, as_of)
     return list(zip((month.label for month in months), build_reports(index, months, as_of, shared)))
 

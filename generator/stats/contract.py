@@ -14,18 +14,27 @@ Top level
 - ``period``: ``label`` (2026-10, 2026-Q3, 2026, 2026-W40 or
   2026-04-01..2026-06-30), ``start``, ``end`` (inclusive).
 - ``as_of``: the day the report is made "as of" (windows and deadlines are
-  judged against it).
+  judged against it); every figure is as known at the end of that day:
+  follow-ups logged (``at``) after it are left out of all of them.
 - ``survey``: id of the headline questionnaire (``service`` when present);
   the following headline fields are for it, on *internal* responses (the
   garage's own follow-ups) whose event (the visit's hand-over, or the
   purchase for a sales survey) falls in the period:
 - ``responses``: number of responses (reached follow-ups with at least one
-  scored item).
+  scored item), one per visit (per car bought, for a sales survey),
+  questionnaire and source: the first such follow-up by ``at``, then id;
+  later calls to the same visit are attempts, not responses. External
+  responses are counted apart from internal ones, also one per visit.
 - ``csi``: ``value`` (mean response score 0-100), ``n`` (responses with a
-  score), ``ci_low``, ``ci_high`` (95% t-interval).
-- ``satisfied_share``: share of responses whose overall item (or, without
-  one, weighted mean on the item scale) is satisfied or very satisfied.
-- ``satisfied``: ``count``, ``n``, ``share``, ``ci_low``, ``ci_high``.
+  score), ``ci_low``, ``ci_high`` (95% t-interval, clipped to 0-100: on a
+  few spread-out responses the t-interval runs past the scale's ends).
+- ``satisfied_share``: share of responses that are satisfied or very
+  satisfied, one measure per questionnaire: with an overall item, that item,
+  among the responses that answered it (one that skipped it or answered not
+  applicable is not in ``n``); without an overall item, every response's
+  weighted mean on the item scale.
+- ``satisfied``: ``count`` (satisfied), ``n`` (responses judged, as above),
+  ``share``, ``ci_low``, ``ci_high`` (Wilson).
 - ``items``: one row per questionnaire item (section items in order, then
   the overall item): ``id``, ``section`` ("" for overall), ``overall``
   (bool), ``n`` (answers, "not applicable" excluded), ``mean`` (scale),
@@ -43,9 +52,14 @@ Top level
   overall item; stated_weights: the item's share of the CSI, used when there
   is no overall item or fewer than ``minimum`` answered it), ``n``
   (responses that answered the overall item), ``minimum`` (the garage's
-  minimum sample, and never below 3), ``message`` (why the fallback,
-  else null), ``importance_median``, ``performance_median``, ``items``
-  (``id``, ``importance``, ``performance`` = item score 0-100, ``quadrant``:
+  minimum sample, and never below 3), ``message`` (why the fallback, for
+  all items or, under correlation, for the items named in it; else null),
+  ``importance_median``, ``performance_median``, ``items`` (``id``, ``n``
+  (responses that answered both the item and the overall item),
+  ``importance_from`` (correlation, or stated_weight: the item's share of
+  the CSI, for every item under stated_weights and, under correlation, for
+  an item whose ``n`` is below ``minimum``), ``importance``,
+  ``performance`` = item score 0-100, ``quadrant``:
   concentrate_here (important, below median performance),
   keep_up_the_good_work, low_priority, possible_overkill; at or above a
   median counts as high).
@@ -180,7 +194,7 @@ def mapping(values: dict) -> dict:
 
 
 PERIOD = obj({"label": TEXT, "start": DATE, "end": DATE})
-CSI = obj({"value": SCORE, "n": COUNT, "ci_low": NUMBER, "ci_high": NUMBER})
+CSI = obj({"value": SCORE, "n": COUNT, "ci_low": SCORE, "ci_high": SCORE})
 SATISFIED = obj({"count": COUNT, "n": COUNT, "share": SHARE, "ci_low": SHARE, "ci_high": SHARE})
 HEADLINE = {"responses": COUNT, "csi": CSI, "satisfied_share": SHARE, "satisfied": SATISFIED}
 CHANGES = {"csi_change": NUMBER, "csi_p": P_VALUE, "csi_significant": BOOL,
@@ -205,10 +219,11 @@ ITEM = obj({
 DRIVERS = obj({
     "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "minimum": COUNT, "message": TEXT_OR_NULL,
     "importance_median": NUMBER, "performance_median": NUMBER,
-    "items": array(obj({"id": TEXT, "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
+    "items": array(obj({"id": TEXT, "n": COUNT, "importance_from": {"enum": ["correlation", "stated_weight"]},
+                        "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
-POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": NUMBER,
-             "ci_high": NUMBER, "satisfied_share": SHARE, "responses": COUNT})
+POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,
+             "ci_high": SCORE, "satisfied_share": SHARE, "responses": COUNT})
 SURVEY_BLOCK = {
     "survey": TEXT_OR_NULL, **HEADLINE, "items": array(ITEM), "drivers": DRIVERS,
     "internal": obj(HEADLINE), "external": obj(HEADLINE),

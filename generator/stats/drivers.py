@@ -5,7 +5,10 @@ responses that answered both; performance is the item's mean on 0-100.
 Items are placed in the four importance-performance quadrants, split at the
 medians.  Without an overall item or with fewer responses than the minimum
 sample, correlations would be noise: importance falls back to the weights the
-questionnaire states, and the report says so.
+questionnaire states, and the report says so.  The same minimum holds for each
+item's own pairs: an item answered together with the overall item by fewer
+responses (on two pairs r is always +1 or -1, and could top the ranking) takes
+its stated weight, and its row and the report's message say so.
 """
 
 from __future__ import annotations
@@ -33,8 +36,9 @@ def quadrant(importance: float | None, performance: float | None,
     return "possible_overkill" if performing else "low_priority"
 
 
-def correlations(responses, frame: SurveyFrame) -> tuple[int, dict[str, float | None]]:
-    """(responses with the overall item answered, Pearson r of each section item with it)."""
+def correlations(responses, frame: SurveyFrame) -> tuple[int, dict[str, float | None], dict[str, int]]:
+    """(responses with the overall item answered, Pearson r of each section item with it,
+    the number of responses that answered both, per item)."""
     pairs: dict[str, tuple[list[int], list[int]]] = defaultdict(lambda: ([], []))
     answered = 0
     for response in responses:
@@ -49,7 +53,8 @@ def correlations(responses, frame: SurveyFrame) -> tuple[int, dict[str, float | 
                 ys.append(overall)
     found = {meta.id: pearson(*pairs[meta.id]) if meta.id in pairs else None
              for meta in frame.section_items()}
-    return answered, found
+    return answered, found, {meta.id: len(pairs[meta.id][0]) if meta.id in pairs else 0
+                             for meta in frame.section_items()}
 
 
 def stated_importance(frame: SurveyFrame) -> dict[str, float]:
@@ -67,12 +72,19 @@ def stated_importance(frame: SurveyFrame) -> dict[str, float]:
 
 def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dict[str, float | None]) -> dict:
     """Importance, performance and quadrant per section item; ``performance`` is item id -> 0-100."""
-    answered, found = (0, {}) if frame.overall is None else correlations(responses, frame)
+    answered, found, paired = (0, {}, {}) if frame.overall is None else correlations(responses, frame)
     required = max(min_sample, MIN_CORRELATION_ANSWERS)
+    stated = stated_importance(frame)
     if frame.overall is not None and answered >= required:
-        method, importance, message = "correlation", found, None
+        method, message = "correlation", None
+        few = [meta.id for meta in frame.section_items() if paired.get(meta.id, 0) < required]
+        importance = {item_id: stated[item_id] if item_id in few else r for item_id, r in found.items()}
+        if few:
+            message = (f"fewer than {required} responses answered the overall item together with "
+                       + ", ".join(f"{item_id} ({paired.get(item_id, 0)})" for item_id in few)
+                       + ": importance is the stated weight")
     else:
-        method, importance = "stated_weights", stated_importance(frame)
+        method, importance, few = "stated_weights", stated, list(stated)
         # the minimum applied, which min_sample alone may be below
         message = ("the questionnaire has no overall item" if frame.overall is None else
                    f"only {answered} response{'' if answered == 1 else 's'} answered the overall item "
@@ -83,6 +95,8 @@ def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dic
     importance_median, performance_median = median(defined_importance), median(defined_performance)
     rows = [{
         "id": meta.id,
+        "n": paired.get(meta.id, 0),
+        "importance_from": "stated_weight" if meta.id in few else "correlation",
         "importance": importance.get(meta.id),
         "performance": performance.get(meta.id),
         "quadrant": quadrant(importance.get(meta.id), performance.get(meta.id),

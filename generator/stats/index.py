@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 
 from generator.model import Customer, Followup, Records, Visit
@@ -19,7 +19,8 @@ from generator.stats.scores import SurveyFrame, finishing, score_and_satisfied, 
 
 @dataclass(slots=True)
 class Response:
-    """A reached follow-up with at least one scored item, dated by the event it is about."""
+    """A reached follow-up with at least one scored item, dated by the event it is about; the
+    first such of its visit (or purchase), questionnaire and source."""
     followup: str
     survey: str
     source: str  # internal | external
@@ -51,6 +52,14 @@ class Index:
     # months again and again (every monthly report's series is its last twelve months).
     # Read-only once stored.
     memo: dict = field(default_factory=dict, repr=False)
+    # the day the index is "as of": follow-ups logged after it are not in it (None: all are)
+    as_of: date | None = None
+
+    def check_as_of(self, as_of: date) -> None:
+        """A report as of one day cannot be made from an index as of another: it would count
+        follow-ups not yet made, or miss some that were."""
+        if self.as_of != as_of:
+            raise ValueError(f"the index is as of {self.as_of}, the report as of {as_of}")
 
     def visits_in(self, period: Period) -> list[Visit]:
         low = bisect_left(self.handed_over_days, period.start)
@@ -86,8 +95,19 @@ def primary_survey(frames: dict[str, SurveyFrame]) -> str | None:
     return next(iter(frames), None)
 
 
-def build_index(records: Records) -> Index:
+def build_index(records: Records, as_of: date | None = None) -> Index:
+    """The records indexed as known at the end of ``as_of``: follow-ups logged after that day
+    are left out of every statistic (None: none is left out).
+
+    Why here: a report as of a past day must not count a call made since (in the CSI, the
+    item table, an action's before/after windows) while its follow-up coverage says the
+    visit was not reached then; one comparison per follow-up, once per build.
+    """
     frames = {key: survey_frame(q, records.garage) for key, q in records.questionnaires.items()}
+    followups = records.followups
+    if as_of is not None:
+        known_before = datetime.combine(as_of + timedelta(days=1), time.min)
+        followups = [followup for followup in followups if followup.at < known_before]
     visits_by_id = {visit.id: visit for visit in records.visits}
     customers_by_id = {customer.id: customer for customer in records.customers}
     purchases = {vehicle.plate: vehicle.purchase_date
@@ -99,7 +119,7 @@ def build_index(records: Records) -> Index:
     handed_over.sort(key=attrgetter("handed_over"))
     followups_by_visit: dict[str, list[Followup]] = {}
     internal = []
-    for followup in records.followups:
+    for followup in followups:
         if followup.source == "internal":
             internal.append(followup)
             if followup.visit:
@@ -115,7 +135,7 @@ def build_index(records: Records) -> Index:
                 attempts.reverse()
         elif len(attempts) > 2:
             attempts.sort(key=attrgetter("at", "id"))
-    responses = _responses(records.followups, frames, visits_by_id, purchases)
+    responses = _responses(followups, frames, visits_by_id, purchases)
     responses.sort(key=attrgetter("followup"))
     responses.sort(key=attrgetter("day"))  # by (day, follow-up), as above
     # by the day logged, records' order within a day (a stable sort on the day alone)
@@ -124,18 +144,23 @@ def build_index(records: Records) -> Index:
     return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
                  handed_over, [v.handed_over.date() for v in handed_over], followups_by_visit,
                  responses, [r.day for r in responses], [internal[at] for at in order],
-                 [internal_days[at] for at in order])
+                 [internal_days[at] for at in order], as_of=as_of)
 
 
 def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits_by_id: dict[str, Visit],
                purchases: dict) -> list[Response]:
-    """The reached follow-ups with a scored answer, in records' order.
+    """The responses: per visit (per purchased car, for a sales survey), questionnaire and
+    source, the first reached follow-up with a scored answer, by time then id.
 
+    One per visit: a customer called twice counted twice, and a happy one called again is
+    how scores get "faked good"; the survey firm's response is the external one, apart.
     One loop, each questionnaire's constants taken once: 130,000 follow-ups at a large
     dealer, where the calls per follow-up were most of the index's time.
     """
     constants = {frame_id: finishing(frame) for frame_id, frame in frames.items()}
-    found = []
+    found: list[Response] = []
+    # (questionnaire, source, visit, purchase) -> (position in found, its follow-up's time and id)
+    first: dict[tuple, tuple[int, datetime, str]] = {}
     for followup in followups:
         if followup.outcome != "reached":
             continue
@@ -148,6 +173,11 @@ def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits
         scores, on_scale = weighed
         if not scores:
             continue
+        about = (frame.id, followup.source, followup.visit, followup.purchase) \
+            if followup.visit or followup.purchase else followup.id
+        earlier = first.get(about)
+        if earlier is not None and (earlier[1], earlier[2]) <= (followup.at, followup.id):
+            continue
         score, happy = score_and_satisfied(scores, on_scale, *constants[frame.id])
         visit = visits_by_id.get(followup.visit) if followup.visit else None
         if visit is not None and visit.handed_over is not None:
@@ -156,6 +186,12 @@ def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits
             day = purchases[followup.purchase]
         else:
             day = followup.at.date()
-        found.append(Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
-                              scores, score, happy))
+        response = Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
+                            scores, score, happy)
+        if earlier is None:
+            first[about] = (len(found), followup.at, followup.id)
+            found.append(response)
+        else:  # an earlier call than the one kept so far: it takes that one's place
+            first[about] = (earlier[0], followup.at, followup.id)
+            found[earlier[0]] = response
     return found

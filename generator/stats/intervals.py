@@ -39,6 +39,13 @@ class MeanCI:
     def to_json(self) -> dict:
         return {"value": self.value, "n": self.n, "ci_low": self.ci_low, "ci_high": self.ci_high}
 
+    def within(self, low: float, high: float) -> MeanCI:
+        """The interval cut to the range the values can take: a t-interval on a few spread-out
+        values runs past it (scores 0, 50 and 100 give -74 to 174), and no mean can lie there."""
+        return MeanCI(self.value, self.n,
+                      None if self.ci_low is None else min(high, max(low, self.ci_low)),
+                      None if self.ci_high is None else min(high, max(low, self.ci_high)))
+
 
 def summarize(values: list[float]) -> Summary:
     n = len(values)

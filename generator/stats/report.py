@@ -22,10 +22,10 @@ from generator.stats.drivers import key_drivers
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats import integrity
-from generator.stats.intervals import share, summarize, t_interval_from, two_proportion_p, welch_p, wilson
+from generator.stats.intervals import share, summarize, two_proportion_p, welch_p, wilson
 from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
 from generator.stats.retention import retention_stats
-from generator.stats.scores import csi_values, item_row, satisfied_counts, tally
+from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
 SCHEMA_VERSION = 1
@@ -39,7 +39,7 @@ def headline(responses) -> dict:
     summary = summarize(csi_values(responses))
     happy, answered = satisfied_counts(responses)
     low, high = wilson(happy, answered)
-    return {"responses": len(responses), "csi": t_interval_from(summary).to_json(),
+    return {"responses": len(responses), "csi": csi_interval(summary).to_json(),
             "satisfied_share": share(happy, answered),
             "satisfied": {"count": happy, "n": answered, "share": share(happy, answered),
                           "ci_low": low, "ci_high": high},
@@ -159,7 +159,9 @@ class Unperiodic:
 
 
 def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) -> Unperiodic:
-    """``customer_side``: ``customer_blocks(index.records, as_of)`` when already computed (beside the index)."""
+    """``customer_side``: ``customer_blocks(index.records, as_of)`` when already computed (beside the index);
+    ``index``: ``build_index(records, as_of)``."""
+    index.check_as_of(as_of)
     returns, care, retention = customer_side or customer_blocks(index.records, as_of)
     return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care, retention)
 
@@ -182,9 +184,11 @@ def care_block(records: Records, as_of: date) -> dict:
 
 def build_report(records: Records, period: Period, as_of: date, index: Index | None = None,
                  shared: Unperiodic | None = None) -> dict:
-    """``index``: ``build_index(records)`` and ``shared``: ``unperiodic(index, as_of)`` when the caller
-    already has them (one of each for many periods)."""
-    index = index if index is not None else build_index(records)
+    """``index``: ``build_index(records, as_of)`` and ``shared``: ``unperiodic(index, as_of)`` when the
+    caller already has them (one of each for many periods)."""
+    if index is None:
+        index = build_index(records, as_of)
+    index.check_as_of(as_of)
     shared = shared if shared is not None and shared.as_of == as_of else unperiodic(index, as_of)
     garage = records.garage
     blocks = {survey: survey_block(index, survey, period) for survey in index.frames}

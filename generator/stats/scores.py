@@ -4,7 +4,11 @@ Definitions (issue 3): an answered item is normalised to 0-100 as
 (s - min) / (max - min) * 100; a section's score is the item-weighted mean of
 its answered items; a response's score is the section-weighted mean over the
 sections with at least one answer.  The overall item sits outside the sections
-and is not part of the CSI; it decides the satisfied share when answered.
+and is not part of the CSI.  The satisfied share is one measure per
+questionnaire: with an overall item, that item (a response that did not answer
+it, or answered "not applicable", is left out of the share); without one, the
+response's weighted mean.  Judging some responses on the overall item and the
+rest on their mean made the share move with how many skipped the question.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from operator import attrgetter, methodcaller
 from dataclasses import dataclass, field
 
 from generator.model import Band, Garage, Questionnaire, Thresholds
-from generator.stats.intervals import share, two_proportion_p, wilson
+from generator.stats.intervals import MeanCI, Summary, share, t_interval_from, two_proportion_p, wilson
 
 DEFAULT_BANDS = (
     Band("very_satisfied", 9, 10),
@@ -187,13 +191,15 @@ def finishing(frame: SurveyFrame) -> tuple:
 
 def score_and_satisfied(scores: dict[str, int], on_scale: float | None, low: int, span: int,
                         threshold: float | None, overall: str | None) -> tuple[float | None, bool | None]:
-    """The response's 0-100 score, and whether it is satisfied or very satisfied: the overall
-    item when answered, else the weighted mean (``on_scale``, as ``weigh_answers`` found it)."""
+    """The response's 0-100 score, and whether it is satisfied or very satisfied: on the
+    questionnaire's overall item when it has one (None, not counted, when that was not
+    answered), else on the weighted mean (``on_scale``, as ``weigh_answers`` found it)."""
     score = (on_scale - low) / span * 100.0 if on_scale is not None and span > 0 else None
     if threshold is None:
         return score, None
-    if overall is not None and overall in scores:
-        return score, scores[overall] >= threshold
+    if overall is not None:
+        found = scores.get(overall)  # "not applicable" is not among the scores
+        return score, None if found is None else found >= threshold
     return score, None if on_scale is None else on_scale >= threshold - _EPSILON
 
 
@@ -294,11 +300,17 @@ def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
     return "neutral", []
 
 
+def csi_interval(summary: Summary) -> MeanCI:
+    """CSI with its 95% t-interval, the interval clipped to the 0-100 a response score can take."""
+    return t_interval_from(summary).within(0.0, 100.0)
+
+
 def csi_values(responses) -> list[float]:
     return [response.score for response in responses if response.score is not None]
 
 
 def satisfied_counts(responses) -> tuple[int, int]:
-    """(satisfied, answered) over responses whose satisfaction is known."""
+    """(satisfied, n) over responses whose satisfaction is known: with an overall item, those
+    that answered it."""
     known = [response.satisfied for response in responses if response.satisfied is not None]
     return sum(known), len(known)

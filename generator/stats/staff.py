@@ -13,9 +13,9 @@ from __future__ import annotations
 from collections import defaultdict
 
 from generator.model import Complaint, Garage, Target
-from generator.stats.intervals import share, t_interval, wilson
+from generator.stats.intervals import share, summarize, wilson
 from generator.stats.periods import Period, quarter_of
-from generator.stats.scores import csi_values, satisfied_counts
+from generator.stats.scores import csi_interval, csi_values, satisfied_counts
 
 SERVED_ROLES = ("service_advisor", "technician")
 
@@ -93,7 +93,7 @@ def _served_row(statuses, by_visit, complaints_by_visit, returns, min_sample: in
         if visit.type in ("repair", "warranty"):
             repairs += 1
             comebacks += bool(came_back(visit.id))
-    csi = t_interval(csi_values(responses))
+    csi = csi_interval(summarize(csi_values(responses)))
     happy, answered = satisfied_counts(responses)
     low, high = wilson(happy, answered)
     return {

@@ -87,7 +87,7 @@ def _items(report: dict, words: dict) -> list[str]:
         lines.append(f"  {row['id']:<24} {row['n']:>5} {num(row['mean']):>5} {pct(row['top_share']):>7} "
                      f"{pct(row['bottom_share']):>7}  {words['classes'][row['class']]:<9} {row['quadrant'] or ''}")
     drivers = report.get("drivers")
-    if drivers and drivers["method"] != "correlation":
+    if drivers and drivers["message"]:  # all items on their stated weights, or some
         lines.append(f"  ({words['drivers_fallback']}: {drivers['message']})")
     return lines
 
