@@ -71,3 +71,15 @@ def test_no_complaints():
     found = complaint_stats([], parse_period("2026-07"), AS_OF, garage(), visits_in_period=0)
     assert (found["received"], found["per_100_visits"], found["median_hours_to_first_response"],
             found["satisfied_with_outcome"], found["by_category"]) == (0, None, None, None, [])
+
+
+def test_a_reopened_complaint_is_open_and_not_in_the_time_to_resolution():
+    reopened = complaint("r", datetime(2026, 7, 1, 9), "in_progress", log=log(datetime(2026, 7, 1, 10)),
+                         resolved=datetime(2026, 7, 2, 9), customer_satisfied=True)
+    done = complaint("d", datetime(2026, 7, 3, 9), "resolved", log=log(datetime(2026, 7, 3, 10)),
+                     resolved=datetime(2026, 7, 7, 9), customer_satisfied=False)
+    found = complaint_stats([reopened, done], parse_period("2026-07"), AS_OF, garage(), visits_in_period=2)
+    # only d was resolved: 4 days (3 July 09:00 to 7 July 09:00); r's 1 day does not count
+    assert (found["open"], found["backlog_open"], found["median_days_to_resolution"]) == (1, 1, 4.0)
+    # and r's "satisfied" answer was about the undone resolution: only d's "no" counts
+    assert (found["outcome_answered"], found["satisfied_with_outcome"]) == (1, 0.0)

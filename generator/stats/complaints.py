@@ -71,7 +71,8 @@ def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, ga
     overdue = [(c, reasons) for c, reasons in overdue if reasons]
     response_hours = [_hours(c.received, c.first_response) for c in received if c.first_response]
     late_responses = sum(1 for hours in response_hours if hours > garage.complaint_response_hours)
-    resolution_days = [_hours(c.received, c.resolved) / 24 for c in received if c.resolved]
+    # a resolved time on an open complaint is a resolution undone (reopened): not a resolution
+    resolution_days = [_hours(c.received, c.resolved) / 24 for c in received if not is_open(c) and c.resolved]
     outcome = [c.customer_satisfied for c in received
                if not is_open(c) and c.customer_satisfied is not None]
     satisfied_low, satisfied_high = wilson(sum(outcome), len(outcome))

@@ -87,7 +87,8 @@ Top level
   ``compensated``, ``by_category``/``by_severity``/``by_channel`` (Pareto:
   ``key``, ``count``, ``share``, ``cumulative_share``),
   ``median_hours_to_first_response`` (first log entry),
-  ``late_first_responses``, ``median_days_to_resolution``,
+  ``late_first_responses``, ``median_days_to_resolution`` (of complaints
+  resolved or closed: an open one with a ``resolved`` time was reopened),
   ``outcome_answered``, ``satisfied_with_outcome`` (share of closed/resolved
   complaints whose customer was satisfied) with ``_ci_low``/``_ci_high``,
   ``per_100_visits`` (visits handed over in the period),
