@@ -152,3 +152,21 @@ def test_sample_garage_overdue_followups_are_exactly_what_stats_counts():
     assert result.exit_code == 0, result.output
     rows = csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"), newline=""))
     assert [row["id"] for row in rows if row["group"] == "followup_overdue"] == expected
+
+
+def test_a_complaint_resolved_after_the_day_is_on_that_days_worklist(garage):
+    late = """\
+        - {id: CP5, received: 2026-06-25 09:00, channel: phone, customer: C0003, category: noise, severity: medium,
+           description: 异响, owner: SA01, status: resolved, promised: 2026-06-28, resolved: 2026-07-02 10:00,
+           log: [{at: 2026-06-25 10:00, by: SA01, action: 致电}]}
+        """
+    root = garage({**FILES, "records/complaints/late.yaml": late})
+    on_the_30th = list(csv.DictReader(io.StringIO(due(root, "--format", "csv").output.lstrip("\ufeff"))))
+    # resolved on 2 July, so on 30 June it was open and two days past its promise of the 28th:
+    # the longest overdue first
+    assert [(row["id"], row["days"], row["detail"]) for row in on_the_30th if row["group"] == "complaint"] == [
+        ("CP5", "-2", "medium: past_promise"), ("CP1", "-1", "high: past_promise, no_first_response"),
+        ("CP3", "10", "critical: no_first_response"), ("CP2", "2", "low: deadline_near")]
+    after = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-07-02", "--format", "csv")
+                                            .output.lstrip("\ufeff"))))
+    assert "CP5" not in [row["id"] for row in after if row["group"] == "complaint"]

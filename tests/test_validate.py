@@ -374,6 +374,32 @@ def test_business_rule_warnings_exit_zero_unless_strict(garage):
     assert run(root, "--strict").exit_code == 1
 
 
+def test_a_complaint_resolved_after_the_as_of_day_was_overdue_on_it(garage):
+    complaint = """\
+        id: CP1
+        received: 2026-06-05 10:00
+        channel: phone
+        customer: C0001
+        category: noise
+        severity: low
+        description: 异响
+        owner: SA01
+        status: resolved
+        promised: 2026-06-10
+        resolved: 2026-07-03 10:00
+        log: [{at: 2026-06-05 11:00, by: SA01, action: 致电}]
+        """
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, "
+                                               "by: CS01, outcome: reached}\n",
+                   "records/complaints/c.yaml": complaint})
+    # on 30 June (the garage's as_of) it was still being handled, past the promise of the 10th
+    assert lines(run(root)) == [
+        "records/complaints/c.yaml:10:1: warning complaint-overdue: complaint CP1 is in_progress past the date "
+        "promised to the customer (2026-06-10)"]
+    assert lines(run(root, "--as-of", "2026-07-03")) == []
+
+
 def test_answers_checked_against_the_questionnaire(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -16,7 +16,7 @@ from datetime import date, datetime, time, timedelta
 
 from generator.model import SEVERITIES, Customer, Records
 from generator.stats.care import care_reminders
-from generator.stats.complaints import is_open, overdue_reasons, resolution_deadline
+from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range
@@ -91,7 +91,7 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
     garage = index.records.garage
     rows = []
     for complaint in index.records.complaints:
-        if not is_open(complaint) or complaint.received.date() > as_of:
+        if not open_on(complaint, as_of):  # as it stood on that day, not as it stands today
             continue
         reasons = overdue_reasons(complaint, garage, as_of)
         deadline = resolution_deadline(complaint, garage)

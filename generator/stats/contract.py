@@ -80,8 +80,12 @@ Top level
   ``overdue``: eligible visits whose customer was not reached (``visit``,
   ``customer``, ``service_advisor``, ``handed_over``, ``due``,
   ``days_overdue``, ``attempts``, ``last_outcome``).
-- ``complaints``: for complaints received in the period: ``received``,
-  ``open`` (open or in_progress), ``overdue`` (open and past the promised
+- ``complaints``: for complaints received in the period and by the as-of
+  day, each as it stood at the end of the as-of day (resolved when its
+  status is resolved or closed and its ``resolved`` time is by then; its
+  first response is its first log entry by then; anything dated later is
+  not yet known): ``received``,
+  ``open`` (not resolved by the as-of day), ``overdue`` (open and past the promised
   date, or without one past ``complaint_resolution_days``, or with no first
   response past ``complaint_response_hours``), ``escalated``,
   ``compensated``, ``by_category``/``by_severity``/``by_channel`` (Pareto:
@@ -96,7 +100,8 @@ Top level
   more in the 365 days to the period's end, one in the period),
   ``overdue_list`` (``complaint``, ``customer``, ``owner``, ``category``,
   ``severity``, ``received``, ``deadline``, ``reasons``: past_promise,
-  past_resolution_limit, no_first_response); ``backlog_open`` and
+  past_resolution_limit, no_first_response); ``escalated`` counts
+  escalations made by the as-of day; ``backlog_open`` and
   ``backlog_overdue_list``: the same for every complaint still open at the
   as-of day, whatever its period.
 - ``comebacks``: repairs (types repair, warranty) handed over in the period:

@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta
 
 from generator import model
 from generator.problems import Problem, warning
+from generator.stats.complaints import open_on, status_on
 from generator.validate.references import Locator
 
 # A follow-up call made later than this after the window closed no longer
@@ -37,9 +38,10 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
                                 f"after {window} days",
                                 "call the customer and record the attempt under records/followups/"))
     for complaint in records.complaints:
-        if complaint.status in ("open", "in_progress") and complaint.promised and complaint.promised < as_of:
+        # open as it stood on the as-of day, like the statistics: not resolved until later
+        if complaint.promised and complaint.promised < as_of and open_on(complaint, as_of):
             problems.append(warning(*locate(complaint.where, "promised"), "complaint-overdue",
-                                    f"complaint {complaint.id} is {complaint.status} past the date promised to the customer "
+                                    f"complaint {complaint.id} is {status_on(complaint, as_of)} past the date promised to the customer "
                                     f"({complaint.promised})",
                                     "tell the customer where things stand and log it, or resolve it"))
     _do_not_call(records, do_not_call, locate, problems)
