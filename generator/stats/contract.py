@@ -114,7 +114,8 @@ Top level
   ``role``, ``active``; service advisors and technicians add ``visits``,
   ``eligible``, ``covered``, ``coverage``, ``responses``, ``csi``,
   ``satisfied_share`` with ``satisfied_ci_low``/``high``, ``complaints``
-  (received in the period about their visits), ``repairs``, ``comebacks``,
+  (received in the period, by the as-of day, about any visit they served as
+  advisor or technician, whatever period the visit was in), ``repairs``, ``comebacks``,
   ``comebacks_per_100_repairs``; customer service adds ``attempts``,
   ``reached``, ``reach_rate`` and ``coverage`` (the garage's, their team
   target); all rows: ``small_sample`` (fewer responses than the minimum:
