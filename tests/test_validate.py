@@ -400,6 +400,24 @@ def test_a_complaint_resolved_after_the_as_of_day_was_overdue_on_it(garage):
     assert lines(run(root, "--as-of", "2026-07-03")) == []
 
 
+def test_a_do_not_call_customers_visit_is_owed_a_message(garage):
+    customer = CUSTOMER + "do_not_call: yes\n"
+    phoned = "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, by: CS01, outcome: reached}\n"
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": phoned})
+    # handed over 1 June, window three days, as_of 30 June: the call does not count as the follow-up
+    assert lines(run(root)) == [
+        "records/followups/f.yaml:1:1: warning do-not-call: follow-up F1 phoned customer C0001, who asked not to "
+        "be called",
+        "records/visits/v.yaml:6:1: warning followup-overdue: visit RO1 was handed over 2026-06-01 and has no "
+        "follow-up attempt by SMS, mail or WeChat after 3 days (the customer asked not to be called)",
+    ]
+    texted = phoned.replace("F1", "F2").replace("channel: phone", "channel: sms")
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": texted})
+    assert lines(run(root)) == []
+
+
 def test_answers_checked_against_the_questionnaire(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -68,15 +68,19 @@ Top level
   ``drivers``, ``internal``, ``external``, ``gap``, ``comparison``,
   ``series``) for every questionnaire, the headline one included.
 - ``followups``: for visits handed over in the period: ``visits``;
-  ``eligible`` (window ended before the as-of day, customer not
-  do-not-call); ``covered`` (an internal attempt by the window's end) and
+  ``eligible`` (window ended before the as-of day; do-not-call customers
+  included: they are followed up by SMS, mail, WeChat or face to face);
+  ``covered`` (an internal attempt by the window's end; a phone call to a
+  do-not-call customer neither covers nor reaches the visit) and
   ``coverage`` with ``coverage_ci_low``/``high``; ``attempted`` (eligible
   visits with any attempt); ``reached`` and ``reach_rate`` (reached /
   attempted); ``attempts`` and ``attempts_per_visit`` (per attempted visit);
   ``channels`` and ``outcomes`` (key -> ``count``, ``share`` of attempts);
   ``median_days_to_first_attempt`` (from hand-over); ``fixed_answered``,
   ``not_fixed``, ``not_fixed_share`` ("is the fault really fixed?" answered
-  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``);
+  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``): every
+  internal reached follow-up of the period's visits recorded by the as-of
+  day, whether the visit's window has closed or not, whoever the customer;
   ``overdue``: eligible visits whose customer was not reached (``visit``,
   ``customer``, ``service_advisor``, ``handed_over``, ``due``,
   ``days_overdue``, ``attempts``, ``last_outcome``).
