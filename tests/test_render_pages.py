@@ -215,3 +215,21 @@ def test_a_complaint_resolved_after_the_as_of_day_is_open_on_the_pages(tmp_path)
     # someone had responded before the as-of day: in progress, not merely open
     assert later.log and later.first_response.date() <= AS_OF
     assert row[-1] == "in progress"
+
+
+def test_a_lost_customer_who_came_back_is_listed_as_won_back(tmp_path):
+    records = sample_records("en")
+    [lost] = [c for c in records.customers if c.lost is not None]
+    assert lost.lost.date == date(2026, 8, 1)
+    back = records.visits[0]._replace(id="RO-BACK", customer=lost.id, vehicle=lost.vehicles[0].plate,
+                                      check_in=datetime(2026, 9, 15, 9), handed_over=datetime(2026, 9, 15, 12))
+    records.visits = records.visits + [back]
+    report, _, pages = _render(tmp_path, records)
+    assert (report["retention"]["won_back"], report["retention"]["lost"]) == (1, 0)
+    page = pages["retention.md"]
+    assert _row(page, "Won back") == ["Won back", "1"]
+    won_back = page.split("## Won back")[1]
+    rows = [line for line in won_back.splitlines() if line.startswith("|")][2:]
+    assert [row.split("|")[2:5] for row in rows] == [[" 2026-08-01 ", " 2026-09-15 ", " RO\\-BACK "]]
+    # no longer among the lost
+    assert "Marked lost" in won_back and lost.lost.note not in page

@@ -418,6 +418,20 @@ def test_a_do_not_call_customers_visit_is_owed_a_message(garage):
     assert lines(run(root)) == []
 
 
+def test_a_lost_customer_who_came_back_is_pointed_out(garage):
+    customer = CUSTOMER + "lost: {date: 2026-03-01, cause: competitor}\n"
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, "
+                                               "by: CS01, outcome: reached}\n"})
+    # marked lost on 1 March, RO1 checked in on 1 June
+    result = run(root)
+    assert [line for line in result.output.splitlines() if "lost-customer-back" in line or "hint: remove" in line] == [
+        "records/customers/c1.yaml:6:1: warning lost-customer-back: customer C0001 is marked lost since 2026-03-01 "
+        "but came back on 2026-06-01 (visit RO1)",
+        "    hint: remove the `lost:` entry, or update it if the customer has left again"]
+    assert lines(run(root, "--as-of", "2026-05-31")) == []
+
+
 def test_answers_checked_against_the_questionnaire(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

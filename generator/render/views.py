@@ -190,6 +190,13 @@ def open_complaints(complaint_list: list, as_of: date) -> list:
     return [c for c in complaint_list if open_on(c, as_of)]
 
 
+def lost_customers(records: Records, report: dict) -> list:
+    """Customers marked lost, latest first, but for those won back (listed apart, from the report)."""
+    back = {row["customer"] for row in report["retention"].get("won_back_list", ())}
+    return sorted((c for c in records.customers if c.lost is not None and c.id not in back),
+                  key=lambda c: c.lost.date, reverse=True)
+
+
 def overdue_complaints(report: dict) -> list[dict]:
     """The period's overdue complaints, then older ones still overdue: each once.
 

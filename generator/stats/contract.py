@@ -145,12 +145,18 @@ Top level
   ``vehicle``, ``date``, ``days`` from the as-of day, ``do_not_call``).
 - ``retention``: ``customers``, ``active``, ``at_risk`` (no visit for
   more than ``at_risk_days``), ``lost`` (marked lost, or no visit for more
-  than ``lost_days``), ``no_visits`` (neither a visit nor a ``since``
-  date), ``lost_by_cause`` (recorded cause, or ``unknown`` when presumed),
+  than ``lost_days``; a customer marked lost who checked in again after
+  the day marked is won back, and judged by their visits instead),
+  ``no_visits`` (neither a visit nor a ``since`` date), ``won_back``
+  (customers marked lost by the as-of day with a visit after the day
+  marked, by the as-of day; each is also counted in its state: active, at
+  risk or presumed lost), ``lost_by_cause`` (recorded cause, or ``unknown`` when presumed),
   ``retention_base`` (customers with a visit in the year before the last
   365 days), ``retained`` (of those, back in the last 365 days),
   ``retention_rate`` with ``retention_ci_low``/``high``, ``at_risk_list``
-  (``customer``, ``last_visit``, ``days_since``).
+  (``customer``, ``last_visit``, ``days_since``), ``won_back_list``
+  (``customer``, ``lost`` (the date marked lost), ``returned`` (the first
+  check-in after it) and ``visit`` (that visit's id), latest return first).
 - ``integrity``: ``signals`` (``kind``: self_followup,
   straight_lining, identical_timestamps, implausible_reach_rate,
   implausible_scores, internal_external_gap; ``subject`` (a staff id or
@@ -298,9 +304,10 @@ CARE = obj({
 })
 RETENTION = obj({
     "customers": COUNT, "active": COUNT, "at_risk": COUNT, "lost": COUNT, "no_visits": COUNT,
-    "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
+    "won_back": COUNT, "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
     "retention_ci_low": SHARE, "retention_ci_high": SHARE,
     "at_risk_list": array(obj({"customer": TEXT, "last_visit": DATE, "days_since": COUNT})),
+    "won_back_list": array(obj({"customer": TEXT, "lost": DATE, "returned": DATE, "visit": TEXT})),
 })
 SIGNAL_KINDS = ["self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
                 "implausible_scores", "internal_external_gap"]

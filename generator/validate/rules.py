@@ -11,6 +11,7 @@ from generator import model
 from generator.problems import Problem, warning
 from generator.stats.complaints import open_on, status_on
 from generator.stats.followups import CALL_CHANNELS
+from generator.stats.retention import won_back_customers
 from generator.validate.references import Locator
 
 # A follow-up call made later than this after the window closed no longer
@@ -54,7 +55,22 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
                                     f"({complaint.promised})",
                                     "tell the customer where things stand and log it, or resolve it"))
     _do_not_call(records, refused, locate, problems)
+    _won_back(records, as_of, locate, problems)
     return problems
+
+
+def _won_back(records: model.Records, as_of: date, locate: Locator, problems: list[Problem]) -> None:
+    """A customer marked lost who came back: the statistics count them won back, the mark is stale."""
+    back = won_back_customers(records.customers, records.visits, as_of)
+    if not back:
+        return
+    for customer in records.customers:
+        visit = back.get(customer.id)
+        if visit is not None:
+            problems.append(warning(*locate(customer.where, "lost"), "lost-customer-back",
+                                    f"customer {customer.id} is marked lost since {customer.lost.date} but came back "
+                                    f"on {visit.check_in:%Y-%m-%d} (visit {visit.id})",
+                                    "remove the `lost:` entry, or update it if the customer has left again"))
 
 
 def _visits_of(records: model.Records, customers: set[str]) -> dict[str, str]:
