@@ -81,8 +81,9 @@ def test_worklist_text_groups_and_sorts_by_urgency(garage):
     assert result.output == """\
 2026-06-30
 
-Follow-ups overdue (window passed, customer not reached) (2)
+Follow-ups overdue (window passed, customer not reached) (3)
   RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  7 days overdue  SA01  0 attempts
+  RO3  C0002 李娜  13800000002 (sms)  2026-06-23 11:00  7 days overdue  SA01  0 attempts
   RO2  C0001 张伟  0755123456 (phone)  2026-06-28 09:00  2 days overdue  SA01  1 attempts, last: no_answer
 
 Follow-ups due (window still open) (1)
@@ -115,10 +116,12 @@ def test_period_and_care_days_widen_the_list(garage):
 def test_date_option_moves_today(garage):
     root = garage(FILES)
     rows = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-27", "--format", "csv").output.lstrip("\ufeff"))))
-    # on the 27th RO1 is overdue; RO2 (due the 28th) was tried but not reached; RO4 was reached;
+    # on the 27th RO1 and RO3 (do-not-call: a message is owed) are overdue; RO2 (due the 28th) was
+    # tried but not reached; RO4 was reached;
     # CP1 came in that morning: not yet 24 hours without an answer, its promise two days away
     assert [(row["group"], row["id"], row["detail"]) for row in rows] == [
-        ("followup_overdue", "RO1", "0 attempts"), ("followup_open", "RO2", "1 attempts, last: no_answer"),
+        ("followup_overdue", "RO1", "0 attempts"), ("followup_overdue", "RO3", "0 attempts"),
+        ("followup_open", "RO2", "1 attempts, last: no_answer"),
         ("complaint", "CP1", "high: deadline_near"), ("care", "C0003", "birthday")]
 
 
@@ -134,7 +137,7 @@ def test_chinese_headings_for_a_chinese_garage(garage):
 
     root = garage({**FILES, "garage.yaml": MINIMAL_GARAGE.replace("language: en", "language: zh")})
     lines = due(root).output.splitlines()
-    assert lines[2] == "逾期回访（回访期已过，未联系上客户） (2)"
+    assert lines[2] == "逾期回访（回访期已过，未联系上客户） (3)"
     assert lines[3] == "  RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  逾期 7 天  SA01  已尝试 0 次"
 
 
@@ -152,3 +155,40 @@ def test_sample_garage_overdue_followups_are_exactly_what_stats_counts():
     assert result.exit_code == 0, result.output
     rows = csv.DictReader(io.StringIO(result.output.lstrip("\ufeff"), newline=""))
     assert [row["id"] for row in rows if row["group"] == "followup_overdue"] == expected
+
+
+def test_a_complaint_resolved_after_the_day_is_on_that_days_worklist(garage):
+    late = """\
+        - {id: CP5, received: 2026-06-25 09:00, channel: phone, customer: C0003, category: noise, severity: medium,
+           description: 异响, owner: SA01, status: resolved, promised: 2026-06-28, resolved: 2026-07-02 10:00,
+           log: [{at: 2026-06-25 10:00, by: SA01, action: 致电}]}
+        """
+    root = garage({**FILES, "records/complaints/late.yaml": late})
+    on_the_30th = list(csv.DictReader(io.StringIO(due(root, "--format", "csv").output.lstrip("\ufeff"))))
+    # resolved on 2 July, so on 30 June it was open and two days past its promise of the 28th:
+    # the longest overdue first
+    assert [(row["id"], row["days"], row["detail"]) for row in on_the_30th if row["group"] == "complaint"] == [
+        ("CP5", "-2", "medium: past_promise"), ("CP1", "-1", "high: past_promise, no_first_response"),
+        ("CP3", "10", "critical: no_first_response"), ("CP2", "2", "low: deadline_near")]
+    after = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-07-02", "--format", "csv")
+                                            .output.lstrip("\ufeff"))))
+    assert "CP5" not in [row["id"] for row in after if row["group"] == "complaint"]
+
+
+def test_a_do_not_call_customer_is_listed_for_a_message_never_a_call(garage):
+    files = {**FILES, "records/visits/more.yaml": """\
+        - {id: RO8, customer: C0002, vehicle: 粤B2, type: repair, check_in: 2026-06-29 08:00, handed_over: 2026-06-29 10:00, service_advisor: SA01}
+        - {id: RO9, customer: C0004, vehicle: 粤B4, type: repair, check_in: 2026-06-29 08:00, handed_over: 2026-06-29 10:00, service_advisor: SA01}
+        """, "records/customers/more.yaml": """\
+        - {id: C0004, name: 赵磊, phone: 13800000004, do_not_call: yes, vehicles: [{plate: 粤B4}]}
+        """, "records/followups/more.yaml": """\
+        - {id: F3, visit: RO3, at: 2026-06-21 10:00, channel: phone, by: CS01, outcome: reached}
+        """}
+    rows = list(csv.DictReader(io.StringIO(due(garage(files), "--format", "csv").output.lstrip("\ufeff"))))
+    # RO3 was phoned against the customer's wish: not followed up, still owed a message;
+    # RO8 (preference sms) and RO9 (preference phone, so SMS) are in their windows, due 2 July 10:00,
+    # before RO5 (12:00)
+    assert [(row["group"], row["id"], row["channel"]) for row in rows if row["group"].startswith("followup")] == [
+        ("followup_overdue", "RO1", "phone"), ("followup_overdue", "RO3", "sms"),
+        ("followup_overdue", "RO2", "phone"),
+        ("followup_open", "RO8", "sms"), ("followup_open", "RO9", "sms"), ("followup_open", "RO5", "online")]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 
@@ -195,3 +195,41 @@ def test_an_error_in_a_page_written_beside_is_reported_with_template_and_line(tm
     with pytest.raises(RenderError) as failure:
         _render(tmp_path, records, _monthly(records))
     assert str(failure.value) == "complaints.md.j2:3: UndefinedError: 'no_such_value' is undefined"
+
+
+def test_a_complaint_resolved_after_the_as_of_day_is_open_on_the_pages(tmp_path):
+    records = sample_records("en")
+    [resolved] = [c for c in records.complaints if c.status in ("resolved", "closed")
+                  and Q3[0] <= c.received.date() <= Q3[1]][:1]
+    # resolved four days after the as-of day: on the as-of day it was still being handled
+    later = resolved._replace(resolved=datetime(2026, 10, 12, 10))
+    records.complaints = [later if c is resolved else c for c in records.complaints]
+    received = [c for c in records.complaints if Q3[0] <= c.received.date() <= Q3[1]]
+    still_open = [c for c in received if c.status in ("open", "in_progress")] + [later]
+    report, _, pages = _render(tmp_path, records)
+    overview = pages["index.md"]
+    tile = re.search(r'data-tile="complaints_open">.*?csi-tile-value">([^<]*)<', overview).group(1)
+    assert tile == str(len(still_open)) == "3"
+    open_table = pages["complaints.md"].split("## Open complaints")[1].split("## ")[0]
+    row = _row(open_table, f"[{later.id.replace('-', chr(92) + '-')}](#complaint-{later.id.lower()})")
+    # someone had responded before the as-of day: in progress, not merely open
+    assert later.log and later.first_response.date() <= AS_OF
+    assert row[-1] == "in progress"
+
+
+def test_a_lost_customer_who_came_back_is_listed_as_won_back(tmp_path):
+    records = sample_records("en")
+    [lost] = [c for c in records.customers if c.lost is not None]
+    assert lost.lost.date == date(2026, 8, 1)
+    back = records.visits[0]._replace(id="RO-BACK", customer=lost.id, vehicle=lost.vehicles[0].plate,
+                                      check_in=datetime(2026, 9, 15, 9), handed_over=datetime(2026, 9, 15, 12))
+    records.visits = records.visits + [back]
+    report, _, pages = _render(tmp_path, records)
+    assert (report["retention"]["won_back"], report["retention"]["lost"]) == (1, 0)
+    page = pages["retention.md"]
+    assert _row(page, "Won back") == ["Won back", "1"]
+    won_back = page.split("## Won back")[1]
+    rows = [line for line in won_back.splitlines() if line.startswith("|")][2:]
+    assert [row.split("|")[2:5] for row in rows] == [[" 2026-08-01 ", " 2026-09-15 ", " RO\\-BACK "]]
+    # no longer among the lost
+    assert "Marked lost" in won_back and lost.lost.note not in page

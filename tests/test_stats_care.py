@@ -70,3 +70,13 @@ def test_the_latest_visit_of_each_vehicle_is_the_one_a_plain_scan_finds():
     assert {plate: found_visit.id for plate, found_visit in found.items()} == \
         {plate: kept.id for plate, kept in latest.items()}
     assert len(found) == 8 and all(kept.check_in.date() <= AS_OF for kept in found.values())
+
+
+def test_a_lost_customer_who_came_back_gets_reminders_again():
+    customers = [customer("C4", birthday=date(1970, 10, 9), lost=Lost(date(2026, 5, 1), "moved")),
+                 customer("C5", birthday=date(1970, 10, 10), lost=Lost(date(2026, 5, 1), "moved"))]
+    # C4 came back on 1 September; C5's visit is the day it was marked lost, nothing since
+    visits = [visit("V4", date(2026, 9, 1), customer="C4", vehicle="P4"),
+              visit("V5", date(2026, 5, 1), customer="C5", vehicle="P5")]
+    rows = care_reminders(customers, visits, AS_OF, horizon_days=5)["list"]
+    assert [(row["kind"], row["customer"], row["date"]) for row in rows] == [("birthday", "C4", "2026-10-09")]

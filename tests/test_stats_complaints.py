@@ -1,7 +1,7 @@
 from datetime import date, datetime
 
 from generator.model import Complaint, Escalation, LogEntry
-from generator.stats.complaints import complaint_stats, overdue_reasons
+from generator.stats.complaints import complaint_stats, open_on, overdue_reasons, status_on
 from generator.stats.periods import parse_period
 from tests.stats_factories import garage
 
@@ -71,3 +71,64 @@ def test_no_complaints():
     found = complaint_stats([], parse_period("2026-07"), AS_OF, garage(), visits_in_period=0)
     assert (found["received"], found["per_100_visits"], found["median_hours_to_first_response"],
             found["satisfied_with_outcome"], found["by_category"]) == (0, None, None, None, [])
+
+
+def test_a_reopened_complaint_is_open_and_not_in_the_time_to_resolution():
+    reopened = complaint("r", datetime(2026, 7, 1, 9), "in_progress", log=log(datetime(2026, 7, 1, 10)),
+                         resolved=datetime(2026, 7, 2, 9), customer_satisfied=True)
+    done = complaint("d", datetime(2026, 7, 3, 9), "resolved", log=log(datetime(2026, 7, 3, 10)),
+                     resolved=datetime(2026, 7, 7, 9), customer_satisfied=False)
+    found = complaint_stats([reopened, done], parse_period("2026-07"), AS_OF, garage(), visits_in_period=2)
+    # only d was resolved: 4 days (3 July 09:00 to 7 July 09:00); r's 1 day does not count
+    assert (found["open"], found["backlog_open"], found["median_days_to_resolution"]) == (1, 1, 4.0)
+    # and r's "satisfied" answer was about the undone resolution: only d's "no" counts
+    assert (found["outcome_answered"], found["satisfied_with_outcome"]) == (1, 0.0)
+
+
+def test_a_complaint_resolved_after_the_as_of_day_was_open_on_it():
+    # the audit's case: received 10 June, promised the 15th, resolved only on 5 July
+    late = complaint("late", datetime(2026, 6, 10, 9), "resolved", promised=date(2026, 6, 15),
+                     log=log(datetime(2026, 6, 10, 11), datetime(2026, 7, 5, 9)),
+                     resolved=datetime(2026, 7, 5, 10), customer_satisfied=True,
+                     escalation=Escalation(datetime(2026, 7, 1, 9), "SM01"))
+    # answered only on 1 July: on 30 June it had no first response (24 hours passed on the 30th, 09:00)
+    unanswered = complaint("mute", datetime(2026, 6, 29, 9), "closed", customer="C2", promised=date(2026, 7, 3),
+                           log=log(datetime(2026, 7, 1, 9)), resolved=datetime(2026, 7, 2, 9),
+                           customer_satisfied=False)
+    done = complaint("done", datetime(2026, 6, 2, 9), "resolved", customer="C3",
+                     log=log(datetime(2026, 6, 2, 13)), resolved=datetime(2026, 6, 5, 9), customer_satisfied=True)
+    not_yet = complaint("july", datetime(2026, 7, 1, 8), "open", customer="C1")
+    june_and_july = parse_period("2026-06-01..2026-07-31")
+    as_of = date(2026, 6, 30)
+    found = complaint_stats([late, unanswered, done, not_yet], june_and_july, as_of, garage(), visits_in_period=10)
+    assert {key: found[key] for key in ("received", "open", "overdue", "escalated", "median_hours_to_first_response",
+                                        "median_days_to_resolution", "outcome_answered", "satisfied_with_outcome",
+                                        "per_100_visits", "backlog_open")} == {
+        "received": 3,    # "july" came in after the as-of day
+        "open": 2,        # late and mute were resolved in July
+        "overdue": 2,
+        "escalated": 0,   # late was escalated on 1 July
+        "median_hours_to_first_response": 3.0,   # late 2 h, done 4 h; mute's 1 July answer is not known yet
+        "median_days_to_resolution": 3.0,        # done alone: 2 June 09:00 to 5 June 09:00
+        "outcome_answered": 1, "satisfied_with_outcome": 1.0,   # done alone
+        "per_100_visits": 30.0,
+        "backlog_open": 2,
+    }
+    assert [(row["complaint"], row["reasons"]) for row in found["overdue_list"]] == [
+        ("late", ["past_promise"]), ("mute", ["no_first_response"])]
+    assert [row["complaint"] for row in found["backlog_overdue_list"]] == ["late", "mute"]
+    # C1 complained twice in the year, but the second time after the as-of day
+    assert found["repeat_complainants"] == []
+    assert (status_on(late, as_of), status_on(unanswered, as_of), status_on(done, as_of)) == (
+        "in_progress", "open", "resolved")
+    # as of 5 July everything is as the records say today
+    found = complaint_stats([late, unanswered, done, not_yet], june_and_july, date(2026, 7, 5), garage(), 10)
+    assert (found["received"], found["open"], found["escalated"], found["outcome_answered"]) == (4, 1, 1, 3)
+
+
+def test_the_open_state_on_a_day_follows_the_times():
+    c = complaint("c", datetime(2026, 6, 10, 9), "closed", resolved=datetime(2026, 7, 5, 10))
+    assert [open_on(c, day) for day in (date(2026, 6, 9), date(2026, 6, 10), date(2026, 7, 4), date(2026, 7, 5))] == [
+        False, True, True, False]
+    reopened = complaint("r", datetime(2026, 6, 10, 9), "open", resolved=datetime(2026, 6, 12, 10))
+    assert [open_on(reopened, day) for day in (date(2026, 6, 11), date(2026, 6, 20))] == [True, True]

@@ -32,9 +32,9 @@ def test_followup_process_on_a_hand_checked_month():
     assert {key: found[key] for key in ("visits", "eligible", "covered", "coverage", "attempted", "reached",
                                         "reach_rate", "attempts", "attempts_per_visit")} == {
         "visits": 6,       # V1-V6 handed over in July
-        "eligible": 4,     # V5 is do-not-call, V6's window ends after the as-of day
-        "covered": 2,      # V1, V2 attempted within three days; V3 late; V4 never (external calls do not count)
-        "coverage": 0.5,
+        "eligible": 5,     # V6's window ends after the as-of day; V5 (do-not-call) is followed up by SMS or mail
+        "covered": 2,      # V1, V2 attempted within three days; V3 late; V4 never (external calls do not count);
+        "coverage": 0.4,   # V5 never
         "attempted": 3, "reached": 2, "reach_rate": 2 / 3,
         "attempts": 4, "attempts_per_visit": 4 / 3,
     }
@@ -48,6 +48,8 @@ def test_followup_process_on_a_hand_checked_month():
          "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 1, "last_outcome": "no_answer"},
         {"visit": "V4", "customer": "C4", "service_advisor": "SA01", "handed_over": "2026-07-01T15:00",
          "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 0, "last_outcome": None},
+        {"visit": "V5", "customer": "C5", "service_advisor": "SA01", "handed_over": "2026-07-01T15:00",
+         "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 0, "last_outcome": None},
     ]
 
 
@@ -55,7 +57,7 @@ def test_attempts_after_the_as_of_day_are_not_known_yet():
     index = build_index(_july())
     found = followup_process(visit_statuses(index, index.visits_in(JULY), date(2026, 7, 5)), date(2026, 7, 5))
     # as of 5 July: F2b (6 July) has not happened, so V2 is covered but not reached
-    assert (found["eligible"], found["covered"], found["reached"]) == (4, 2, 1)
+    assert (found["eligible"], found["covered"], found["reached"]) == (5, 2, 1)
 
 
 def test_no_visits_gives_nulls_not_errors():
@@ -75,3 +77,44 @@ def test_statuses_do_not_depend_on_the_order_attempts_are_written_in():
     # V2: the 3 July attempt is within the window even when the 6 July one is written first
     [v2] = [status for status in found if status.visit.id == "V2"]
     assert (v2.covered, v2.reached, [f.id for f in v2.attempts]) == (True, True, ["F2a", "F2b"])
+
+
+def test_a_do_not_call_customer_is_followed_up_by_the_channels_they_accept():
+    # handed over 1 July 15:00, window three days: due 4 July 15:00; every customer is do-not-call
+    visits = [visit(f"V{n}", date(2026, 7, 1), customer=f"C{n}") for n in range(1, 5)]
+    customers = [customer(f"C{n}", do_not_call=True, contact_preference="sms") for n in range(1, 5)]
+    followups = [
+        followup("S1", "V1", datetime(2026, 7, 2, 10), {"a": 9}, channel="sms"),       # in time, answered
+        followup("P2", "V2", datetime(2026, 7, 2, 10), {"a": 9}, channel="phone"),     # phoned: refused channel
+        followup("P3", "V3", datetime(2026, 7, 2, 10), outcome="no_answer", channel="phone"),
+        followup("M3", "V3", datetime(2026, 7, 3, 10), outcome="reached", channel="mail"),
+    ]
+    index = build_index(records(customers=customers, visits=visits, followups=followups))
+    statuses = visit_statuses(index, index.visits_in(JULY), AS_OF)
+    assert [(s.visit.id, s.eligible, s.covered, s.reached) for s in statuses] == [
+        ("V1", True, True, True), ("V2", True, False, False), ("V3", True, True, True), ("V4", True, False, False)]
+    found = followup_process(statuses, AS_OF)
+    # covered: V1 (SMS) and V3 (mail, the phone call before it aside) of four
+    assert (found["eligible"], found["covered"], found["coverage"]) == (4, 2, 0.5)
+    assert [row["visit"] for row in found["overdue"]] == ["V2", "V4"]
+    # the calls were made all the same: they are attempts, and V2's answers are not lost
+    assert (found["attempts"], found["channels"]["phone"]["count"]) == (4, 2)
+
+
+def test_fault_not_fixed_counts_once_recorded_whatever_the_window_or_customer():
+    visits = [visit("V1", date(2026, 7, 18), customer="C1"),    # window open until 21 July 15:00
+              visit("V2", date(2026, 7, 1), customer="C2"),     # do-not-call
+              visit("V3", date(2026, 7, 19), customer="C3")]
+    customers = [customer("C1"), customer("C2", do_not_call=True), customer("C3")]
+    followups = [
+        followup("F1", "V1", datetime(2026, 7, 19, 10), {"a": 3}, fixed=False, comment="still noisy"),
+        followup("F2", "V2", datetime(2026, 7, 2, 10), {"a": 8}, fixed=True, channel="sms"),
+        followup("F3", "V3", datetime(2026, 7, 21, 10), {"a": 2}, fixed=False),   # after the as-of day
+    ]
+    index = build_index(records(customers=customers, visits=visits, followups=followups))
+    found = followup_process(visit_statuses(index, index.visits_in(JULY), AS_OF), AS_OF)
+    # F1 (window still open) and F2 (do-not-call, by SMS) are known on 20 July; F3 is not
+    assert (found["fixed_answered"], found["not_fixed"], found["not_fixed_share"]) == (2, 1, 0.5)
+    assert found["not_fixed_list"] == [{"visit": "V1", "followup": "F1", "comment": "still noisy"}]
+    # coverage keeps its rule: only V2's window has closed
+    assert (found["eligible"], found["covered"]) == (1, 1)

@@ -35,3 +35,30 @@ def test_retention_states_causes_and_rate():
 def test_no_customers():
     found = retention_stats([], [], AS_OF, 180, 365)
     assert (found["customers"], found["retention_rate"], found["retention_ci_low"]) == (0, None, None)
+
+
+
+def test_a_lost_customer_who_came_back_is_won_back():
+    customers = [customer("W1", lost=Lost(date(2026, 3, 1), "competitor")),       # back on 20 September
+                 customer("W2", lost=Lost(date(2026, 3, 1), "moved")),            # a visit on the day marked only
+                 customer("W3", lost=Lost(date(2025, 1, 1), "service_quality")),  # back in 2025, silent since
+                 customer("W4", lost=Lost(date(2026, 9, 1), "sold_car")),         # back after the as-of day
+                 customer("W5", lost=Lost(date(2026, 2, 1), "competitor"))]       # back twice, first on 1 May
+    visits = [visit("a0", date(2026, 1, 10), customer="W1"), visit("a1", date(2026, 9, 20), customer="W1"),
+              visit("b", date(2026, 3, 1), customer="W2"),
+              visit("c", date(2025, 2, 1), customer="W3"),
+              visit("d", date(2026, 10, 9), customer="W4"),
+              visit("e2", date(2026, 6, 1), customer="W5"), visit("e1", date(2026, 5, 1), customer="W5")]
+    found = retention_stats(customers, visits, AS_OF, at_risk_days=180, lost_days=365)
+    assert {k: found[k] for k in ("active", "at_risk", "lost", "won_back", "lost_by_cause")} == {
+        "active": 2,      # W1 (18 days since 20 September), W5 (129 days since 1 June: 29+31+31+30+8)
+        "at_risk": 0,
+        "lost": 3,        # W2 and W4 as marked; W3 came back but not for 614 days: presumed lost again
+        "won_back": 3,    # W1, W3, W5
+        "lost_by_cause": {"moved": 1, "sold_car": 1, "unknown": 1},
+    }
+    assert found["won_back_list"] == [
+        {"customer": "W1", "lost": "2026-03-01", "returned": "2026-09-20", "visit": "a1"},
+        {"customer": "W5", "lost": "2026-02-01", "returned": "2026-05-01", "visit": "e1"},
+        {"customer": "W3", "lost": "2025-01-01", "returned": "2025-02-01", "visit": "c"},
+    ]

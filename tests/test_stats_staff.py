@@ -5,7 +5,7 @@ import pytest
 from generator.model import Complaint, Staff, Target
 from generator.stats.periods import parse_period
 from generator.stats.report import build_report
-from tests.stats_factories import answered, garage, questionnaire, records
+from tests.stats_factories import answered, at, garage, questionnaire, records, visit
 
 FORM = questionnaire({"main": ["a"]}, overall=None)  # the satisfied share on the mean: every response counts
 
@@ -37,3 +37,30 @@ def test_staff_kpis_targets_and_small_samples():
     assert t01["meets"] == {"csi": None, "satisfied_share": None, "followup_coverage": None}
     cs01 = rows["CS01"]
     assert (cs01["attempts"], cs01["reached"], cs01["reach_rate"], cs01["coverage"]) == (9, 9, 1.0, 1.0)
+
+
+def test_complaints_count_in_the_period_received_for_the_visits_staff():
+    may_visit = visit("V-MAY", date(2026, 5, 28), customer="C1", advisor="SA02", technicians=("T01",))
+    june_visit = visit("V-JUN", date(2026, 6, 2), customer="C2", vehicle="P2", advisor="SA01", technicians=("T02",))
+
+    def complaint(id, day, about):
+        return Complaint(id, at(day), "phone", "C1", "noise", "low", "x", "SA01", "open", visit=about)
+
+    complaints = [complaint("K1", date(2026, 6, 3), "V-MAY"),    # June, about the May visit
+                  complaint("K2", date(2026, 6, 10), "V-MAY"),
+                  complaint("K3", date(2026, 6, 12), "V-JUN"),
+                  complaint("K4", date(2026, 6, 25), "V-JUN")]   # after the as-of day
+    staff = [Staff("SA01", "A", "service_advisor"), Staff("SA02", "B", "service_advisor"),
+             Staff("T01", "C", "technician"), Staff("T02", "D", "technician")]
+    garage_ = garage(staff=staff)
+    data = records([FORM], garage=garage_, visits=[may_visit, june_visit], complaints=complaints)
+
+    def counted(period, as_of):
+        report = build_report(data, parse_period(period), as_of)
+        return {row["id"]: row["complaints"] for row in report["staff"]}
+
+    # June as of 20 June: K1, K2 go to SA02 and T01 (the May visit's), K3 to SA01 and T02; K4 not yet
+    assert counted("2026-06", date(2026, 6, 20)) == {"SA01": 1, "SA02": 2, "T01": 2, "T02": 1}
+    assert counted("2026-06", date(2026, 6, 30)) == {"SA01": 2, "SA02": 2, "T01": 2, "T02": 2}
+    # nothing was received in May, though the May visit drew two complaints later
+    assert counted("2026-05", date(2026, 6, 30)) == {"SA01": 0, "SA02": 0, "T01": 0, "T02": 0}

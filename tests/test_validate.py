@@ -403,6 +403,64 @@ def test_business_rule_warnings_exit_zero_unless_strict(garage):
     assert run(root, "--strict").exit_code == 1
 
 
+def test_a_complaint_resolved_after_the_as_of_day_was_overdue_on_it(garage):
+    complaint = """\
+        id: CP1
+        received: 2026-06-05 10:00
+        channel: phone
+        customer: C0001
+        category: noise
+        severity: low
+        description: 异响
+        owner: SA01
+        status: resolved
+        promised: 2026-06-10
+        resolved: 2026-07-03 10:00
+        log: [{at: 2026-06-05 11:00, by: SA01, action: 致电}]
+        """
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, "
+                                               "by: CS01, outcome: reached}\n",
+                   "records/complaints/c.yaml": complaint})
+    # on 30 June (the garage's as_of) it was still being handled, past the promise of the 10th
+    assert lines(run(root)) == [
+        "records/complaints/c.yaml:10:1: warning complaint-overdue: complaint CP1 is in_progress past the date "
+        "promised to the customer (2026-06-10)"]
+    assert lines(run(root, "--as-of", "2026-07-03")) == []
+
+
+def test_a_do_not_call_customers_visit_is_owed_a_message(garage):
+    customer = CUSTOMER + "do_not_call: yes\n"
+    phoned = "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, by: CS01, outcome: reached}\n"
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": phoned})
+    # handed over 1 June, window three days, as_of 30 June: the call does not count as the follow-up
+    assert lines(run(root)) == [
+        "records/followups/f.yaml:1:1: warning do-not-call: follow-up F1 phoned customer C0001, who asked not to "
+        "be called",
+        "records/visits/v.yaml:6:1: warning followup-overdue: visit RO1 was handed over 2026-06-01 and has no "
+        "follow-up attempt by SMS, mail or WeChat after 3 days (the customer asked not to be called)",
+    ]
+    texted = phoned.replace("F1", "F2").replace("channel: phone", "channel: sms")
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": texted})
+    assert lines(run(root)) == []
+
+
+def test_a_lost_customer_who_came_back_is_pointed_out(garage):
+    customer = CUSTOMER + "lost: {date: 2026-03-01, cause: competitor}\n"
+    root = garage({"records/customers/c1.yaml": customer, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, "
+                                               "by: CS01, outcome: reached}\n"})
+    # marked lost on 1 March, RO1 checked in on 1 June
+    result = run(root)
+    assert [line for line in result.output.splitlines() if "lost-customer-back" in line or "hint: remove" in line] == [
+        "records/customers/c1.yaml:6:1: warning lost-customer-back: customer C0001 is marked lost since 2026-03-01 "
+        "but came back on 2026-06-01 (visit RO1)",
+        "    hint: remove the `lost:` entry, or update it if the customer has left again"]
+    assert lines(run(root, "--as-of", "2026-05-31")) == []
+
+
 def test_answers_checked_against_the_questionnaire(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -6,6 +6,8 @@ period (exactly what `csi stats` counts for the same period), overdue
 complaints are ``overdue_reasons``, care reminders are ``care_reminders``.
 This module only adds what a worklist needs on top: visits whose window is
 still open, complaints whose deadline is near, names, phones and channels.
+Do-not-call customers' visits are on the list like the others, with SMS (or
+the customer's other preferred channel) as the channel, never the phone.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from datetime import date, datetime, time, timedelta
 
 from generator.model import SEVERITIES, Customer, Records
 from generator.stats.care import care_reminders
-from generator.stats.complaints import is_open, overdue_reasons, resolution_deadline
-from generator.stats.followups import followup_process, visit_statuses
+from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
+from generator.stats.followups import CALL_CHANNELS, followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range
 
@@ -49,10 +51,11 @@ def default_period(as_of: date, days: int = DEFAULT_LOOKBACK_DAYS) -> Period:
 
 
 def _channel(customer: Customer | None) -> str:
+    """How to reach the customer: never the phone for one who asked not to be called."""
     if customer is None:
         return ""
-    if customer.do_not_call and customer.contact_preference == "phone":
-        return "sms"  # asked not to be phoned: a message is still allowed
+    if customer.do_not_call and customer.contact_preference in CALL_CHANNELS:
+        return "sms"  # asked not to be phoned: a message is still allowed, and is their follow-up
     return customer.contact_preference
 
 
@@ -75,8 +78,8 @@ def followups_due(index: Index, period: Period, as_of: date) -> tuple[list[dict]
     cutoff = datetime.combine(as_of, time.min)
     in_window = []
     for status in visit_statuses(index, recent, as_of):
-        customer = index.customers_by_id.get(status.visit.customer)
-        if status.due < cutoff or status.reached or (customer is not None and customer.do_not_call):
+        # do-not-call customers are listed too, with a channel they accept (``_channel``)
+        if status.due < cutoff or status.reached:
             continue
         in_window.append({"group": "followup_open", "id": status.visit.id, **_who(index, status.visit.customer),
                           "date": status.due.isoformat(timespec="minutes"),
@@ -91,7 +94,7 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
     garage = index.records.garage
     rows = []
     for complaint in index.records.complaints:
-        if not is_open(complaint) or complaint.received.date() > as_of:
+        if not open_on(complaint, as_of):  # as it stood on that day, not as it stands today
             continue
         reasons = overdue_reasons(complaint, garage, as_of)
         deadline = resolution_deadline(complaint, garage)

@@ -13,6 +13,7 @@ from generator.model import Records
 from generator.render import charts
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
+from generator.stats.complaints import open_on, status_on
 
 TREND_MONTHS = 24
 
@@ -187,11 +188,24 @@ def actions_ordered(report: dict) -> list[dict]:
 
 
 def complaint_records(records: Records, as_of: date, months: int = 12) -> list:
-    """Complaints to list with their log: the last ``months`` months and every one still open."""
+    """Complaints to list with their log: the last ``months`` months and every one still open,
+    as known on the as-of day (one received later is not listed)."""
     since = as_of - timedelta(days=round(months * 30.44))
     chosen = [c for c in records.complaints
-              if c.received.date() >= since or c.status in ("open", "in_progress")]
+              if c.received.date() <= as_of and (c.received.date() >= since or open_on(c, as_of))]
     return sorted(chosen, key=lambda c: c.received, reverse=True)
+
+
+def open_complaints(complaint_list: list, as_of: date) -> list:
+    """Of ``complaint_records``, those open at the end of the as-of day (the statistics' ``open``)."""
+    return [c for c in complaint_list if open_on(c, as_of)]
+
+
+def lost_customers(records: Records, report: dict) -> list:
+    """Customers marked lost, latest first, but for those won back (listed apart, from the report)."""
+    back = {row["customer"] for row in report["retention"].get("won_back_list", ())}
+    return sorted((c for c in records.customers if c.lost is not None and c.id not in back),
+                  key=lambda c: c.lost.date, reverse=True)
 
 
 def overdue_complaints(report: dict) -> list[dict]:

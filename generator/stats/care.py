@@ -3,8 +3,10 @@
 Kinds: birthday, first_maintenance (a new car's break-in service, reminded
 within three weeks of purchase, until its first visit), next_service (the
 latest visit's next-service date), insurance_expiry, licence_expiry and
-warranty_expiry.  Lost customers get no reminders; do-not-call customers are
-listed but flagged, since a letter or a message may still be welcome.
+warranty_expiry.  Lost customers get no reminders, unless they were won back
+(a visit after the day they were marked lost: ``retention``); do-not-call
+customers are listed but flagged, since a letter or a message may still be
+welcome.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from datetime import date, datetime, time, timedelta
 from operator import attrgetter
 
 from generator.model import Customer, Visit
+from generator.stats.retention import won_back_customers
 
 CARE_KINDS = ("birthday", "first_maintenance", "next_service",
               "insurance_expiry", "licence_expiry", "warranty_expiry")
@@ -54,8 +57,9 @@ def care_reminders(customers: list[Customer], visits: list[Visit], as_of: date, 
         rows.append({"kind": kind, "customer": customer.id, "vehicle": plate, "date": due.isoformat(),
                      "days": (due - as_of).days, "do_not_call": customer.do_not_call})
 
+    won_back = won_back_customers(customers, visits, as_of)
     for customer in customers:
-        if customer.lost is not None and customer.lost.date <= as_of:
+        if customer.lost is not None and customer.lost.date <= as_of and customer.id not in won_back:
             continue
         if customer.birthday is not None:
             upcoming = next_birthday(customer.birthday, as_of)

@@ -1,26 +1,73 @@
 """Complaints (投诉): volume, handling speed, outcome, causes.
 
-A complaint is *open* while its status is open or in_progress.  It is
-*overdue* when open and, by the as-of day, past the date promised to the
-customer (or, without a promise, past the configured resolution limit), or
-still without a first response (first log entry) past the response limit.
+Every figure is the complaint's standing on the as-of day, worked out from
+its times, since the status in the file is today's: a complaint is known
+from its receipt, *resolved* from its ``resolved`` time (when its status is
+resolved or closed), and *open* from receipt until then; its first response
+is its first log entry.  Whatever is dated after the as-of day is not yet
+known, so a report as of a past day says what was true on that day.  A
+complaint whose status is open or in_progress is open whatever its
+``resolved`` time: that resolution was undone (reopened), and the records do
+not say when.
+
+A complaint is *overdue* when open and, by the as-of day, past the date
+promised to the customer (or, without a promise, past the configured
+resolution limit), or still without a first response past the response limit.
 """
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
+from typing import NamedTuple
 
 from generator.model import SEVERITIES, Complaint, Garage
 from generator.stats.intervals import median, share, wilson
 from generator.stats.periods import Period
 
 OPEN_STATUSES = ("open", "in_progress")
+RESOLVED_STATUSES = ("resolved", "closed")
 REPEAT_LOOKBACK_DAYS = 365
 
 
-def is_open(complaint: Complaint) -> bool:
-    return complaint.status in OPEN_STATUSES
+class Standing(NamedTuple):
+    """A received complaint as it stood at the end of a day."""
+    open: bool
+    resolved: datetime | None  # when it was resolved, if it was by then (None also when undated)
+    first_response: datetime | None  # its first log entry, if made by then
+
+
+def known_until(as_of: date) -> datetime:
+    """The first moment after ``as_of``: what is dated before it is known on the as-of day."""
+    return datetime.combine(as_of + timedelta(days=1), time.min)
+
+
+def standing(complaint: Complaint, until: datetime) -> Standing:
+    """``complaint`` (received before ``until``) as it stood just before ``until``."""
+    resolved = complaint.resolved
+    if complaint.status in RESOLVED_STATUSES and (resolved is None or resolved < until):
+        # (resolved without a time is refused by the validator; taken as resolved, undated)
+        still_open = False
+    else:
+        still_open, resolved = True, None
+    first = complaint.first_response
+    return Standing(still_open, resolved, first if first is not None and first < until else None)
+
+
+def open_on(complaint: Complaint, as_of: date) -> bool:
+    """Received by the end of ``as_of`` and not resolved by then."""
+    until = known_until(as_of)
+    return complaint.received < until and standing(complaint, until).open
+
+
+def status_on(complaint: Complaint, as_of: date) -> str:
+    """The complaint's status at the end of ``as_of``: today's, unless it was resolved only later,
+    when it was open then, in progress once someone had responded."""
+    until = known_until(as_of)
+    now = standing(complaint, until)
+    if now.open and complaint.status in RESOLVED_STATUSES:
+        return "open" if now.first_response is None else "in_progress"
+    return complaint.status
 
 
 def resolution_deadline(complaint: Complaint, garage: Garage) -> date:
@@ -29,8 +76,15 @@ def resolution_deadline(complaint: Complaint, garage: Garage) -> date:
 
 
 def overdue_reasons(complaint: Complaint, garage: Garage, as_of: date) -> list[str]:
-    """Why an open complaint is overdue at the end of ``as_of`` (empty: it is not)."""
-    if not is_open(complaint):
+    """Why a complaint open at the end of ``as_of`` is overdue then (empty: it is not, or not open)."""
+    until = known_until(as_of)
+    if complaint.received >= until:
+        return []
+    return _overdue_reasons(complaint, standing(complaint, until), garage, as_of)
+
+
+def _overdue_reasons(complaint: Complaint, now: Standing, garage: Garage, as_of: date) -> list[str]:
+    if not now.open:
         return []
     end_of_day = datetime.combine(as_of, time.max)
     reasons = []
@@ -39,7 +93,7 @@ def overdue_reasons(complaint: Complaint, garage: Garage, as_of: date) -> list[s
             reasons.append("past_promise")
     elif end_of_day > complaint.received + timedelta(days=garage.complaint_resolution_days):
         reasons.append("past_resolution_limit")
-    if complaint.first_response is None and \
+    if now.first_response is None and \
             end_of_day > complaint.received + timedelta(hours=garage.complaint_response_hours):
         reasons.append("no_first_response")
     return reasons
@@ -66,25 +120,34 @@ def _hours(start: datetime, end: datetime) -> float:
 
 def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, garage: Garage,
                     visits_in_period: int) -> dict:
-    received = [c for c in complaints if c.received.date() in period]
-    overdue = [(c, overdue_reasons(c, garage, as_of)) for c in received]
-    overdue = [(c, reasons) for c, reasons in overdue if reasons]
-    response_hours = [_hours(c.received, c.first_response) for c in received if c.first_response]
+    """The period's complaints (those received by the end of ``as_of``) and the backlog, as they
+    stood on the as-of day."""
+    until = known_until(as_of)
+    received, backlog = [], []  # (complaint, standing)
+    for complaint in complaints:
+        if complaint.received >= until:
+            continue  # not received yet on the as-of day
+        now = standing(complaint, until)
+        if complaint.received.date() in period:
+            received.append((complaint, now))
+        if now.open:
+            backlog.append((complaint, now))
+    overdue = [(c, reasons) for c, now in received if (reasons := _overdue_reasons(c, now, garage, as_of))]
+    response_hours = [_hours(c.received, now.first_response) for c, now in received if now.first_response]
     late_responses = sum(1 for hours in response_hours if hours > garage.complaint_response_hours)
-    resolution_days = [_hours(c.received, c.resolved) / 24 for c in received if c.resolved]
-    outcome = [c.customer_satisfied for c in received
-               if not is_open(c) and c.customer_satisfied is not None]
+    resolution_days = [_hours(c.received, now.resolved) / 24 for c, now in received if now.resolved]
+    outcome = [c.customer_satisfied for c, now in received
+               if not now.open and c.customer_satisfied is not None]
     satisfied_low, satisfied_high = wilson(sum(outcome), len(outcome))
-    backlog = [c for c in complaints if c.received.date() <= as_of and is_open(c)]
     return {
         "received": len(received),
-        "open": sum(1 for c in received if is_open(c)),
+        "open": sum(1 for _, now in received if now.open),
         "overdue": len(overdue),
-        "escalated": sum(1 for c in received if c.escalation is not None),
-        "compensated": sum(1 for c in received if c.compensation is not None),
-        "by_category": pareto(Counter(c.category for c in received)),
-        "by_severity": pareto(Counter(c.severity for c in received), SEVERITIES),
-        "by_channel": pareto(Counter(c.channel for c in received)),
+        "escalated": sum(1 for c, _ in received if c.escalation is not None and c.escalation.at < until),
+        "compensated": sum(1 for c, _ in received if c.compensation is not None),
+        "by_category": pareto(Counter(c.category for c, _ in received)),
+        "by_severity": pareto(Counter(c.severity for c, _ in received), SEVERITIES),
+        "by_channel": pareto(Counter(c.channel for c, _ in received)),
         "median_hours_to_first_response": median(response_hours),
         "late_first_responses": late_responses,
         "median_days_to_resolution": median(resolution_days),
@@ -93,11 +156,11 @@ def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, ga
         "satisfied_with_outcome_ci_low": satisfied_low,
         "satisfied_with_outcome_ci_high": satisfied_high,
         "per_100_visits": share(100 * len(received), visits_in_period),
-        "repeat_complainants": repeat_complainants(complaints, period),
+        "repeat_complainants": repeat_complainants(complaints, period, as_of),
         "overdue_list": [_overdue_row(c, reasons, garage) for c, reasons in overdue],
         "backlog_open": len(backlog),
-        "backlog_overdue_list": [_overdue_row(c, reasons, garage) for c in backlog
-                                 if (reasons := overdue_reasons(c, garage, as_of))],
+        "backlog_overdue_list": [_overdue_row(c, reasons, garage) for c, now in backlog
+                                 if (reasons := _overdue_reasons(c, now, garage, as_of))],
     }
 
 
@@ -109,12 +172,14 @@ def _overdue_row(complaint: Complaint, reasons: list[str], garage: Garage) -> di
             "deadline": deadline.isoformat(), "reasons": reasons}
 
 
-def repeat_complainants(complaints: list[Complaint], period: Period) -> list[dict]:
-    """Customers who complained in the period and at least twice in the year up to its end."""
+def repeat_complainants(complaints: list[Complaint], period: Period, as_of: date) -> list[dict]:
+    """Customers who complained in the period and at least twice in the year up to its end
+    (complaints received after the as-of day are not known yet)."""
     since = period.end - timedelta(days=REPEAT_LOOKBACK_DAYS - 1)
+    last = min(period.end, as_of)
     by_customer: dict[str, list[Complaint]] = defaultdict(list)
     for complaint in complaints:
-        if since <= complaint.received.date() <= period.end:
+        if since <= complaint.received.date() <= last:
             by_customer[complaint.customer].append(complaint)
     rows = [{"customer": customer, "count": len(found),
              "complaints": [c.id for c in sorted(found, key=lambda c: c.received)]}

@@ -82,26 +82,35 @@ Top level
   ``drivers``, ``internal``, ``external``, ``gap``, ``comparison``,
   ``series``) for every questionnaire, the headline one included.
 - ``followups``: for visits handed over in the period: ``visits``;
-  ``eligible`` (window ended before the as-of day, customer not
-  do-not-call); ``covered`` (an internal attempt by the window's end) and
+  ``eligible`` (window ended before the as-of day; do-not-call customers
+  included: they are followed up by SMS, mail, WeChat or face to face);
+  ``covered`` (an internal attempt by the window's end; a phone call to a
+  do-not-call customer neither covers nor reaches the visit) and
   ``coverage`` with ``coverage_ci_low``/``high``; ``attempted`` (eligible
   visits with any attempt); ``reached`` and ``reach_rate`` (reached /
   attempted); ``attempts`` and ``attempts_per_visit`` (per attempted visit);
   ``channels`` and ``outcomes`` (key -> ``count``, ``share`` of attempts);
   ``median_days_to_first_attempt`` (from hand-over); ``fixed_answered``,
   ``not_fixed``, ``not_fixed_share`` ("is the fault really fixed?" answered
-  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``);
+  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``): every
+  internal reached follow-up of the period's visits recorded by the as-of
+  day, whether the visit's window has closed or not, whoever the customer;
   ``overdue``: eligible visits whose customer was not reached (``visit``,
   ``customer``, ``service_advisor``, ``handed_over``, ``due``,
   ``days_overdue``, ``attempts``, ``last_outcome``).
-- ``complaints``: for complaints received in the period: ``received``,
-  ``open`` (open or in_progress), ``overdue`` (open and past the promised
+- ``complaints``: for complaints received in the period and by the as-of
+  day, each as it stood at the end of the as-of day (resolved when its
+  status is resolved or closed and its ``resolved`` time is by then; its
+  first response is its first log entry by then; anything dated later is
+  not yet known): ``received``,
+  ``open`` (not resolved by the as-of day), ``overdue`` (open and past the promised
   date, or without one past ``complaint_resolution_days``, or with no first
   response past ``complaint_response_hours``), ``escalated``,
   ``compensated``, ``by_category``/``by_severity``/``by_channel`` (Pareto:
   ``key``, ``count``, ``share``, ``cumulative_share``),
   ``median_hours_to_first_response`` (first log entry),
-  ``late_first_responses``, ``median_days_to_resolution``,
+  ``late_first_responses``, ``median_days_to_resolution`` (of complaints
+  resolved or closed: an open one with a ``resolved`` time was reopened),
   ``outcome_answered``, ``satisfied_with_outcome`` (share of closed/resolved
   complaints whose customer was satisfied) with ``_ci_low``/``_ci_high``,
   ``per_100_visits`` (visits handed over in the period),
@@ -109,7 +118,8 @@ Top level
   more in the 365 days to the period's end, one in the period),
   ``overdue_list`` (``complaint``, ``customer``, ``owner``, ``category``,
   ``severity``, ``received``, ``deadline``, ``reasons``: past_promise,
-  past_resolution_limit, no_first_response); ``backlog_open`` and
+  past_resolution_limit, no_first_response); ``escalated`` counts
+  escalations made by the as-of day; ``backlog_open`` and
   ``backlog_overdue_list``: the same for every complaint still open at the
   as-of day, whatever its period.
 - ``comebacks``: repairs (types repair, warranty) handed over in the period:
@@ -122,7 +132,8 @@ Top level
   ``role``, ``active``; service advisors and technicians add ``visits``,
   ``eligible``, ``covered``, ``coverage``, ``responses``, ``csi``,
   ``satisfied_share`` with ``satisfied_ci_low``/``high``, ``complaints``
-  (received in the period about their visits), ``repairs``, ``comebacks``,
+  (received in the period, by the as-of day, about any visit they served as
+  advisor or technician, whatever period the visit was in), ``repairs``, ``comebacks``,
   ``comebacks_per_100_repairs``; customer service adds ``attempts``,
   ``reached``, ``reach_rate`` and ``coverage`` (the garage's, their team
   target); all rows: ``small_sample`` (fewer responses than the minimum:
@@ -148,12 +159,18 @@ Top level
   ``vehicle``, ``date``, ``days`` from the as-of day, ``do_not_call``).
 - ``retention``: ``customers``, ``active``, ``at_risk`` (no visit for
   more than ``at_risk_days``), ``lost`` (marked lost, or no visit for more
-  than ``lost_days``), ``no_visits`` (neither a visit nor a ``since``
-  date), ``lost_by_cause`` (recorded cause, or ``unknown`` when presumed),
+  than ``lost_days``; a customer marked lost who checked in again after
+  the day marked is won back, and judged by their visits instead),
+  ``no_visits`` (neither a visit nor a ``since`` date), ``won_back``
+  (customers marked lost by the as-of day with a visit after the day
+  marked, by the as-of day; each is also counted in its state: active, at
+  risk or presumed lost), ``lost_by_cause`` (recorded cause, or ``unknown`` when presumed),
   ``retention_base`` (customers with a visit in the year before the last
   365 days), ``retained`` (of those, back in the last 365 days),
   ``retention_rate`` with ``retention_ci_low``/``high``, ``at_risk_list``
-  (``customer``, ``last_visit``, ``days_since``).
+  (``customer``, ``last_visit``, ``days_since``), ``won_back_list``
+  (``customer``, ``lost`` (the date marked lost), ``returned`` (the first
+  check-in after it) and ``visit`` (that visit's id), latest return first).
 - ``integrity``: ``signals`` (``kind``: self_followup,
   straight_lining, identical_timestamps, implausible_reach_rate,
   implausible_scores, internal_external_gap; ``subject`` (a staff id or
@@ -302,9 +319,10 @@ CARE = obj({
 })
 RETENTION = obj({
     "customers": COUNT, "active": COUNT, "at_risk": COUNT, "lost": COUNT, "no_visits": COUNT,
-    "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
+    "won_back": COUNT, "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
     "retention_ci_low": SHARE, "retention_ci_high": SHARE,
     "at_risk_list": array(obj({"customer": TEXT, "last_visit": DATE, "days_since": COUNT})),
+    "won_back_list": array(obj({"customer": TEXT, "lost": DATE, "returned": DATE, "visit": TEXT})),
 })
 SIGNAL_KINDS = ["self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
                 "implausible_scores", "internal_external_gap"]

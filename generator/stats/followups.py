@@ -1,11 +1,21 @@
 """The follow-up process (回访): is every customer called, in time, and reached?
 
-A visit is *eligible* when it was handed over in the period, its follow-up
-window ended before the as-of day began, and its customer is not do-not-call.
-It is *covered* when an internal attempt (any outcome) was made no later than
-the end of the window; *reached* when any internal attempt reached the
-customer, in time or not.  External survey calls are a sample, not the
-garage's follow-up, so they do not count here.
+A visit is *eligible* when it was handed over in the period and its
+follow-up window ended before the as-of day began.  It is *covered* when an
+internal attempt (any outcome) was made no later than the end of the window;
+*reached* when any internal attempt reached the customer, in time or not.
+External survey calls are a sample, not the garage's follow-up, so they do
+not count here.
+
+Do-not-call customers are followed up too (the garage aims at 100%), by the
+channels they accept: SMS, mail, WeChat, face to face.  A phone call to one
+(the validator warns of it) neither covers nor reaches their visit, so a
+visit followed up only that way stays overdue until it is followed up by an
+allowed channel.
+
+"Is the fault really fixed?" answers count as soon as they are recorded (by
+the as-of day), whatever the window and whoever the customer: a fault not
+fixed is news the service manager needs at once, not once the window closes.
 """
 
 from __future__ import annotations
@@ -18,13 +28,24 @@ from generator.model import Followup, Visit
 from generator.stats.intervals import median, share, wilson
 
 
+# the channels a do-not-call customer refused: an attempt by one does not follow their visit up
+CALL_CHANNELS = frozenset({"phone"})
+
+
 class VisitStatus(NamedTuple):
     visit: Visit
     due: datetime  # end of the follow-up window
     eligible: bool
-    attempts: tuple[Followup, ...]
+    attempts: tuple[Followup, ...]  # every internal attempt up to the as-of day, calls refused included
     covered: bool
     reached: bool
+
+
+def allowed_attempts(attempts, do_not_call: bool):
+    """The attempts that follow a visit up: for a do-not-call customer, not the phone calls."""
+    if not do_not_call:
+        return attempts
+    return tuple(f for f in attempts if f.channel not in CALL_CHANNELS)
 
 
 def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]:
@@ -42,20 +63,21 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
     found = []
     for visit in visits:
         due = visit.handed_over + window
-        customer = customer_of(visit.customer)
-        eligible = due < cutoff and not (customer is not None and customer.do_not_call)
+        eligible = due < cutoff
         made = attempts_of(visit.id)
         if not made:
             found.append(make(VisitStatus, (visit, due, eligible, (), False, False)))
             continue
         attempts = tuple(made) if made[-1].at < after_as_of else tuple(f for f in made if f.at < after_as_of)
+        customer = customer_of(visit.customer)
+        counted = allowed_attempts(attempts, customer is not None and customer.do_not_call)
         reached = False
-        for followup in attempts:
+        for followup in counted:
             if followup.outcome == "reached":
                 reached = True
                 break
         found.append(make(VisitStatus, (visit, due, eligible, attempts,
-                                        bool(attempts) and attempts[0].at <= due, reached)))
+                                        bool(counted) and counted[0].at <= due, reached)))
     return found
 
 
@@ -68,7 +90,8 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
     channels = Counter(f.channel for f in attempts)
     outcomes = Counter(f.outcome for f in attempts)
     first_days = [(s.attempts[0].at - s.visit.handed_over).total_seconds() / 86400 for s in attempted]
-    fixed_answers = [(s.visit.id, f) for s in eligible for f in s.attempts
+    # every visit of the period, window closed or not: an answer counts once it is recorded
+    fixed_answers = [(s.visit.id, f) for s in statuses for f in s.attempts
                      if f.outcome == "reached" and f.fixed is not None]
     not_fixed = [{"visit": visit_id, "followup": f.id, "comment": f.comment}
                  for visit_id, f in fixed_answers if f.fixed is False]

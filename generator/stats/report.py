@@ -211,7 +211,7 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
         "complaints": complaint_stats(records.complaints, period, as_of, garage, len(period_visits)),
         "comebacks": comeback_stats(period_visits, returns),
         "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
-                            followups["coverage"]),
+                            followups["coverage"], index.visits_by_id, as_of),
         "actions": _Converted(shared.actions),
         "care": _Converted(shared.care),
         "retention": _Converted(shared.retention),

@@ -6,6 +6,12 @@ recorded) or presumed lost after more than ``lost_days`` without a visit
 visit; otherwise *active*.  A customer without any visit is dated from
 ``since`` when known, else not classified (``no_visits``).
 
+A customer marked lost who checked in again after the day marked (by the
+as-of day) is *won back* (赢回): the mark is history, so they are judged by
+their visits like any other customer (active, at risk or presumed lost) and
+get their care reminders again; ``won_back`` counts them, whatever their
+state now, because winning customers back is what the loss analysis is for.
+
 12-month retention rate: of the customers who visited in the twelve months
 before the last twelve, the share who visited again in the last twelve
 (months are 365 days, ending on the as-of day).
@@ -20,6 +26,26 @@ from generator.model import LOST_CAUSES, Customer, Visit
 from generator.stats.intervals import share, wilson
 
 YEAR_DAYS = 365
+
+
+def won_back_customers(customers: list[Customer], visits: list[Visit], as_of: date) -> dict[str, Visit]:
+    """Customer id -> the first visit checked in after the day they were marked lost, by the end of
+    ``as_of``, for the customers marked lost by then who came back."""
+    lost_on = {customer.id: customer.lost.date for customer in customers
+               if customer.lost is not None and customer.lost.date <= as_of}
+    back: dict[str, Visit] = {}
+    if not lost_on:
+        return back
+    for visit in visits:
+        marked = lost_on.get(visit.customer)
+        if marked is None:
+            continue
+        day = visit.check_in.date()
+        if marked < day <= as_of:
+            first = back.get(visit.customer)
+            if first is None or visit.check_in < first.check_in:
+                back[visit.customer] = visit
+    return back
 
 
 def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
@@ -52,25 +78,35 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
             at_risk.append({"customer": customer.id, "last_visit": reference.isoformat(),
                             "days_since": (as_of - reference).days})
     at_risk.sort(key=lambda row: (-row["days_since"], row["customer"]))
+    back = won_back_customers(customers, visits, as_of)
+    won_back = [{"customer": customer.id, "lost": customer.lost.date.isoformat(),
+                 "returned": back[customer.id].check_in.date().isoformat(), "visit": back[customer.id].id}
+                for customer in customers if customer.id in back]
+    won_back.sort(key=lambda row: (row["returned"], row["customer"]), reverse=True)
     retained = len(earlier_year & last_year)
     low, high = wilson(retained, len(earlier_year))
     cause_order = [c for c in LOST_CAUSES if causes.get(c)] + (["unknown"] if causes.get("unknown") else [])
     return {
         "customers": len(customers),
         "active": state_counts["active"], "at_risk": state_counts["at_risk"], "lost": state_counts["lost"],
-        "no_visits": no_visits,
+        "no_visits": no_visits, "won_back": len(won_back),
         "lost_by_cause": {cause: causes[cause] for cause in cause_order},
         "retention_base": len(earlier_year), "retained": retained,
         "retention_rate": share(retained, len(earlier_year)),
         "retention_ci_low": low, "retention_ci_high": high,
         "at_risk_list": at_risk,
+        "won_back_list": won_back,
     }
 
 
 def classify_customer(customer: Customer, last_visit: date | None, as_of: date,
                       at_risk_days: int, lost_days: int) -> tuple[str | None, str | None, date | None]:
-    """(active | at_risk | lost | None, lost cause, the date the silence is counted from)."""
-    if customer.lost is not None and customer.lost.date <= as_of:
+    """(active | at_risk | lost | None, lost cause, the date the silence is counted from).
+
+    ``last_visit``: the customer's latest check-in by the end of ``as_of``; one after the day
+    they were marked lost means they were won back, and are judged by their visits."""
+    if customer.lost is not None and customer.lost.date <= as_of and \
+            (last_visit is None or last_visit <= customer.lost.date):
         return "lost", customer.lost.cause, customer.lost.date
     reference = last_visit or customer.since
     if reference is None:

@@ -1,7 +1,9 @@
 """Per-staff KPIs against the role's quarterly target.
 
 Service advisors answer for the visits they received, technicians for the
-visits they worked on (a visit with two technicians counts for both).
+visits they worked on (a visit with two technicians counts for both): the
+period's visits for scores and coverage, and the complaints received in the
+period about any of their visits, whenever it was handed over.
 Customer-service staff answer for the follow-ups they made; the garage's
 coverage is their team target.  A CSI on fewer responses than the minimum
 sample is shown but marked ``small_sample`` and never ranked: coaching
@@ -10,9 +12,10 @@ someone over five answers is how satisfaction management goes wrong.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from datetime import date
 
-from generator.model import Complaint, Garage, Target
+from generator.model import Complaint, Garage, Target, Visit
 from generator.stats.intervals import share, summarize, wilson
 from generator.stats.periods import Period, quarter_of
 from generator.stats.scores import csi_interval, csi_values, satisfied_counts
@@ -31,17 +34,15 @@ def _meets(value, target) -> bool | None:
 
 
 def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: list[Complaint],
-               returns: dict[str, list[str]], coverage: float | None) -> list[dict]:
+               returns: dict[str, list[str]], coverage: float | None, visits_by_id: dict[str, Visit],
+               as_of: date) -> list[dict]:
     """One row per staff member; ``responses`` are the period's internal primary-survey responses."""
     quarter = quarter_of(period.end).label
     by_visit = defaultdict(list)
     for response in responses:
         if response.visit:
             by_visit[response.visit].append(response)
-    complaints_by_visit = defaultdict(int)
-    for complaint in complaints:
-        if complaint.visit and complaint.received.date() in period:
-            complaints_by_visit[complaint.visit] += 1
+    complained = complaints_by_staff(complaints, visits_by_id, period, as_of)
     # (role, staff id) -> statuses: a visit counts once for its advisor and once for each
     # technician named on it
     served = defaultdict(list)
@@ -59,8 +60,8 @@ def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: 
     for member in garage.staff:
         target = target_for(garage, quarter, member.role)
         if member.role in SERVED_ROLES:
-            row = _served_row(served.get((member.role, member.id), []), by_visit, complaints_by_visit,
-                              returns, garage.thresholds.min_sample)
+            row = _served_row(served.get((member.role, member.id), []), by_visit,
+                              complained.get((member.role, member.id), 0), returns, garage.thresholds.min_sample)
         elif member.role == "customer_service":
             row = _caller_row(attempts.get(member.id, []), coverage)
         else:
@@ -76,11 +77,30 @@ def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: 
     return rows
 
 
-def _served_row(statuses, by_visit, complaints_by_visit, returns, min_sample: int) -> dict:
+def complaints_by_staff(complaints: list[Complaint], visits_by_id: dict[str, Visit], period: Period,
+                        as_of: date) -> Counter:
+    """(role, staff id) -> complaints received in the period (by the as-of day) about a visit they
+    served, whatever period the visit was in: a complaint often comes weeks after the hand-over,
+    and counting it with the visit's period lost it whenever the two periods differed."""
+    counts: Counter = Counter()
+    for complaint in complaints:
+        day = complaint.received.date()
+        if day > as_of or day not in period or not complaint.visit:
+            continue
+        visit = visits_by_id.get(complaint.visit)
+        if visit is None:
+            continue
+        counts[("service_advisor", visit.service_advisor)] += 1
+        for member in dict.fromkeys(visit.technicians):  # a technician named twice counts once
+            counts[("technician", member)] += 1
+    return counts
+
+
+def _served_row(statuses, by_visit, complaints: int, returns, min_sample: int) -> dict:
     # one pass over the member's visits (thirteen reports of a large dealer: 60,000 of them)
-    eligible = covered = complaints = repairs = comebacks = 0
+    eligible = covered = repairs = comebacks = 0
     responses: list = []
-    responses_of, complaints_of, came_back = by_visit.get, complaints_by_visit.get, returns.get
+    responses_of, came_back = by_visit.get, returns.get
     for status in statuses:
         visit = status.visit
         if status.eligible:
@@ -89,7 +109,6 @@ def _served_row(statuses, by_visit, complaints_by_visit, returns, min_sample: in
         found = responses_of(visit.id)
         if found:
             responses += found
-        complaints += complaints_of(visit.id, 0)
         if visit.type in ("repair", "warranty"):
             repairs += 1
             comebacks += bool(came_back(visit.id))

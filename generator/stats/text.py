@@ -18,7 +18,7 @@ LABELS = {
         "per_100_visits": "per 100 visits", "comebacks": "Comebacks", "per_100_repairs": "per 100 repairs",
         "staff": "Staff", "small_sample": "too few answers", "actions": "Improvement actions", "done": "done",
         "care": "Care due in the next {days} days", "retention": "Retention", "active": "active",
-        "at_risk": "at risk", "lost": "lost", "retention_rate": "12-month retention",
+        "at_risk": "at risk", "lost": "lost", "won_back": "won back", "retention_rate": "12-month retention",
         "integrity": "Integrity signals", "none": "none", "drivers_fallback": "key drivers: stated weights",
         "no_data": "no responses in this period",
         "classes": {"strength": "strength", "weakness": "WEAKNESS", "neutral": "neutral", "too_few": "too few"},
@@ -34,7 +34,7 @@ LABELS = {
         "per_100_visits": "每百工单", "comebacks": "返修", "per_100_repairs": "每百次维修",
         "staff": "员工", "small_sample": "样本不足", "actions": "改进措施", "done": "已完成",
         "care": "未来 {days} 天的关怀提醒", "retention": "客户保持", "active": "活跃",
-        "at_risk": "流失预警", "lost": "流失", "retention_rate": "12个月保持率",
+        "at_risk": "流失预警", "lost": "流失", "won_back": "赢回", "retention_rate": "12个月保持率",
         "integrity": "真实性信号", "none": "无", "drivers_fallback": "关键驱动：按问卷权重",
         "no_data": "本期没有回答",
         "classes": {"strength": "优势", "weakness": "劣势", "neutral": "一般", "too_few": "样本不足"},
@@ -126,7 +126,8 @@ def _rest(report: dict, words: dict) -> list[str]:
         f"{words['actions']}: {words['open']} {a['open']}, {words['overdue']} {a['overdue']}, {words['done']} {a['done']}",
         f"{words['care'].format(days=care['horizon_days'])}: {care['total']}" + (f" ({counts})" if counts else ""),
         f"{words['retention']}: {words['active']} {r['active']}, {words['at_risk']} {r['at_risk']}, "
-        f"{words['lost']} {r['lost']}, {words['retention_rate']} {pct(r['retention_rate'])}",
+        f"{words['lost']} {r['lost']}, {words['won_back']} {r['won_back']}, "
+        f"{words['retention_rate']} {pct(r['retention_rate'])}",
         f"{words['integrity']}: {integrity['total'] or words['none']}",
     ]
     lines += [f"  - {signal['message']}" for signal in integrity["signals"]]

@@ -9,6 +9,9 @@ from datetime import date, datetime, time, timedelta
 
 from generator import model
 from generator.problems import Problem, warning
+from generator.stats.complaints import open_on, status_on
+from generator.stats.followups import CALL_CHANNELS
+from generator.stats.retention import won_back_customers
 from generator.validate.references import Locator
 
 # A follow-up call made later than this after the window closed no longer
@@ -20,8 +23,11 @@ ACTIONABLE_DAYS = 90
 def business_rules(records: model.Records, as_of: date, locate: Locator) -> list[Problem]:
     problems: list[Problem] = []
     end_of_day = datetime.combine(as_of, time.max)
-    attempted = {followup.visit for followup in records.followups if followup.visit}
     do_not_call = {customer.id for customer in records.customers if customer.do_not_call}
+    # a do-not-call customer's visit is followed up by a message, not a call (as in the statistics)
+    refused = _visits_of(records, do_not_call)
+    attempted = {followup.visit for followup in records.followups
+                 if followup.visit and not (followup.channel in CALL_CHANNELS and followup.visit in refused)}
     window = records.garage.followup_window_days
     horizon = end_of_day - timedelta(days=ACTIONABLE_DAYS)
     # the follow-up window (hand-over + window) closes between the horizon and today: tested
@@ -29,29 +35,58 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
     earliest, latest = horizon - timedelta(days=window), end_of_day - timedelta(days=window)
     for visit in records.visits:
         handed_over = visit.handed_over
-        if (handed_over is None or not earliest <= handed_over < latest or visit.id in attempted
-                or visit.customer in do_not_call):
+        if handed_over is None or not earliest <= handed_over < latest or visit.id in attempted:
+            continue
+        if visit.id in refused:
+            problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
+                                    f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up "
+                                    f"attempt by SMS, mail or WeChat after {window} days (the customer asked not to be called)",
+                                    "send the customer a message and record the attempt under records/followups/"))
             continue
         problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
                                 f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up attempt "
                                 f"after {window} days",
                                 "call the customer and record the attempt under records/followups/"))
     for complaint in records.complaints:
-        if complaint.status in ("open", "in_progress") and complaint.promised and complaint.promised < as_of:
+        # open as it stood on the as-of day, like the statistics: not resolved until later
+        if complaint.promised and complaint.promised < as_of and open_on(complaint, as_of):
             problems.append(warning(*locate(complaint.where, "promised"), "complaint-overdue",
-                                    f"complaint {complaint.id} is {complaint.status} past the date promised to the customer "
+                                    f"complaint {complaint.id} is {status_on(complaint, as_of)} past the date promised to the customer "
                                     f"({complaint.promised})",
                                     "tell the customer where things stand and log it, or resolve it"))
-    _do_not_call(records, do_not_call, locate, problems)
+    _do_not_call(records, refused, locate, problems)
+    _won_back(records, as_of, locate, problems)
     return problems
 
 
-def _do_not_call(records: model.Records, do_not_call: set[str], locate: Locator, problems: list[Problem]) -> None:
-    if not do_not_call:
+def _won_back(records: model.Records, as_of: date, locate: Locator, problems: list[Problem]) -> None:
+    """A customer marked lost who came back: the statistics count them won back, the mark is stale."""
+    back = won_back_customers(records.customers, records.visits, as_of)
+    if not back:
         return
-    visit_customer = {visit.id: visit.customer for visit in records.visits if visit.customer in do_not_call}
+    for customer in records.customers:
+        visit = back.get(customer.id)
+        if visit is not None:
+            problems.append(warning(*locate(customer.where, "lost"), "lost-customer-back",
+                                    f"customer {customer.id} is marked lost since {customer.lost.date} but came back "
+                                    f"on {visit.check_in:%Y-%m-%d} (visit {visit.id})",
+                                    "remove the `lost:` entry, or update it if the customer has left again"))
+
+
+def _visits_of(records: model.Records, customers: set[str]) -> dict[str, str]:
+    """visit id -> customer, for the visits of ``customers``."""
+    if not customers:
+        return {}
+    return {visit.id: visit.customer for visit in records.visits if visit.customer in customers}
+
+
+def _do_not_call(records: model.Records, visit_customer: dict[str, str], locate: Locator,
+                 problems: list[Problem]) -> None:
+    """``visit_customer``: the visits of do-not-call customers, and whose they are."""
+    if not visit_customer:
+        return
     for followup in records.followups:
-        if followup.channel == "phone" and followup.source == "internal" and visit_customer.get(followup.visit) in do_not_call:
+        if followup.channel in CALL_CHANNELS and followup.source == "internal" and followup.visit in visit_customer:
             problems.append(warning(*locate(followup.where, "channel"), "do-not-call",
                                     f"follow-up {followup.id} phoned customer {visit_customer[followup.visit]}, who asked not to be called",
                                     "use SMS, mail or WeChat for this customer"))
