@@ -150,6 +150,33 @@ def test_followup_for_a_visit_lists_the_questionnaires_items(garage):
     assert loaded.records.followups[0].answers == {"reception_attitude": 9, "waiting_care": None, "overall": 8}
 
 
+def test_a_call_that_did_not_reach_the_customer_is_written_without_answers(garage):
+    # every outcome but reached was refused: "the follow-up has answers", the empty items csi new listed
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
+    result = new(root, "followup", "--visit", "RO1", "--by", "CS01", "--outcome", "no_answer",
+                 "--at", "2026-06-03 10:15")
+    path = root / "records/followups/2026/06/F20260603-001.yaml"
+    assert result.output == f"wrote {path}  (F20260603-001)\n"
+    assert "answers:" not in path.read_text(encoding="utf-8").replace("# answers:", "")
+    assert load_records(root).problems == []
+
+
+def test_items_left_blank_after_a_call_that_did_not_reach_the_customer_are_no_answers(garage):
+    # written as reached with its items listed, then the call failed: the blank items are no answers
+    root = garage({"records/customers/c.yaml": CUSTOMER, "records/visits/v.yaml": VISIT})
+    new(root, "followup", "--visit", "RO1", "--by", "CS01", "--outcome", "reached", "--at", "2026-06-03 10:15")
+    path = root / "records/followups/2026/06/F20260603-001.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("outcome: reached", "outcome: busy"), encoding="utf-8")
+    loaded = load_records(root)
+    assert loaded.problems == [] and loaded.records.followups[0].answers == {}
+    # one answer typed is still an answer the call cannot have had
+    path.write_text(text.replace("outcome: reached", "outcome: busy").replace("  overall:", "  overall: 8"),
+                    encoding="utf-8")
+    assert [problem.code for problem in load_records(root).problems] == ["answers-without-contact"] + \
+        ["empty-answer"] * 2
+
+
 def test_followup_for_an_unknown_visit_is_refused(garage):
     root = garage({})
     result = new(root, "followup", "--visit", "RO404")

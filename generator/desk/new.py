@@ -161,7 +161,9 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
         if given["visit"] not in visits:
             raise Refused(f"no visit {given['visit']!r} in records/visits/")
     now = now or local_now(root)
-    values = build_values(root, kind, given, now, prefill_answers=kind is schema.FOLLOWUP)
+    # (a call that did not reach the customer has no answers to fill in)
+    values = build_values(root, kind, given, now,
+                          prefill_answers=kind is schema.FOLLOWUP and given.get("outcome", "reached") == "reached")
     taken = store.existing_ids(root, kind)
     day = store.record_day(kind, values, now.date())
     record_id = given.get("id") or store.next_id(kind, taken, day)

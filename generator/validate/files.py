@@ -221,6 +221,9 @@ def _scores(raw_answers: dict, followup: dict, survey: _Survey, converter: Conve
     ``raw_answers`` is the parsed ``answers:`` mapping (item id -> text, with
     ``key_pos``), or {} when there is none.
     """
+    if followup.get("outcome", "reached") != "reached" and raw_answers and \
+            all(text is None for text in raw_answers.values()):
+        return {}  # the items csi new listed, left blank by a call that did not reach the customer
     plain, items = survey.plain, survey.items
     try:  # the usual follow-up: every answer typed plainly, for an item of the questionnaire
         scores = {items[item_id]: plain[text] for item_id, text in raw_answers.items()}
