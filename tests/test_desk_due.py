@@ -192,3 +192,12 @@ def test_a_do_not_call_customer_is_listed_for_a_message_never_a_call(garage):
         ("followup_overdue", "RO1", "phone"), ("followup_overdue", "RO3", "sms"),
         ("followup_overdue", "RO2", "phone"),
         ("followup_open", "RO8", "sms"), ("followup_open", "RO9", "sms"), ("followup_open", "RO5", "online")]
+
+
+def test_the_worklist_csv_writes_no_formula(garage):
+    files = {**FILES, "records/customers/c.yaml": FILES["records/customers/c.yaml"].replace(
+        "name: 张伟", "name: \"=cmd|' /C calc'!A0\"")}
+    root = garage(files)
+    rows = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-27", "--format", "csv").output.lstrip("\ufeff"))))
+    names = {row["name"] for row in rows}
+    assert "'=cmd|' /C calc'!A0" in names and not any(name.startswith("=") for name in names)

@@ -140,3 +140,15 @@ def test_every_command_explains_itself_with_an_example():
         assert "Example:" in result.output, command.name
     words = " ".join(CliRunner().invoke(export_command, ["--help"]).output.split())
     assert "Nothing is masked (privacy masking applies to the published site only)" in words
+
+
+def test_text_a_spreadsheet_would_run_as_a_formula_is_written_inert(garage):
+    # a name typed as =HYPERLINK(…) ran as a formula when the export was opened in Excel
+    customer = CUSTOMER.replace("name: 张伟", "name: '=HYPERLINK(\"http://x\",\"y\")'") + "note: '-2+3'\n"
+    root = garage({**FILES, "records/customers/c.yaml": customer.replace("phone: 0755123456", "phone: '+86 755 1234'")})
+    row = table(export(root, "--kind", "customers").output)[0]
+    assert (row["name"], row["note"], row["phone"]) == ("'=HYPERLINK(\"http://x\",\"y\")", "'-2+3", "'+86 755 1234")
+    from decimal import Decimal
+
+    from generator.desk.export import csv_cell
+    assert [csv_cell(figure) for figure in (-0.25, -3, Decimal("-1.50"))] == ["-0.25", "-3", "-1.50"]  # figures stay

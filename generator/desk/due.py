@@ -16,6 +16,7 @@ import csv
 import io
 from datetime import date, datetime, time, timedelta
 
+from generator.desk.export import inert
 from generator.model import SEVERITIES, Customer, Records
 from generator.stats.care import care_reminders
 from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
@@ -167,5 +168,6 @@ def format_csv(found: dict[str, list[dict]]) -> str:
     for group in GROUPS:
         for row in found[group]:
             cells = {**row, "date": row["date"].replace("T", " "), "detail": detail(row, words)}
-            writer.writerow([cells[column] for column in CSV_COLUMNS])
+            writer.writerow([inert(cells[column]) if isinstance(cells[column], str) else cells[column]
+                             for column in CSV_COLUMNS])
     return "\ufeff" + out.getvalue()

@@ -109,9 +109,22 @@ def stats_table(report: dict) -> tuple[list[str], list[dict]]:
     return ["key", "value"], [{"key": key, "value": value} for key, value in flatten(report)]
 
 
+# What a spreadsheet reads as the start of a formula: a cell of text beginning so is
+# written with a leading apostrophe (a name typed as =HYPERLINK(…) or =cmd|… would
+# otherwise run when the file is opened in Excel)
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(text: str) -> str:
+    """Text as a spreadsheet shows it, never as a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_cell(value: object) -> str:
     if value is None:
         return ""
+    if isinstance(value, str):
+        return inert(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, datetime):
