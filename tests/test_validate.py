@@ -349,6 +349,44 @@ def test_an_entry_dropped_from_a_usable_record_still_has_its_ids_checked(garage)
     ]
 
 
+def test_a_follow_up_refused_for_its_time_still_has_its_caller_and_answers_checked(garage):
+    # one bad field hid the rest: the scores and the caller came only after the date was fixed
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": """\
+        id: F1
+        visit: RO1
+        at: 2026/06/02 10:00
+        channel: phone
+        by: 吴敏
+        outcome: reached
+        survey: service
+        answers: {reception_attitude: 十, overall: 11}
+        """})
+    assert [line for line in run(root).output.splitlines() if "f.yaml" in line or "hint" in line][:8] == [
+        "records/followups/f.yaml:3:1: error bad-datetime: '2026/06/02 10:00' is not a date and time",
+        "    hint: write date and time as YYYY-MM-DD HH:MM, e.g. 2026-06-03 09:30",
+        "records/followups/f.yaml:5:1: error unknown-staff: by '吴敏' is not in the staff list of garage.yaml",
+        "    hint: 吴敏 is the name of CS01: write the staff id CS01",
+        "records/followups/f.yaml:8:11: error bad-score: answer '十' is not a score",
+        "    hint: write a whole number 1-10 or na",
+        "records/followups/f.yaml:8:34: error bad-score: answer 11 is outside the scale 1-10",
+        "    hint: write a whole number 1-10 or na",
+    ]
+
+
+def test_staff_ids_listed_with_a_chinese_comma_are_read_as_a_list(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER,
+                   "records/visits/v.yaml": VISIT.replace("technicians: [T01]", "technicians: [T01，T09、T01]")})
+    loaded = load_records(root)
+    assert [problem.format() for problem in loaded.errors] == [
+        "records/visits/v.yaml:8:1: error unknown-staff: technicians 'T09' is not in the staff list of garage.yaml"
+        "\n    hint: add the person to `staff:` in garage.yaml, or fix the id"]
+    root = garage({"records/customers/c1.yaml": CUSTOMER,
+                   "records/visits/v.yaml": VISIT.replace("technicians: [T01]", "technicians: [T01; T02]")})
+    assert [problem.hint for problem in load_records(root).errors] == [
+        "add the person to `staff:` in garage.yaml, or fix the id"]
+
+
 def test_time_order(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -7,6 +7,7 @@ them by name.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -84,7 +85,8 @@ def check_values(kind: Kind, given: dict[str, str]) -> list[str]:
 
 
 def split_list(text: str) -> list[str]:
-    return [entry.strip() for entry in text.replace("，", ",").split(",") if entry.strip()]
+    """A list given on the command line: ids apart by commas, English or Chinese (，、)."""
+    return [entry.strip() for entry in re.split("[,，、]", text) if entry.strip()]
 
 
 def _questionnaire_items(root: Path, survey: str | None, purchase: bool,
@@ -144,8 +146,8 @@ def _checkable(kind: Kind, values: dict) -> str:
         if field.required and not values.get(field.name):
             if field.type == schema.ENUM:
                 stand_ins[field.name] = field.choices[0]
-            elif field.type in (schema.TEXT, schema.LINE):
-                stand_ins[field.name] = "-"
+            elif field.type in (schema.TEXT, schema.LINE) and not (kind is schema.FOLLOWUP and field.name == "by"):
+                stand_ins[field.name] = "-"  # (a follow-up's caller is a staff id: "-" would be refused)
     return template(kind, {**values, **stand_ins})[0]
 
 

@@ -310,6 +310,10 @@ def _schema_plans() -> MappingProxyType:
 _SCHEMA_PLANS = _schema_plans()
 
 
+# the commas of a Chinese keyboard between the ids of a list
+_LIST_MARKS = re.compile("[，、]")
+
+
 class Converter:
     """Converts the records of one file, collecting its problems."""
 
@@ -442,6 +446,13 @@ class Converter:
         for entry, (entry_line, entry_col) in zip(raw_items, positions):
             if isinstance(element, Kind):
                 value = self.instance(entry, element, entry_line, entry_col)
+            elif element.type == schema.REF and isinstance(entry, str) and _LIST_MARKS.search(entry):
+                # [T01，T02] from a Chinese keyboard: ids never hold these marks, so the
+                # list means what csi new reads it as (desk.new.split_list)
+                converted += [value for part in _LIST_MARKS.split(entry) if part.strip()
+                              if (value := self.quick_value(part.strip(), element, entry_line, entry_col))
+                              is not _MISSING]
+                continue
             else:
                 value = self.quick_value(entry, element, entry_line, entry_col)
             if value is not _MISSING:

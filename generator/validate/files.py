@@ -160,17 +160,25 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
             if referred:
                 result.loose.append(((path, line), referred))
             if values is None:
+                if kind is schema.FOLLOWUP:  # its answers' problems too, in the same run
+                    _answers(converter.unusable, questionnaires, surveys, converter)
                 continue
         if kind is schema.FOLLOWUP:
-            survey_id = values.get("survey") or ""
-            survey = surveys.get(survey_id)
-            if survey is None:
-                survey = surveys[survey_id] = _Survey(questionnaires.get(survey_id))
-            values["answers"] = _scores(values.get("answers", {}), values, survey, converter)
-            if survey.frame is not None and survey_id:
-                values["weighed"] = weigh_answers(values["answers"], survey.frame)
+            _answers(values, questionnaires, surveys, converter)
         result.records.append(kind.model(**values, where=(path, line)))
     return result
+
+
+def _answers(values: dict, questionnaires: dict[str, model.Questionnaire], surveys: dict[str, _Survey],
+             converter: Converter) -> None:
+    """A follow-up's answers checked and scored in ``values``, and weighed for its questionnaire."""
+    survey_id = values.get("survey") or ""
+    survey = surveys.get(survey_id)
+    if survey is None:
+        survey = surveys[survey_id] = _Survey(questionnaires.get(survey_id))
+    values["answers"] = _scores(values.get("answers", {}), values, survey, converter)
+    if survey.frame is not None and survey_id:
+        values["weighed"] = weigh_answers(values["answers"], survey.frame)
 
 
 def references_in(values: dict, kind: schema.Kind, key: str | None = None):
@@ -179,8 +187,8 @@ def references_in(values: dict, kind: schema.Kind, key: str | None = None):
     holds them (``log``, ``compensation``), as the checks of usable records name them."""
     for declared in kind.fields:
         value = values.get(declared.attribute)
-        if value is None or (kind is schema.FOLLOWUP and declared.name == "by" and values.get("source") == "external"):
-            continue  # (an external survey's caller is the survey firm's, not a staff id)
+        if value is None:
+            continue
         if declared.type == schema.REF and isinstance(value, str):
             yield key or declared.name, declared.ref, value
         elif declared.type == schema.LIST and isinstance(declared.of, schema.Field) and declared.of.type == schema.REF:
@@ -189,6 +197,8 @@ def references_in(values: dict, kind: schema.Kind, key: str | None = None):
             for entry in value if declared.type == schema.LIST else (value,):
                 yield from references_in({nested.attribute: getattr(entry, nested.attribute, None)
                                           for nested in declared.of.fields}, declared.of, key or declared.name)
+    if kind is schema.FOLLOWUP and isinstance(values.get("by"), str) and values.get("source") != "external":
+        yield "by", "staff", values["by"]  # (an external survey's caller is the survey firm, named as typed)
 
 
 class _Survey:

@@ -191,10 +191,20 @@ class ReferenceCheck:
         member = self.staff.get(staff_id)
         if member is None:
             self._error(where, key, "unknown-staff", f"{key} {staff_id!r} is not in the staff list of garage.yaml",
-                        "add the person to `staff:` in garage.yaml, or fix the id")
+                        self._unknown_staff_hint(staff_id))
         elif role and member.role != role:
             self._warning(where, key, "wrong-role", f"{key} {staff_id} ({member.name}) is a {member.role}, not a {role}",
                           f"check the id or the person's role in garage.yaml")
+
+    def _unknown_staff_hint(self, typed: str) -> str:
+        """What to write instead: staff type a colleague's name for the id, or list ids with a
+        Chinese comma, and "add the person" would send them the wrong way."""
+        named = [member.id for member in self.staff.values() if member.name.strip() == typed.strip()]
+        if len(named) == 1:
+            return f"{typed} is the name of {named[0]}: write the staff id {named[0]}"
+        if any(mark in typed for mark in "，、,"):
+            return "separate staff ids with an English comma, as in [T01, T02]"
+        return "add the person to `staff:` in garage.yaml, or fix the id"
 
     def _visit(self, visit: model.Visit) -> None:
         if self._ref(visit.where, "customer", "customer", visit.customer):
