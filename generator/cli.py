@@ -313,7 +313,7 @@ def build(root: Path, site_dir: Path | None, period: str | None, as_of: date | N
 @main.command()
 @ROOT_OPTION
 @AS_OF_OPTION
-@click.option("--port", type=int, default=8000, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True)
 def serve(root: Path, as_of: date | None, port: int, host: str) -> None:
     """Build the site and serve it, rebuilding when a record, questionnaire, setting or template changes.
@@ -326,7 +326,7 @@ def serve(root: Path, as_of: date | None, port: int, host: str) -> None:
 
     problem = address_problem(host, port)
     if problem is not None:
-        raise click.BadParameter(problem, param_hint="'--port'")
+        raise click.BadParameter(problem, param_hint="'--host' / '--port'")
     try:
         serve_site(root, as_of, host, port, echo=click.echo)
     except ServeError as failure:

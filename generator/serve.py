@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 import socket
 import tempfile
@@ -45,14 +46,22 @@ def address_problem(host: str, port: int) -> str | None:
     """Why the site cannot be served at host:port (taken, not this machine's), or None.
 
     Asked before the first build, which takes a large dealer many seconds."""
+    if not host.strip():
+        return "give --host a host name or address (0.0.0.0 serves every network the machine is on)"
+    try:  # an IPv6 address is served over IPv6, as the server will (mkdocs.livereload)
+        family = socket.AF_INET6 if isinstance(ipaddress.ip_address(host), ipaddress.IPv6Address) else socket.AF_INET
+    except ValueError:  # a host name
+        family = socket.AF_INET
     try:
-        with socket.create_server((host, port)):  # with SO_REUSEADDR, as the server will bind
+        with socket.create_server((host, port), family=family):  # with SO_REUSEADDR, as the server will bind
             return None
     except OSError as failure:
         return _cannot_serve(host, port, failure)
 
 
 def _cannot_serve(host: str, port: int, failure: OSError) -> str:
+    if isinstance(failure, socket.gaierror) or (failure.errno or 0) < 0:  # the resolver's codes are negative
+        return f"cannot serve on {host}:{port}: no address of this machine is called {host!r}; check --host"
     reason = os.strerror(failure.errno) if failure.errno else str(failure)
     return (f"cannot serve on {host}:{port}: {reason}; "
             "choose another --port (or --host), or stop the program using it")

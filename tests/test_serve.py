@@ -64,6 +64,26 @@ def test_a_port_in_use_is_said_before_anything_is_built(tmp_path):
         result = CliRunner().invoke(main, ["serve", "--root", str(root), "--port", str(port)])
     assert result.exit_code == 2, result.output
     assert result.output.splitlines()[-1] == (
-        f"Error: Invalid value for '--port': cannot serve on 127.0.0.1:{port}: Address already in use; "
+        f"Error: Invalid value for '--host' / '--port': cannot serve on 127.0.0.1:{port}: Address already in use; "
         "choose another --port (or --host), or stop the program using it")
+    assert not (root / ".csi" / "cache").exists()  # nothing built
+
+
+def test_an_address_that_cannot_be_served_is_a_usage_error_not_a_fault(tmp_path):
+    # --port -1 was a fault of csi (OverflowError); --host '' served every network
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    root = tmp_path / "garage"
+    init_garage(root, language="en", name="First Name Motors")
+    expected = {
+        ("--port", "-1"): "Invalid value for '--port': -1 is not in the range 1<=x<=65535.",
+        ("--port", "70000"): "Invalid value for '--port': 70000 is not in the range 1<=x<=65535.",
+        ("--host", ""): "give --host a host name or address (0.0.0.0 serves every network the machine is on)",
+        ("--host", "nosuch.invalid"): "no address of this machine is called 'nosuch.invalid'; check --host",
+    }
+    for (option, value), said in expected.items():
+        result = CliRunner().invoke(main, ["serve", "--root", str(root), option, value])
+        assert result.exit_code == 2 and said in result.output, (option, value, result.output)
     assert not (root / ".csi" / "cache").exists()  # nothing built
