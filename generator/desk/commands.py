@@ -99,7 +99,10 @@ def parse_period_option(text: str | None):
 @click.option("--language", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of the site and of the staff README.")
 @click.option("--name", default=None, help="Garage name shown on the site (default: the folder's name).")
-def init_command(directory: Path, language: str, name: str | None) -> None:
+@click.option("--install", default=None, metavar="SPEC",
+              help="What the CI files install with pip: a version, or csi's git repository "
+                   "(default: the repository and commit this csi was installed from, else csi-garage==VERSION).")
+def init_command(directory: Path, language: str, name: str | None, install: str | None) -> None:
     """Create a new garage repository that validates and builds at once.
 
     Writes garage.yaml, both questionnaires, empty record folders, CI for
@@ -112,16 +115,22 @@ def init_command(directory: Path, language: str, name: str | None) -> None:
       csi init my-garage --language zh --name 示例汽车服务有限公司
       cd my-garage && git init && csi validate
     """
-    from generator.desk.init import Refused, init_garage
+    from generator.desk.init import PUBLISHED, Refused, init_garage, install_spec
 
+    spec = install if install is not None else install_spec()
     try:
-        created = init_garage(directory, language, name)
+        created = init_garage(directory, language, name, PUBLISHED if spec is None else spec)
     except Refused as refused:
         raise click.ClickException(str(refused)) from None
     for relative in created.written:
         click.echo(f"wrote {directory / relative}")
     for relative in created.kept:
         click.echo(f"kept  {directory / relative} (already there)")
+    if spec is None:
+        click.echo(f"\nnote: the CI files install {PUBLISHED} from the Python package index. This csi was not "
+                   "installed from a git repository it could name instead: if csi is not on the index you use, "
+                   "run csi init again with --install 'csi-garage @ git+https://…/csi.git@TAG' (in a new folder), "
+                   "or edit the pip install line of .github/workflows/site.yml and .gitlab-ci.yml")
     click.echo("\nnext: edit garage.yaml (name, staff), then `csi validate` and `git add . && git commit`")
 
 

@@ -67,12 +67,42 @@ def mkdocs_settings(name: str, language: str) -> str:
             + yaml.safe_dump(config, allow_unicode=True, sort_keys=False))
 
 
-def planned_files(name: str, language: str) -> dict[str, str]:
+PUBLISHED = f"csi-garage=={__version__}"
+# What pip may be told to install, written into the CI files: a requirement or a URL,
+# nothing a shell or YAML would read as more than one word
+_INSTALLABLE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._~=<>!@+:/#%?&,\[\]-]*(?: @ [A-Za-z0-9+.:/@#%?&=~_-]+)?")
+
+
+def install_spec() -> str | None:
+    """Where this csi was installed from, as the garage's CI can install it again: the git
+    repository and commit pip recorded (``pip install git+https://…``), else None (from a
+    package index, as ``PUBLISHED``, or from a folder on this machine, which CI has not)."""
+    from importlib.metadata import PackageNotFoundError, distribution
+
+    try:
+        recorded = json.loads(distribution("csi-garage").read_text("direct_url.json") or "{}")
+    except (PackageNotFoundError, ValueError):
+        return None
+    vcs = recorded.get("vcs_info") or {}
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and recorded.get("url", "").startswith(("https://", "ssh://")):
+        return f"csi-garage @ git+{recorded['url']}@{vcs['commit_id']}"
+    return None
+
+
+def install_refusal(spec: str) -> str | None:
+    if not _INSTALLABLE.fullmatch(spec):
+        return (f"--install {spec!r} is not one requirement or URL pip can take (e.g. csi-garage==0.1.0, or "
+                "'csi-garage @ git+https://example.com/csi.git@v0.1.0')")
+    return None
+
+
+def planned_files(name: str, language: str, install: str = PUBLISHED) -> dict[str, str]:
     files = {"garage.yaml": garage_settings(name, language)}
     for survey in sorted((DEFAULTS / "surveys").glob("*.yaml")):
         files[f"surveys/{survey.name}"] = survey.read_text(encoding="utf-8")
     for template, target in INIT_FILES.items():
-        files[target] = (DEFAULTS / "init" / template).read_text(encoding="utf-8").replace("@CSI_VERSION@", __version__)
+        files[target] = (DEFAULTS / "init" / template).read_text(encoding="utf-8") \
+            .replace("@CSI_INSTALL@", install).replace("@CSI_VERSION@", __version__)
     readme = (DEFAULTS / "init" / f"README.{language}.md").read_text(encoding="utf-8")
     files["README.md"] = readme.replace("@GARAGE_NAME@", name)
     for kind in schema.RECORD_KINDS.values():
@@ -83,7 +113,11 @@ def planned_files(name: str, language: str) -> dict[str, str]:
     return files
 
 
-def init_garage(root: Path, language: str = "zh", name: str | None = None) -> Created:
+def init_garage(root: Path, language: str = "zh", name: str | None = None, install: str = PUBLISHED) -> Created:
+    """``install``: what the CI files' pip installs (``install_spec``, or ``PUBLISHED``)."""
+    refusal = install_refusal(install)
+    if refusal is not None:
+        raise Refused(refusal)
     if (root / "garage.yaml").exists():
         raise Refused(f"{root / 'garage.yaml'} exists: {root} is already a garage repository")
     if root.exists() and not root.is_dir():
@@ -91,7 +125,7 @@ def init_garage(root: Path, language: str = "zh", name: str | None = None) -> Cr
     name = name or root.resolve().name
     if not name.strip() or "\n" in name.strip() or "\r" in name:
         raise Refused(f"the garage name {name!r} must be one line of text; give it with --name")
-    planned = planned_files(name, language)
+    planned = planned_files(name, language, install)
     in_the_way = sorted({str(parent) for relative in planned for parent in (root / relative).parents
                          if parent != root and root in parent.parents and parent.exists() and not parent.is_dir()})
     if in_the_way:
