@@ -358,12 +358,21 @@ def test_every_problem_of_a_row_is_reported(garage):
 
 def test_a_date_without_a_format_names_its_column(garage):
     root = garage({"records/customers/C0001.yaml": ONE_CUSTOMER, "map.yaml": VISIT_MAP,
-                   "in.csv": VISIT_HEADER + "RO1,C0001,粤B41647,repair,2026/6/3 9:30,SA01\n"})
+                   "in.csv": VISIT_HEADER + "RO1,C0001,粤B41647,repair,6/3/2026 9:30,SA01\n"})
     result = import_visits(root)
     assert result.exit_code == 1
     assert result.output.splitlines()[0] == (
-        "in.csv row 2: in '2026/6/3 9:30' is not a date and time: write date and time as YYYY-MM-DD HH:MM, "
+        "in.csv row 2: in '6/3/2026 9:30' is not a date and time: write date and time as YYYY-MM-DD HH:MM, "
         "e.g. 2026-06-03 09:30, or give the column a format: in the mapping")
+
+
+def test_a_date_written_one_of_the_chinese_ways_is_imported_as_csi_writes_it(garage):
+    root = garage({"records/customers/C0001.yaml": ONE_CUSTOMER, "map.yaml": VISIT_MAP,
+                   "in.csv": VISIT_HEADER + "RO1,C0001,粤B41647,repair,2026年6月3日 9点30,SA01\n"})
+    result = import_visits(root)
+    assert result.exit_code == 0, result.output
+    written = "".join(path.read_text(encoding="utf-8") for path in (root / "records" / "visits").rglob("*.yaml"))
+    assert "check_in: 2026-06-03 09:30" in written
 
 
 def test_rows_validate_would_refuse_among_the_garages_records_are_refused_and_not_written(garage):

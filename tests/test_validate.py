@@ -355,7 +355,7 @@ def test_a_follow_up_refused_for_its_time_still_has_its_caller_and_answers_check
                    "records/followups/f.yaml": """\
         id: F1
         visit: RO1
-        at: 2026/06/02 10:00
+        at: tomorrow 10:00
         channel: phone
         by: 吴敏
         outcome: reached
@@ -363,7 +363,7 @@ def test_a_follow_up_refused_for_its_time_still_has_its_caller_and_answers_check
         answers: {reception_attitude: 十, overall: 11}
         """})
     assert [line for line in run(root).output.splitlines() if "f.yaml" in line or "hint" in line][:8] == [
-        "records/followups/f.yaml:3:1: error bad-datetime: '2026/06/02 10:00' is not a date and time",
+        "records/followups/f.yaml:3:1: error bad-datetime: 'tomorrow 10:00' is not a date and time",
         "    hint: write date and time as YYYY-MM-DD HH:MM, e.g. 2026-06-03 09:30",
         "records/followups/f.yaml:5:1: error unknown-staff: by '吴敏' is not in the staff list of garage.yaml",
         "    hint: 吴敏 is the name of CS01: write the staff id CS01",
@@ -385,6 +385,31 @@ def test_staff_ids_listed_with_a_chinese_comma_are_read_as_a_list(garage):
                    "records/visits/v.yaml": VISIT.replace("technicians: [T01]", "technicians: [T01; T02]")})
     assert [problem.hint for problem in load_records(root).errors] == [
         "add the person to `staff:` in garage.yaml, or fix the id"]
+
+
+def test_dates_and_times_typed_the_chinese_ways_mean_what_they_say(garage):
+    from datetime import datetime
+
+    visit = VISIT.replace("check_in: 2026-06-01 9:30", "check_in: 2026年6月1日 9点半").replace(
+        "handed_over: 2026-06-01 16:40", "handed_over: 2026/6/1 16：40")
+    root = garage({"records/customers/c1.yaml": CUSTOMER + "birthday: ２０２６．６．１\n", "records/visits/v.yaml": visit})
+    loaded = load_records(root)
+    assert loaded.errors == []
+    [read] = loaded.records.visits
+    assert (read.check_in, read.handed_over) == (datetime(2026, 6, 1, 9, 30), datetime(2026, 6, 1, 16, 40))
+    assert str(loaded.records.customers[0].birthday) == "2026-06-01"
+    # what could mean two things is still refused: 9:3 (9:03 or 9:30?), 6/1/2026 (June or January?)
+    root = garage({"records/customers/c1.yaml": CUSTOMER + "birthday: 6/1/2026\n",
+                   "records/visits/v.yaml": VISIT.replace("check_in: 2026-06-01 9:30", "check_in: 2026-06-01 9:3")})
+    assert [(problem.code, problem.message) for problem in load_records(root).errors] == [
+        ("bad-date", "'6/1/2026' is not a date"), ("bad-datetime", "'2026-06-01 9:3' is not a date and time")]
+
+
+def test_a_chinese_colon_after_a_key_is_named(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER.replace("name: 张伟", "name：张伟")})
+    assert lines(run(root)) == [
+        "records/customers/c1.yaml:2:1: error yaml-syntax: expected 'key: value' here, but this line has no ': ' "
+        "(its '：' is the Chinese full-width colon)"]
 
 
 def test_time_order(garage):

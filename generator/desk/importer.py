@@ -221,11 +221,14 @@ def read_map(path: Path, kind: Kind) -> tuple[list[Column], str]:
     return columns, _delimiter(path, tree.get("delimiter"))
 
 
-def _date_problem(known: schema.Field, text: str) -> Problem | None:
-    """What `csi validate` would say about a date or time, or None when it takes it."""
+def _read_moment(known: schema.Field, text: str) -> tuple[str, Problem | None]:
+    """A date or time as csi writes it (2026/6/3 9:30 as 2026-06-03 09:30), and what `csi
+    validate` would say about it, or None when it takes it."""
     problems: list[Problem] = []
-    Converter("row", problems).value(text, known, 1, 1)
-    return problems[0] if problems else None
+    moment = Converter("row", problems).value(text, known, 1, 1)
+    if problems:
+        return text, problems[0]
+    return (moment.isoformat() if known.type == schema.DATE else moment.strftime("%Y-%m-%d %H:%M")), None
 
 
 def cell_value(column: Column, field: schema.Field, cell: str) -> str | list[str]:
@@ -243,7 +246,7 @@ def cell_value(column: Column, field: schema.Field, cell: str) -> str | list[str
             raise ValueError(f"{column.header} {cell!r} does not match the format {column.format}") from None
         cell = moment.date().isoformat() if field.type == schema.DATE else moment.strftime("%Y-%m-%d %H:%M")
     # Checked here rather than with the whole record so that the message names the column.
-    problem = _date_problem(field, cell)
+    cell, problem = _read_moment(field, cell)
     if problem:
         advice = "" if column.format else ", or give the column a format: in the mapping"
         raise ValueError(f"{column.header} {problem.message}: {problem.hint}{advice}")

@@ -537,6 +537,11 @@ class _Parser:
         if indent < col and self.pending is not None:
             return
         if indent == col and is_map:
+            if "：" in self.lines[i]:  # a Chinese keyboard's colon, which YAML does not read as one
+                self._fail_syntax(i, col, "expected 'key: value' here, but this line has no ': ' (its '：' "
+                                  "is the Chinese full-width colon)",
+                                  "type the colon with the keyboard in English mode, followed by a space: "
+                                  "key: value")
             self._fail_syntax(i, col, "expected 'key: value' here, but this line has no ': '",
                               "add ': ' after the key (a space after the colon), or indent "
                               "the text deeper if it continues the value above")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -54,15 +55,32 @@ def _check_date(year: int, month: int, day: int, typed: str) -> date:
         raise Invalid("bad-date", f"{typed!r} is not a real date ({problem})", "check the day and month") from None
 
 
+# Dates and times as staff also type them, each with one meaning: 2026/6/3, 2026.6.3,
+# 2026年6月3日, 9点30, 9点半, 9时, 17：00 (a Chinese keyboard's colon and digits)
+_CHINESE_DATE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*[日号]?")
+_CHINESE_TIME = re.compile(r"(\d{1,2})\s*[点时]\s*(半|\d{1,2})?\s*分?\s*$")
+
+
+def _as_typed_in_chinese(text: str) -> str:
+    """``text`` with a date and time written the Chinese ways in the form the patterns read."""
+    text = unicodedata.normalize("NFKC", text).strip()
+    text = _CHINESE_DATE.sub(lambda match: f"{match[1]}-{match[2]}-{match[3]} ", text, count=1).strip()
+
+    def clock(match: re.Match) -> str:
+        minutes = "30" if match[2] == "半" else f"{int(match[2] or 0):02d}"
+        return f"{match[1]}:{minutes}"
+    return _CHINESE_TIME.sub(clock, text, count=1)
+
+
 def parse_date(text: str) -> date:
-    match = DATE_TEXT.match(text.strip())
+    match = DATE_TEXT.match(text.strip()) or DATE_TEXT.match(_as_typed_in_chinese(text))
     if not match:
         raise Invalid("bad-date", f"{text!r} is not a date", _DATE_HINT)
     return _check_date(int(match[1]), int(match[2]), int(match[3]), text)
 
 
 def parse_datetime(text: str) -> datetime:
-    match = _DATETIME.match(text.strip())
+    match = _DATETIME.match(text.strip()) or _DATETIME.match(_as_typed_in_chinese(text))
     if not match:
         raise Invalid("bad-datetime", f"{text!r} is not a date and time", _DATETIME_HINT)
     if match[4] is None:
