@@ -412,6 +412,19 @@ def test_a_chinese_colon_after_a_key_is_named(garage):
         "(its '：' is the Chinese full-width colon)"]
 
 
+def test_a_record_in_another_kinds_folder_is_told_where_it_goes(garage):
+    # a visit saved under records/customers/ gave six unknown-key and missing-field errors
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/customers/v.yaml": VISIT,
+                   "records/visits/c.yaml": CUSTOMER.replace("C0001", "C0002"),
+                   "records/visits/odd.yaml": VISIT.replace("type: repair", "kind: repair")})
+    assert lines(run(root)) == [
+        "records/customers/v.yaml:1:1: error wrong-folder: this record has the keys of a visit, not of a customer",
+        "records/visits/c.yaml:1:1: error wrong-folder: this record has the keys of a customer, not of a visit",
+        "records/visits/odd.yaml:1:1: error missing-field: visit has no type: Kind of work.",
+        "records/visits/odd.yaml:4:1: error unknown-key: visit has no field 'kind'",
+    ]
+
+
 def test_time_order(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": """\

@@ -295,6 +295,19 @@ def _shortcut(field: Field) -> Callable[[object], object] | None:
     return None
 
 
+def _kind_it_belongs_to(node: Mapping, kind: Kind) -> Kind | None:
+    """The one other record kind whose keys a record has, all of them and its required ones,
+    when ``kind`` is a record kind that does not know some of them: a visit saved under
+    records/customers/ gave a dozen unknown-key and missing-field errors instead of one that
+    says where it goes."""
+    if not kind.folder or schema.RECORD_KINDS.get(kind.folder) is not kind:
+        return None
+    fitting = [other for other in schema.RECORD_KINDS.values()
+               if other is not kind and _SCHEMA_PLANS[id(other)].keys.issuperset(node)
+               and all(field.name in node for field in other.fields if field.required)]
+    return fitting[0] if len(fitting) == 1 else None
+
+
 class _Plan:
     """What converting one kind needs, worked out once per file instead of once per record."""
 
@@ -372,6 +385,14 @@ class Converter:
             return None
         plan = self._plan(kind)
         if not plan.keys.issuperset(node):
+            elsewhere = _kind_it_belongs_to(node, kind)
+            if elsewhere is not None:
+                self.unusable = {}
+                self.problems.append(error(
+                    self.path, line, col, "wrong-folder",
+                    f"this record has the keys of {_article(elsewhere.name)} {elsewhere.name}, not of "
+                    f"{_article(kind.name)} {kind.name}", f"move it to records/{elsewhere.folder}/"))
+                return None
             self._unknown_keys(node, kind)
         values: dict = {}
         usable = True
