@@ -143,6 +143,19 @@ def test_ci_installs_csi_from_where_the_garage_says_and_says_when_it_cannot_tell
         assert not (tmp_path / "hostile").exists()
 
 
+def test_a_chinese_garages_settings_are_explained_in_chinese(tmp_path):
+    import re
+
+    result, root = init(tmp_path, "--language", "zh")
+    assert result.exit_code == 0, result.output
+    comments = re.findall(r"# (.+)$", (root / "garage.yaml").read_text(encoding="utf-8"), flags=re.MULTILINE)
+    assert len(comments) > 15
+    # (the privacy examples, 13812345678 -> 138****5678, read the same in both languages)
+    english = [comment for comment in comments if comment.isascii() and "->" not in comment]
+    assert english == []
+    assert "followup_window_days: 3      # 交车后多少天内须完成回访" in (root / "garage.yaml").read_text(encoding="utf-8")
+
+
 def test_vscode_settings_bind_every_written_schema(tmp_path):
     _, root = init(tmp_path)
     settings = json.loads((root / ".vscode/settings.json").read_text(encoding="utf-8"))["yaml.schemas"]

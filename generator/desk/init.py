@@ -43,8 +43,31 @@ class Created:
     kept: list[str] = field(default_factory=list)  # already there, left as they were
 
 
+# garage.yaml's comments for a Chinese garage's staff, by the English text of defaults/garage.yaml
+_ZH_COMMENTS = {
+    'Garage settings. Every key is documented in the README ("Settings").':
+        "本店设置。每一项的含义见 README（“Settings”一节）。",
+    "Your staff: records refer to them by id. Replace these examples.": "本店员工：记录中用员工编号（id）指代。请替换以下示例。",
+    "site language: zh (简体中文) or en": "网站语言：zh（简体中文）或 en（英文）",
+    "default period of reports: month or quarter": "报表默认统计期：month（月）或 quarter（季度）",
+    "days after hand-over within which the follow-up call is due": "交车后多少天内须完成回访",
+    "first contact with a complaining customer within": "收到投诉后多少小时内须首次联系客户",
+    "resolution within, unless a promised date says otherwise": "投诉须在多少天内解决（另有承诺日期的以承诺为准）",
+    "a repair back within this many days counts as a comeback": "维修后多少天内因同一问题返修计为返修",
+    "care reminders look this far ahead": "关怀提醒提前多少天列出",
+    "no visit for longer: at risk": "超过多少天未到店：有流失风险",
+    "no visit for longer: presumed lost": "超过多少天未到店：视为流失",
+    'fewer answers than this: "too few", never ranked': "答卷少于此数：样本不足，不参与排名",
+    "strength: no bottom answers and at least this share of 9-10": "优势项目：无不满意答卷，且 9-10 分占比至少为此值",
+    "weakness: at most this share of 9-10 ...": "劣势项目：9-10 分占比至多为此值……",
+    "... and at least this share of 1-4": "……且 1-4 分占比至少为此值",
+    "or a significant fall of the 9-10 share by at least this": "或 9-10 分占比显著下降至少此值",
+}
+
+
 def garage_settings(name: str, language: str) -> str:
-    """The demo's commented garage.yaml with this garage's name and language, and today not pinned."""
+    """The demo's commented garage.yaml with this garage's name and language, and today not pinned;
+    its comments in Chinese for a Chinese garage."""
     text = (DEFAULTS / "garage.yaml").read_text(encoding="utf-8")
     quoted = Emitter().scalar(text_value(name))  # (not plain when it reads as null: name: null is no name)
     text = re.sub(r"^name:.*$", lambda _: f"name: {quoted}", text, count=1, flags=re.MULTILINE)
@@ -52,6 +75,8 @@ def garage_settings(name: str, language: str) -> str:
     text = re.sub(r"^as_of:.*\n", "", text, count=1, flags=re.MULTILINE)
     text = re.sub(r"^staff:\n", "# Your staff: records refer to them by id. Replace these examples.\nstaff:\n",
                   text, count=1, flags=re.MULTILINE)
+    if language == "zh":
+        text = re.sub(r"(?<=# )(.+)$", lambda found: _ZH_COMMENTS.get(found[1], found[1]), text, flags=re.MULTILINE)
     return text
 
 
