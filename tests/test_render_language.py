@@ -282,15 +282,15 @@ FEW_PAIRS = {**GARAGE, "records/visits/v.yaml": "".join(
 
 
 @pytest.mark.parametrize("language,expected", ids=["en", "zh"], argvalues=[
-    ("en", "Fewer than 3 responses answered the overall item together with B \\(2\\)&#58; their importance is "
-           "the stated weight\\."),
-    ("zh", "与总体满意度项目同时回答的有效回访不足 3 份的项目：乙 \\(2\\)，其重要性按设定权重计算。"),
+    ("en", "Fewer than 3 responses answered the overall item together with B \\(2\\)&#58; not placed in "
+           "the chart\\."),
+    ("zh", "与总体满意度项目同时回答的有效回访不足 3 份的项目：乙 \\(2\\)，未在图中标出。"),
 ])
-def test_an_item_on_its_stated_weight_is_named_on_the_items_page(tmp_path, language, expected):
+def test_an_item_too_few_answered_with_the_overall_item_is_named_on_the_items_page(tmp_path, language, expected):
     report, pages = _pages(tmp_path, language, FEW_PAIRS)
     # 4 answered the overall item (the minimum is 3): correlations, but B was paired twice only
     assert (report["drivers"]["method"], report["drivers"]["n"]) == ("correlation", 4)
     assert [(row["id"], row["n"], row["importance_from"]) for row in report["drivers"]["items"]] == [
-        ("a", 4, "correlation"), ("b", 2, "stated_weight")]
+        ("a", 4, "correlation"), ("b", 2, "too_few")]
     first = expected.split(" ")[0]
     assert _line(pages["items.md"], first) == expected

@@ -86,7 +86,7 @@ def test_a_constant_item_has_no_correlation():
                                "performance": 77.0, "quadrant": None}]
 
 
-def test_an_item_answered_with_the_overall_item_too_seldom_takes_its_stated_weight():
+def test_an_item_answered_with_the_overall_item_too_seldom_is_not_placed():
     form = questionnaire({"s1": ["a", "b"], "s2": ["c", "d", "e"]}, item_weights={"a": 3},
                          section_weights={"s2": 2})
     # e answered with the overall item by two responses only: 9 with 9 and 5 with 5, r = +1 on two points
@@ -97,15 +97,15 @@ def test_an_item_answered_with_the_overall_item_too_seldom_takes_its_stated_weig
                         performance={"a": 60.0, "b": 50.0, "c": 40.0, "d": 95.0, "e": 90.0})
     rows = {row["id"]: row for row in found["items"]}
     assert found["method"] == "correlation"
-    assert found["message"] == ("fewer than 5 responses answered the overall item together with e (2): "
-                                "importance is the stated weight")
-    # s2 holds 2/3 of the section weight, split evenly over c, d and e: 2/9 each
-    assert (rows["e"]["n"], rows["e"]["importance_from"], rows["e"]["importance"]) == (
-        2, "stated_weight", pytest.approx(2 / 9))
+    assert found["message"] == "fewer than 5 responses answered the overall item together with e (2): not placed"
+    # its stated weight (2/9) is a share of the CSI, not a correlation: no importance, no quadrant
+    assert (rows["e"]["n"], rows["e"]["importance_from"], rows["e"]["importance"], rows["e"]["quadrant"]) == (
+        2, "too_few", None, None)
     for item in "abcd":  # six pairs each: their own correlations, as before
         assert (rows[item]["n"], rows[item]["importance_from"]) == (6, "correlation")
         assert rows[item]["importance"] == pytest.approx(_r(item), abs=1e-12)
     # a (r 0.99) leads the ranking, not e with its r of 1 on two points
-    assert max(rows.values(), key=lambda row: row["importance"])["id"] == "a"
-    # the median takes e's fallback with the four correlations: b -0.58, c -0.70, d 0.10, e 2/9, a 0.99
-    assert found["importance_median"] == pytest.approx(_r("d"))
+    assert max((row for row in rows.values() if row["importance"] is not None),
+               key=lambda row: row["importance"])["id"] == "a"
+    # the median of the four correlations alone: b -0.58, c -0.70, d 0.10, a 0.99
+    assert found["importance_median"] == pytest.approx((_r("b") + _r("d")) / 2)

@@ -108,8 +108,8 @@ _STRINGS = {
                         "仅 {count} 份有效回访回答了总体满意度项目（至少需要 {minimum} 份）：重要性按设定权重计算。"),
     # an item answered with the overall item too seldom for a correlation of its own; {items}: "name (n)"
     "drivers_items_too_few": ("Fewer than {minimum} responses answered the overall item together with {items}: "
-                              "their importance is the stated weight.",
-                              "与总体满意度项目同时回答的有效回访不足 {minimum} 份的项目：{items}，其重要性按设定权重计算。"),
+                              "not placed in the chart.",
+                              "与总体满意度项目同时回答的有效回访不足 {minimum} 份的项目：{items}，未在图中标出。"),
     # actions
     "action": ("Action", "措施"),
     "kind": ("Kind", "类型"),

@@ -143,14 +143,14 @@ def quadrant_dots(report: dict, lookup: Lookup, survey: str) -> list[charts.Dot]
 
 
 def drivers_stated_items(report: dict, lookup: Lookup, survey: str) -> str:
-    """The items whose importance fell back to the stated weight while the others' is a
-    correlation, each with how many responses answered it together with the overall item."""
+    """The items too few responses answered together with the overall item to be placed
+    while the others' importance is a correlation, each with how many did."""
     drivers = report.get("drivers") or {}
     if drivers.get("method") != "correlation":
         return ""
     separator = "、" if lookup.language == "zh" else ", "
     return separator.join(f"{lookup.item(survey, row['id'])} ({row['n']})" for row in drivers.get("items") or []
-                          if row.get("importance_from") == "stated_weight")
+                          if row.get("importance_from") == "too_few")
 
 
 def quadrant_legend(report: dict, lookup: Lookup, survey: str) -> list[tuple[int, str]]:

@@ -56,9 +56,9 @@ Top level
   all items or, under correlation, for the items named in it; else null),
   ``importance_median``, ``performance_median``, ``items`` (``id``, ``n``
   (responses that answered both the item and the overall item),
-  ``importance_from`` (correlation, or stated_weight: the item's share of
-  the CSI, for every item under stated_weights and, under correlation, for
-  an item whose ``n`` is below ``minimum``), ``importance``,
+  ``importance_from`` (correlation; stated_weight, the item's share of the
+  CSI, for every item under stated_weights; too_few, under correlation, for
+  an item whose ``n`` is below ``minimum``: no importance, no quadrant), ``importance``,
   ``performance`` = item score 0-100, ``quadrant``:
   concentrate_here (important, below median performance),
   keep_up_the_good_work, low_priority, possible_overkill; at or above a
@@ -236,7 +236,7 @@ ITEM = obj({
 DRIVERS = obj({
     "method": {"enum": ["correlation", "stated_weights"]}, "n": COUNT, "minimum": COUNT, "message": TEXT_OR_NULL,
     "importance_median": NUMBER, "performance_median": NUMBER,
-    "items": array(obj({"id": TEXT, "n": COUNT, "importance_from": {"enum": ["correlation", "stated_weight"]},
+    "items": array(obj({"id": TEXT, "n": COUNT, "importance_from": {"enum": ["correlation", "stated_weight", "too_few"]},
                         "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
 POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,

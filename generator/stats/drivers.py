@@ -7,8 +7,10 @@ medians.  Without an overall item or with fewer responses than the minimum
 sample, correlations would be noise: importance falls back to the weights the
 questionnaire states, and the report says so.  The same minimum holds for each
 item's own pairs: an item answered together with the overall item by fewer
-responses (on two pairs r is always +1 or -1, and could top the ranking) takes
-its stated weight, and its row and the report's message say so.
+responses (on two pairs r is always +1 or -1, and could top the ranking) has no
+importance and no quadrant, and its row and the report's message say so.  (Its
+stated weight is a share of the CSI, not a correlation: on the same axis as the
+others' it would be placed by a different measure.)
 """
 
 from __future__ import annotations
@@ -78,11 +80,11 @@ def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dic
     if frame.overall is not None and answered >= required:
         method, message = "correlation", None
         few = [meta.id for meta in frame.section_items() if paired.get(meta.id, 0) < required]
-        importance = {item_id: stated[item_id] if item_id in few else r for item_id, r in found.items()}
+        importance = {item_id: None if item_id in few else r for item_id, r in found.items()}
         if few:
             message = (f"fewer than {required} responses answered the overall item together with "
                        + ", ".join(f"{item_id} ({paired.get(item_id, 0)})" for item_id in few)
-                       + ": importance is the stated weight")
+                       + ": not placed")
     else:
         method, importance, few = "stated_weights", stated, list(stated)
         # the minimum applied, which min_sample alone may be below
@@ -96,7 +98,8 @@ def key_drivers(responses, frame: SurveyFrame, min_sample: int, performance: dic
     rows = [{
         "id": meta.id,
         "n": paired.get(meta.id, 0),
-        "importance_from": "stated_weight" if meta.id in few else "correlation",
+        "importance_from": ("stated_weight" if method == "stated_weights" else "too_few") if meta.id in few
+        else "correlation",
         "importance": importance.get(meta.id),
         "performance": performance.get(meta.id),
         "quadrant": quadrant(importance.get(meta.id), performance.get(meta.id),
