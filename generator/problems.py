@@ -15,6 +15,7 @@ WARNING = "warning"
 # validator's calls to this list).
 WARNING_CODES = frozenset({
     "unknown-folder", "txt-name", "comment-cut", "empty-answer", "unknown-item",  # how a file is written
+    "plate-form",
     "followup-overdue", "complaint-overdue", "do-not-call", "lost-customer-back",  # the desk's rules
     "wrong-role", "wrong-customer", "status-mismatch",  # references that hold but look wrong
 })

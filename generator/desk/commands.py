@@ -181,7 +181,7 @@ NEW_EXAMPLES = {
 
 
 METAVARS = {"date": "YYYY-MM-DD", "datetime": "'YYYY-MM-DD HH:MM'", "int": "NUMBER", "number": "NUMBER",
-            "money": "AMOUNT", "bool": "yes|no", "id": "ID", "ref": "ID", "list": "A,B"}
+            "money": "AMOUNT", "bool": "yes|no", "id": "ID", "ref": "ID", "list": "A,B", "plate": "PLATE"}
 
 
 def _complete_ids(kind_name: str):

@@ -32,6 +32,7 @@ from generator.desk.check import Addition, described, refusals
 from generator.desk.yamlwrite import plain_record, record_texts
 from generator.load.source import decode
 from generator.load.yamlsafe import Mapping, parse
+from generator.plates import canonical_plate
 from generator.problems import Problem
 from generator.validate import schema, settings_problems
 from generator.validate.convert import Converter
@@ -237,6 +238,11 @@ def cell_value(column: Column, field: schema.Field, cell: str) -> str | list[str
         parts = [part.strip() for part in cell.split(column.split or ",") if part.strip()]
         return [column.values.get(part, part) for part in parts]
     cell = column.values.get(cell, cell)
+    if field.type == schema.PLATE:
+        # written as csi new writes it and compared in that form (generator.plates): two rows of
+        # a customer giving 粤B12345 and 粤b 12345 are one car, and a car another customer has
+        # is refused as a duplicate plate however either was typed
+        return canonical_plate(cell) or cell  # (nothing but separators: the validator refuses it as typed)
     if field.type not in (schema.DATE, schema.DATETIME):
         return cell
     if column.format:

@@ -17,6 +17,7 @@ from generator import model
 from generator.desk import store
 from generator.desk.check import Addition, described, refusals
 from generator.desk.yamlwrite import Answer, template
+from generator.plates import canonical_plate
 from generator.problems import Problem
 from generator.validate import questionnaire_files, schema
 from generator.validate.convert import Converter
@@ -80,8 +81,16 @@ def check_values(kind: Kind, given: dict[str, str]) -> list[str]:
                 converter.value(entry, field.of, 0, 0)
         else:
             converter.value(text, field, 0, 0)
-        messages.extend(f"--{name}: {problem.message} ({problem.hint})" for problem in problems)
+        messages.extend(f"--{name}: {problem.message} ({problem.hint})" for problem in problems if problem.is_error)
     return messages
+
+
+def canonical_plates(kind: Kind, given: dict[str, str]) -> dict[str, str]:
+    """Plates as csi writes them (generator.plates): --plate '粤b 12345' is written 粤B12345,
+    the form `csi validate` asks for and `csi import` writes."""
+    return {name: canonical_plate(text)
+            if (kind.field(name) or schema.VEHICLE.field(name)).type == schema.PLATE else text
+            for name, text in given.items()}
 
 
 def split_list(text: str) -> list[str]:
@@ -140,7 +149,8 @@ def _checkable(kind: Kind, values: dict) -> str:
     """The record's text with a stand-in for each required choice or text left empty: of a
     record that lacks a required field the validator checks only that the ids it names
     exist, not how they fit together (a plate of another customer, a hand-over before
-    check-in). A reference left empty stays empty: a stand-in for it would be refused."""
+    check-in). A reference left empty stays empty: a stand-in for it would be refused (a
+    visit's vehicle, a plate, is one too)."""
     stand_ins = {}
     for field in kind.fields:
         if field.required and not values.get(field.name):
@@ -158,6 +168,7 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
     messages = check_values(kind, given)
     if messages:
         raise BadValues("\n".join(messages))
+    given = canonical_plates(kind, given)
     if kind is schema.FOLLOWUP and given.get("visit"):
         visits = store.existing_ids(root, schema.VISIT)
         if given["visit"] not in visits:

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from generator.model import Privacy
+from generator.plates import canonical_plate
 from generator.render.escape import md_text
 
 # Two-character Chinese surnames (复姓): without them 欧阳娜娜 would show as 欧***,
@@ -102,7 +103,7 @@ def mask_plate(plate: str | None) -> str:
     """粤B12345 -> 粤B1***5: province and city letter stay, so a plate is still recognisable."""
     if not plate:
         return ""
-    plate = plate.strip()
+    plate = canonical_plate(plate)  # (粤B·12345 would keep its dot in the mask: 粤B·****5)
     if len(plate) <= 4:
         return plate[:1] + "*" * (len(plate) - 1)
     return plate[:3] + "*" * (len(plate) - 4) + plate[-1]

@@ -17,6 +17,7 @@ from types import MappingProxyType
 
 from generator.load.yamlsafe import Mapping, Sequence
 from generator.model import EARLIEST_YEAR, LATEST_YEAR, field_names
+from generator.plates import CANONICAL_PLATE, canonical_plate
 from generator.problems import Problem, error, warning
 from generator.validate import schema
 from generator.validate.schema import Field, Kind
@@ -148,8 +149,21 @@ def _enum(text: str, field: Field) -> str:
                   f"{suggestion}use one of the listed values")
 
 
+def parse_plate(text: str, field: Field) -> str:
+    """A plate in its canonical form (generator.plates): what the model holds and compares."""
+    if "\n" in text.strip():
+        raise Invalid("bad-text", f"{field.name} must be a single line", "remove the line break")
+    canonical = canonical_plate(text)
+    if not canonical:
+        raise Invalid("bad-plate", f"{field.name} {text!r} holds no letter or digit of a plate",
+                      "write the plate, e.g. 粤B12345")
+    return canonical
+
+
 def _scalar(text: str, field: Field) -> object:
     kind = field.type
+    if kind == schema.PLATE:
+        return parse_plate(text, field)
     if kind in (schema.TEXT, schema.LINE, schema.REF):
         if kind != schema.TEXT and "\n" in text.strip():
             raise Invalid("bad-text", f"{field.name} must be a single line", "remove the line break")
@@ -206,6 +220,11 @@ def _verbatim(raw: object) -> object:
 
 def _one_line(raw: object) -> object:
     return raw if raw.__class__ is str and "\n" not in raw else _UNDECIDED
+
+
+def _quick_plate(raw: object, _canonical=CANONICAL_PLATE.fullmatch) -> object:
+    # one precompiled fullmatch: the usual plate (粤B12345) needs no normalisation at all
+    return raw if raw.__class__ is str and _canonical(raw) else _UNDECIDED
 
 
 def _quick_id(raw: object) -> object:
@@ -278,6 +297,8 @@ def _shortcut(field: Field) -> Callable[[object], object] | None:
         return _verbatim
     if kind in (schema.LINE, schema.REF):
         return _one_line
+    if kind == schema.PLATE:
+        return _quick_plate
     if kind == schema.ID:
         return _quick_id
     if kind == schema.DATE:
@@ -457,7 +478,13 @@ class Converter:
             if not isinstance(raw, str):
                 raise Invalid("bad-type", f"{field.name} must be a single value, not {_shape(raw)}",
                               f"write `{field.name}: {field.example or 'value'}` on one line")
-            return _scalar(raw, field)
+            value = _scalar(raw, field)
+            if field.type == schema.PLATE and value != raw:
+                # read as the same car all the same; the warning keeps the files in one form, so
+                # that a search of records/ for 粤B12345 finds every record of the car
+                self.problems.append(warning(self.path, line, col, "plate-form",
+                                             f"{field.name} {raw!r} is read as {value}", f"write it as {value}"))
+            return value
         except Invalid as invalid:
             self.fail(line, col, invalid)
             return _MISSING

@@ -37,7 +37,8 @@ def _numeric(field: Field, json_type: str, text: dict) -> dict:
 
 def field_schema(field: Field) -> dict:
     kind = field.type
-    if kind in (schema.TEXT, schema.LINE, schema.ID, schema.REF):
+    if kind in (schema.TEXT, schema.LINE, schema.ID, schema.REF, schema.PLATE):
+        # (a plate in another form, 粤b 12345, is read all the same, with a warning: not refused here)
         # an unquoted phone number or an id like 2026 is a number to the editor
         found: dict = {"type": ["string", "number"]}
     elif kind == schema.DATE:

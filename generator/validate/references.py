@@ -6,6 +6,7 @@ key when the file can tell (``Locator``), else at the record.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable
 from itertools import chain
 from operator import attrgetter
@@ -212,7 +213,7 @@ class ReferenceCheck:
             if owner is None or owner[0].id != visit.customer:
                 self._error(visit.where, "vehicle", "unknown-vehicle",
                             f"vehicle {visit.vehicle} is not a vehicle of customer {visit.customer}",
-                            "add it under the customer's vehicles: or fix the plate")
+                            self._vehicle_hint(visit))
         self._staff(visit.where, "service_advisor", visit.service_advisor, "service_advisor")
         for technician in visit.technicians:
             self._staff(visit.where, "technicians", technician, "technician")
@@ -225,6 +226,16 @@ class ReferenceCheck:
             if earlier and earlier.check_in >= visit.check_in:
                 self._error(visit.where, "comeback_of", "time-order",
                             f"comeback_of {earlier.id} is not an earlier visit", "link the earlier visit for the same fault")
+
+    def _vehicle_hint(self, visit: model.Visit) -> str:
+        """The customer's own plate closest to the one typed (a digit or letter mistyped);
+        plates typed with spaces, dots or small letters already match (generator.plates)."""
+        customer = self.customers.get(visit.customer)
+        plates = [vehicle.plate for vehicle in customer.vehicles] if customer else []
+        close = difflib.get_close_matches(visit.vehicle, plates, n=1, cutoff=0.6)
+        if close:
+            return f"did you mean {close[0]}? else add it under the customer's vehicles:"
+        return "add it under the customer's vehicles: or fix the plate"
 
     def _followup(self, followup: model.Followup) -> None:
         if followup.visit and self._ref(followup.where, "visit", "visit", followup.visit):

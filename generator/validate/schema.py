@@ -14,7 +14,8 @@ from generator import model
 
 # Field types: how the text someone typed becomes a value.
 TEXT = "text"  # free text, may span lines; " #" cutting it short is warned about
-LINE = "line"  # a short single-line text: a name, a plate, a model
+LINE = "line"  # a short single-line text: a name, a model
+PLATE = "plate"  # a licence plate: held and compared in its canonical form (generator.plates)
 ID = "id"  # a record id
 DATE = "date"
 DATETIME = "datetime"
@@ -77,7 +78,8 @@ def _enum(name: str, choices: tuple[str, ...], doc: str, required: bool = False,
 # --- records ----------------------------------------------------------------------
 
 VEHICLE = Kind("vehicle", "A vehicle of the customer.", (
-    Field("plate", LINE, "Licence plate, e.g. 粤B12345; visits refer to the vehicle by it.", required=True, example="粤B12345"),
+    Field("plate", PLATE, "Licence plate, e.g. 粤B12345 (capitals, no spaces or dots); visits refer to the vehicle by it.",
+          required=True, example="粤B12345"),
     Field("vin", LINE, "Vehicle identification number (17 characters).", example="LSVAU2180N2123456"),
     Field("model", LINE, "Make and model.", example="大众 帕萨特 2022"),
     Field("purchase_date", DATE, "Date the customer bought the car.", example="2022-04-18"),
@@ -109,7 +111,7 @@ CUSTOMER = Kind("customer", "A customer and their vehicles.", (
 VISIT = Kind("visit", "A service visit (repair order, 工单).", (
     Field("id", ID, "Repair-order number.", required=True, example="RO20260601-001"),
     Field("customer", REF, "Customer id.", required=True, ref="customer", example="C0001"),
-    Field("vehicle", LINE, "Plate of one of the customer's vehicles.", required=True, example="粤B12345"),
+    Field("vehicle", PLATE, "Plate of one of the customer's vehicles.", required=True, example="粤B12345"),
     _enum("type", model.VISIT_TYPES, "Kind of work.", required=True, example="maintenance"),
     Field("check_in", DATETIME, "When the car was received.", required=True, example="2026-06-01 09:30"),
     Field("promised", DATETIME, "Hand-over time promised to the customer.", example="2026-06-01 17:00"),
@@ -127,7 +129,7 @@ VISIT = Kind("visit", "A service visit (repair order, 工单).", (
 FOLLOWUP = Kind("followup", "One follow-up attempt (回访), reached or not.", (
     Field("id", ID, "Unique follow-up id.", required=True, example="F20260603-001"),
     Field("visit", REF, "The visit followed up (service survey).", ref="visit", example="RO20260601-001"),
-    Field("purchase", LINE, "Plate of the car bought (sales survey), instead of visit."),
+    Field("purchase", PLATE, "Plate of the car bought (sales survey), instead of visit."),
     Field("at", DATETIME, "When the attempt was made.", required=True, example="2026-06-03 10:15"),
     _enum("channel", model.CONTACT_CHANNELS, "How.", required=True, example="phone"),
     Field("by", LINE, "Staff id of the caller; for external surveys the firm's name.", required=True, example="CS01"),
