@@ -129,3 +129,11 @@ def test_customers_full_names_in_free_text_are_masked(text, masked):
     names = NameFinder(["曾婷", "欧阳娜娜", "Tom", "John Smith", "Li", "李", None])
     assert Masker(Privacy(), names).free_text(text) == masked
     assert Masker(Privacy(mask_names=False), names).free_text(text) == text
+
+
+def test_a_customers_plate_in_free_text_is_masked_when_plates_are():
+    plates = NameFinder(["粤B12345", "京A0001X"], mask=mask_plate)
+    said = "粤B12345 的客户说京A0001X 也要保养；粤B123456 不是我们的车"
+    assert Masker(Privacy(mask_plates=True), plates=plates).free_text(said) == \
+        "粤B1***5 的客户说京A0***X 也要保养；粤B123456 不是我们的车"
+    assert Masker(Privacy(), plates=plates).free_text(said) == said  # plates are shown unless the garage masks them

@@ -11,7 +11,7 @@ from datetime import date
 
 from generator.model import Customer, Records
 from generator.render.i18n import label
-from generator.render.privacy import Masker, NameFinder
+from generator.render.privacy import Masker, NameFinder, mask_plate
 
 
 @dataclass(frozen=True)
@@ -26,7 +26,9 @@ class Lookup:
     def of(cls, records: Records, as_of: date) -> Lookup:
         garage = records.garage
         names = NameFinder(customer.name for customer in records.customers) if garage.privacy.mask_names else None
-        return cls(garage.language, Masker(garage.privacy, names), records, as_of,
+        plates = NameFinder((vehicle.plate for customer in records.customers for vehicle in customer.vehicles),
+                            mask=mask_plate) if garage.privacy.mask_plates else None
+        return cls(garage.language, Masker(garage.privacy, names, plates), records, as_of,
                    {customer.id: customer for customer in records.customers})
 
     def staff(self, staff_id: str | None) -> str:

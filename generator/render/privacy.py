@@ -136,7 +136,8 @@ def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 class NameFinder:
     """Customers' full names wherever free text quotes them (a complaint's "客户曾婷反映…",
-    a note "回访客户王伟飞"), masked as the customer column masks them.
+    a note "回访客户王伟飞"), masked as the customer column masks them; or, with
+    ``mask=mask_plate``, their plates (as the model holds them, 粤B12345).
 
     Why not a regular expression of every name: a large dealer has 20,000 customers, and an
     alternation of them is tried name by name at each character.  Here the places a name can
@@ -144,7 +145,8 @@ class NameFinder:
     looked up by the lengths names have, longest first (欧阳娜娜 before 欧阳).
     """
 
-    def __init__(self, names) -> None:
+    def __init__(self, names, mask=mask_name) -> None:
+        self.mask = mask
         self.by_length: dict[int, set[str]] = {}
         for name in {name.strip() for name in names if name}:
             if len(name) >= (2 if _CJK.match(name) else 3):  # one letter, or "Li", is in too many words
@@ -164,7 +166,7 @@ class NameFinder:
             for length in self.lengths:
                 name = text[position:position + length]
                 if name in self.by_length[length] and not _inside_a_word(text, position, position + length):
-                    pieces += [text[start:position], mask_name(name)]
+                    pieces += [text[start:position], self.mask(name)]
                     start = resume = position + length
                     break
         if not pieces:
@@ -189,6 +191,7 @@ class Masker:
 
     privacy: Privacy
     names: NameFinder | None = field(default=None, compare=False)
+    plates: NameFinder | None = field(default=None, compare=False)  # with privacy.mask_plates
 
     def name(self, value: str | None) -> str:
         return mask_name(value) if self.privacy.mask_names else (value or "")
@@ -200,11 +203,13 @@ class Masker:
         return mask_plate(value) if self.privacy.mask_plates else (value or "")
 
     def free_text(self, value: str | None) -> str:
-        """Free text may quote a customer's number or name: mask them there too."""
+        """Free text may quote a customer's number, name or plate: mask them there too."""
         if value is None:
             return ""
         if self.privacy.mask_phones:
             value = mask_mobiles_in_text(value)
+        if self.plates is not None and self.privacy.mask_plates:
+            value = self.plates(value)
         return self.names(value) if self.names is not None and self.privacy.mask_names else value
 
 
