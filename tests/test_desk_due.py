@@ -83,19 +83,19 @@ def test_worklist_text_groups_and_sorts_by_urgency(garage):
 
 Follow-ups overdue (window passed, customer not reached) (3)
   RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  7 days overdue  SA01  0 attempts
-  RO3  C0002 李娜  13800000002 (sms)  2026-06-23 11:00  7 days overdue  SA01  0 attempts
-  RO2  C0001 张伟  0755123456 (phone)  2026-06-28 09:00  2 days overdue  SA01  1 attempts, last: no_answer
+  RO3  C0002 李娜  13800000002 (SMS)  2026-06-23 11:00  7 days overdue  SA01  0 attempts
+  RO2  C0001 张伟  0755123456 (phone)  2026-06-28 09:00  2 days overdue  SA01  1 attempt, last: no answer
 
 Follow-ups due (window still open) (1)
-  RO5  C0003 王芳  (online)  2026-07-02 12:00  in 2 days  SA01  0 attempts
+  RO5  C0003 王芳  (online / WeChat)  2026-07-02 12:00  in 2 days  SA01  0 attempts
 
 Complaints: promise past or near (3)
-  CP1  C0001 张伟  0755123456 (phone)  2026-06-29  1 days overdue  SA01  high: past_promise, no_first_response
-  CP3  C0001 张伟  0755123456 (phone)  2026-07-10  in 10 days  SA01  critical: no_first_response
-  CP2  C0003 王芳  (online)  2026-07-02  in 2 days  SA01  low: deadline_near
+  CP1  C0001 张伟  0755123456 (phone)  2026-06-29  1 day overdue  SA01  high: past the promised date, no first response in time
+  CP3  C0001 张伟  0755123456 (phone)  2026-07-10  in 10 days  SA01  critical: no first response in time
+  CP2  C0003 王芳  (online / WeChat)  2026-07-02  in 2 days  SA01  low: promised date near
 
 Care reminders (1)
-  C0003  C0003 王芳  (online)  2026-07-03  in 3 days    birthday
+  C0003  C0003 王芳  (online / WeChat)  2026-07-03  in 3 days    birthday
 """
 
 
@@ -121,7 +121,7 @@ def test_date_option_moves_today(garage):
     # CP1 came in that morning: not yet 24 hours without an answer, its promise two days away
     assert [(row["group"], row["id"], row["detail"]) for row in rows] == [
         ("followup_overdue", "RO1", "0 attempts"), ("followup_overdue", "RO3", "0 attempts"),
-        ("followup_open", "RO2", "1 attempts, last: no_answer"),
+        ("followup_open", "RO2", "1 attempt, last: no_answer"),
         ("complaint", "CP1", "high: deadline_near"), ("care", "C0003", "birthday")]
 
 
@@ -138,7 +138,7 @@ def test_chinese_headings_for_a_chinese_garage(garage):
     root = garage({**FILES, "garage.yaml": MINIMAL_GARAGE.replace("language: en", "language: zh")})
     lines = due(root).output.splitlines()
     assert lines[2] == "逾期回访（回访期已过，未联系上客户） (3)"
-    assert lines[3] == "  RO1  C0001 张伟  0755123456 (phone)  2026-06-23 10:00  逾期 7 天  SA01  已尝试 0 次"
+    assert lines[3] == "  RO1  C0001 张伟  0755123456 (电话)  2026-06-23 10:00  逾期 7 天  SA01  已尝试 0 次"
 
 
 @pytest.mark.skipif(not any((REPO / "records").rglob("*.yaml")), reason="the sample garage has no records yet")

@@ -109,6 +109,10 @@ def test_text_summary_shows_the_headline_figures():
     assert english[3].startswith("Satisfied share: 75.0% [")
     chinese = format_text(report, "zh")
     assert "满意率: 75.0%" in chinese and "回访:" in chinese
+    # roles and quadrants in words of the language, as the site shows them
+    staff = [line for line in chinese.splitlines() if line.startswith("  SA01")]
+    assert staff and staff[0].startswith("  SA01     服务顾问         CSI 75.0")
+    assert "service_advisor" not in chinese and "low_priority" not in chinese
 
 
 def test_each_surveys_headlines_series_and_item_counts_are_its_own(sample):

@@ -18,6 +18,7 @@ from datetime import date, datetime, time, timedelta
 
 from generator.desk.export import inert
 from generator.model import SEVERITIES, Customer, Records
+from generator.render.i18n import label
 from generator.stats.care import care_reminders
 from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
 from generator.stats.followups import CALL_CHANNELS, followup_process, visit_statuses
@@ -35,8 +36,9 @@ HEADINGS = {
            "followup_open": "Follow-ups due (window still open)",
            "complaint": "Complaints: promise past or near",
            "care": "Care reminders",
-           "none": "nothing", "days_overdue": "{} days overdue", "days_left": "in {} days", "today": "today",
-           "attempts": "{} attempts", "last": "last"},
+           "none": "nothing", "days_overdue": ("{} day overdue", "{} days overdue"),
+           "days_left": ("in {} day", "in {} days"), "today": "today",
+           "attempts": ("{} attempt", "{} attempts"), "last": "last"},
     "zh": {"followup_overdue": "逾期回访（回访期已过，未联系上客户）",
            "followup_open": "待回访（回访期内）",
            "complaint": "投诉：承诺日期已过或临近",
@@ -127,21 +129,36 @@ def worklist(records: Records, as_of: date, period: Period | None = None,
             "complaint": complaints_due(index, as_of), "care": care_due(index, as_of, care_days)}
 
 
-def detail(row: dict, words: dict[str, str]) -> str:
+def _counted(words: dict, key: str, count: int) -> str:
+    """``words[key]`` with ``count`` in it: (one, many) where the language tells them apart."""
+    found = words[key]
+    if isinstance(found, tuple):
+        found = found[0] if count == 1 else found[1]
+    return found.format(count)
+
+
+def detail(row: dict, words: dict, language: str | None = None) -> str:
+    """The row's last column: its choices as typed (the CSV's, for tools), or in words of
+    ``language`` (the worklist staff read)."""
+    def worded(group: str, value: str) -> str:
+        return value if language is None else label(language, group, value)
+
     if row["group"].startswith("followup"):
-        text = words["attempts"].format(row["attempts"])
-        return text + (f", {words['last']}: {row['last_outcome']}" if row["last_outcome"] else "")
+        text = _counted(words, "attempts", row["attempts"])
+        return text + (f", {words['last']}: {worded('outcome', row['last_outcome'])}" if row["last_outcome"] else "")
     if row["group"] == "complaint":
-        return f"{row['severity']}: {', '.join(row['reasons'])}"
-    return row["kind"]
+        separator = "、" if language == "zh" else ", "
+        return (f"{worded('severity', row['severity'])}: "
+                f"{separator.join(worded('overdue_reason', reason) for reason in row['reasons'])}")
+    return worded("care", row["kind"])
 
 
-def when(row: dict, words: dict[str, str]) -> str:
+def when(row: dict, words: dict) -> str:
     """Overdue follow-ups count days overdue; everything else days until it falls due."""
     late = row["days"] if row["group"] == "followup_overdue" else -row["days"]
     if late > 0:
-        return words["days_overdue"].format(late)
-    return words["today"] if late == 0 else words["days_left"].format(-late)
+        return _counted(words, "days_overdue", late)
+    return words["today"] if late == 0 else _counted(words, "days_left", -late)
 
 
 def format_text(found: dict[str, list[dict]], as_of: date, language: str) -> str:
@@ -154,9 +171,10 @@ def format_text(found: dict[str, list[dict]], as_of: date, language: str) -> str
             lines.append(f"  {words['none']}")
         for row in rows:
             days = when(row, words)
-            contact = " ".join(part for part in (row["phone"], f"({row['channel']})" if row["channel"] else "") if part)
-            lines.append(f"  {row['id']}  {row['customer']} {row['name']}  {contact}"
-                         f"  {row['date'].replace('T', ' ')}  {days}  {row['staff']}  {detail(row, words)}".rstrip())
+            channel = f"({label(language, 'channel', row['channel'])})" if row["channel"] else ""
+            contact = " ".join(part for part in (row["phone"], channel) if part)
+            lines.append(f"  {row['id']}  {row['customer']} {row['name']}  {contact}  {row['date'].replace('T', ' ')}"
+                         f"  {days}  {row['staff']}  {detail(row, words, language)}".rstrip())
     return "\n".join(lines) + "\n"
 
 

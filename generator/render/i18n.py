@@ -267,7 +267,9 @@ _LABELS = {
     "source": {"internal": ("internal", "内部"), "external": ("external", "外部")},
     "overdue_reason": {"past_promise": ("past the promised date", "超过承诺日期"),
                        "past_resolution_limit": ("past the resolution limit", "超过处理时限"),
-                       "no_first_response": ("no first response in time", "未及时首次响应")},
+                       "no_first_response": ("no first response in time", "未及时首次响应"),
+                       # (the worklist's: a promise that falls due within two days)
+                       "deadline_near": ("promised date near", "临近承诺日期")},
     "signal": {"self_followup": ("self follow-up", "经手人自行回访"),
                "straight_lining": ("all top scores", "全部满分"),
                "identical_timestamps": ("identical times", "回访时间雷同"),

@@ -6,6 +6,10 @@ shows is exactly what the site and ``--format json`` show.
 
 from __future__ import annotations
 
+import unicodedata
+
+from generator.render.i18n import label
+
 LABELS = {
     "en": {
         "title": "Customer satisfaction", "as_of": "as of", "csi": "CSI", "satisfied": "Satisfied share",
@@ -78,14 +82,21 @@ def _headline(report: dict, words: dict) -> list[str]:
     return lines
 
 
-def _items(report: dict, words: dict) -> list[str]:
+def _pad(text: str, width: int) -> str:
+    """``text`` padded to ``width`` columns of a terminal, where a Chinese character takes two."""
+    columns = sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
+    return text + " " * max(0, width - columns)
+
+
+def _items(report: dict, words: dict, language: str) -> list[str]:
     if not report["items"]:
         return []
     lines = [f"{words['items']}:", f"  {words['item']:<24} {'n':>5} {'mean':>5} {'top':>7} {'bottom':>7}  "
-             f"{words['class']:<9} {words['quadrant']}"]
+             f"{_pad(words['class'], 9)} {words['quadrant']}"]
     for row in report["items"]:
         lines.append(f"  {row['id']:<24} {row['n']:>5} {num(row['mean']):>5} {pct(row['top_share']):>7} "
-                     f"{pct(row['bottom_share']):>7}  {words['classes'][row['class']]:<9} {row['quadrant'] or ''}")
+                     f"{pct(row['bottom_share']):>7}  {_pad(words['classes'][row['class']], 9)} "
+                     f"{label(language, 'quadrant', row['quadrant'])}".rstrip())
     drivers = report.get("drivers")
     if drivers and drivers["message"]:  # all items on their stated weights, or some
         lines.append(f"  ({words['drivers_fallback']}: {drivers['message']})")
@@ -105,16 +116,17 @@ def _operations(report: dict, words: dict) -> list[str]:
     ]
 
 
-def _staff(report: dict, words: dict) -> list[str]:
+def _staff(report: dict, words: dict, language: str) -> list[str]:
     lines = [f"{words['staff']}:"]
     for row in report["staff"]:
+        role = _pad(label(language, "role", row["role"]), 16)
         if "csi" in row:
             mark = f"  ({words['small_sample']})" if row["small_sample"] else f"  #{row['rank']}"
-            lines.append(f"  {row['id']:<8} {row['role']:<16} {words['csi']} {num(row['csi']['value'])}"
+            lines.append(f"  {row['id']:<8} {role} {words['csi']} {num(row['csi']['value'])}"
                          f"{_ci(row['csi'])} n={row['csi']['n']}  {words['satisfied']} {pct(row['satisfied_share'])}"
                          f"  {words['coverage']} {pct(row['coverage'])}{mark}")
         else:
-            lines.append(f"  {row['id']:<8} {row['role']:<16} {row['attempts']} → {row['reached']} "
+            lines.append(f"  {row['id']:<8} {role} {row['attempts']} → {row['reached']} "
                          f"({words['reach_rate']} {pct(row['reach_rate'])})")
     return lines
 
@@ -140,7 +152,8 @@ def format_text(report: dict, language: str = "en") -> str:
     lines = [f"{report['garage']} — {words['title']} {period['label']} ({period['start']}..{period['end']}), "
              f"{words['as_of']} {report['as_of']}", ""]
     lines += _headline(report, words) if report["responses"] else [words["no_data"]]
-    for block in (_items(report, words), _operations(report, words), _staff(report, words), _rest(report, words)):
+    for block in (_items(report, words, language), _operations(report, words), _staff(report, words, language),
+                  _rest(report, words)):
         if block:
             lines += [""] + block
     return "\n".join(lines) + "\n"
