@@ -176,12 +176,15 @@ def schema(root: Path, out: Path | None) -> None:
     """
     from generator.validate import SETTINGS_FILE
     from generator.validate.editor_schema import vscode_settings, write_schemas
+    from generator.validate.files import load_garage
 
     if out is None and not (root / SETTINGS_FILE).is_file():
         raise click.BadParameter(f"no {SETTINGS_FILE} in {root}: give the garage repository, or --out DIR",
                                  param_hint="--root")
     target = out or root / ".csi" / "schemas"
-    applies = write_schemas(target)
+    # a Chinese garage's editor explains each field in Chinese first
+    garage = load_garage(root, SETTINGS_FILE, []) if (root / SETTINGS_FILE).is_file() else None
+    applies = write_schemas(target, garage.language if garage else "en")
     for name, patterns in applies.items():
         click.echo(f"{target / name}  ->  {', '.join(patterns)}")
     try:

@@ -154,6 +154,9 @@ def test_a_chinese_garages_settings_are_explained_in_chinese(tmp_path):
     english = [comment for comment in comments if comment.isascii() and "->" not in comment]
     assert english == []
     assert "followup_window_days: 3      # 交车后多少天内须完成回访" in (root / "garage.yaml").read_text(encoding="utf-8")
+    # and so is each record field in the editor's hover text (csi init writes the schemas)
+    visit = json.loads((root / ".csi/schemas/visit.schema.json").read_text(encoding="utf-8"))["anyOf"][0]
+    assert visit["properties"]["check_in"]["description"] == "接车时间 — When the car was received."
 
 
 def test_vscode_settings_bind_every_written_schema(tmp_path):

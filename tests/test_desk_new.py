@@ -9,8 +9,9 @@ from click.testing import CliRunner
 
 from generator.desk.commands import new_group
 from generator.desk.new import new_record
+from generator.render.i18n import LABELS
 from generator.validate import load_records, schema
-from tests.conftest import CUSTOMER, VISIT
+from tests.conftest import CUSTOMER, MINIMAL_GARAGE, VISIT
 
 
 def new(root, *args):
@@ -300,3 +301,77 @@ def test_an_unknown_staff_id_is_refused_with_the_customer_left_empty(garage):
     assert result.output == ("Error: service_advisor 'SA99' is not in the staff list of garage.yaml "
                              "(add the person to `staff:` in garage.yaml, or fix the id)\nnothing was written\n")
     assert not (root / "records" / "visits").exists()
+
+
+def declared_fields(kind: schema.Kind, where: str = ""):
+    """(path, field) of every field of ``kind``, its nested kinds' and its lists' elements."""
+    for field in kind.fields:
+        path = f"{where}{kind.name}.{field.name}"
+        yield path, field
+        if isinstance(field.of, schema.Kind):
+            yield from declared_fields(field.of, path + " > ")
+        elif isinstance(field.of, schema.Field):
+            yield path + "[]", field.of
+
+
+def test_every_record_field_is_explained_in_chinese_and_every_choice_named():
+    # a Chinese garage's staff read what each field means in `csi new`'s comments: a field
+    # added without its Chinese text would be written with the English one
+    fields = [entry for kind in schema.RECORD_KINDS.values() for entry in declared_fields(kind)]
+    assert {path.split(" > ")[-1].split(".")[0] for path, _ in fields} >= {
+        "vehicle", "lost", "log entry", "escalation", "compensation"}
+    assert "followup.answers" in dict(fields)
+    for path, field in fields:
+        assert field.zh.strip() and not field.zh.isascii(), path
+        assert isinstance(field.of, schema.Field) or not isinstance(field.of, schema.Kind) or (
+            field.of.zh.strip() and not field.of.zh.isascii()), path
+        if field.type == schema.ENUM:
+            # the choices follow the text after a colon: one colon, not two
+            assert "：" not in field.zh, path
+            assert field.labels in LABELS, path
+            for choice in field.choices:
+                assert not LABELS[field.labels][choice][1].isascii(), (path, choice)
+
+
+ZH_GARAGE = MINIMAL_GARAGE.replace("language: en", "language: zh")
+
+
+def test_a_chinese_garages_new_records_are_explained_in_chinese_and_still_validate(garage):
+    root = garage({"garage.yaml": ZH_GARAGE, "records/customers/c.yaml": CUSTOMER})
+    for args in (["visit", "--customer", "C0001"], ["customer", "--name", "李娜", "--plate", "粤B2N555"],
+                 ["complaint"], ["followup"], ["action"]):
+        result = new(root, *args, "--id", "X1")
+        assert result.exit_code == 0, result.output
+    visit = (root / "records/visits").rglob("X1.yaml").__next__().read_text(encoding="utf-8")
+    assert "customer: C0001                # 客户编号\n" in visit
+    assert "vehicle:                       # 该客户名下车辆的车牌号（必填）\n" in visit
+    # the choices as typed, each with its meaning from the site's labels
+    assert ("type:                          # 业务类型（必填）：maintenance（保养） | repair（维修） | "
+            "warranty（保修索赔） | accident（事故车维修） | inspection（检测） | recall（召回） | other（其他）\n") in visit
+    assert "# mileage:                     # 接车时的里程表读数（公里），例如 23500\n" in visit
+    customer = (root / "records/customers/X1.yaml").read_text(encoding="utf-8")
+    assert "  - plate: 粤B2N555            # 车牌号；工单按车牌指代这辆车\n" in customer  # aligned by screen width
+    assert "#   cause:                     # 流失原因（必填）：product_quality（产品质量） | " in customer
+    written = [path for path in (root / "records").rglob("X1.yaml")]
+    assert len(written) == 5
+    for path in written:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            comment = line.rsplit("# ", 1)[1]
+            assert not comment.isascii() and "(required)" not in comment and "e.g." not in comment, (path, line)
+    # what is left empty is left for staff, as in an English garage: nothing else is wrong
+    errors = load_records(root).errors
+    assert {problem.code for problem in errors} == {"missing-field", "one-of"}
+    assert sorted(problem.message.split(":")[0] for problem in errors if problem.path.startswith("records/visits")) == [
+        "visit has no service_advisor", "visit has no type", "visit has no vehicle"]
+
+
+def test_an_english_garages_new_records_keep_their_english_comments(garage):
+    root = garage({"records/customers/c.yaml": CUSTOMER})
+    result = new(root, "visit", "--customer", "C0001", "--id", "RO9")
+    assert result.exit_code == 0, result.output
+    text = next((root / "records/visits").rglob("RO9.yaml")).read_text(encoding="utf-8")
+    assert "customer: C0001                # Customer id.\n" in text
+    assert "vehicle:                       # Plate of one of the customer's vehicles. (required)\n" in text
+    assert ("type:                          # Kind of work. maintenance | repair | warranty | accident | inspection | "
+            "recall | other (required)\n") in text
+    assert "保养" not in text

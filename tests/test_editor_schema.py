@@ -132,3 +132,27 @@ def test_schemas_outside_the_repository_are_bound_by_absolute_path_and_a_root_mu
     refused = CliRunner().invoke(main, ["schema", "--root", str(tmp_path / "not-a-garage")])
     assert refused.exit_code == 2
     assert "no garage.yaml in" in refused.output and not (tmp_path / "not-a-garage").exists()
+
+
+def test_a_chinese_garages_editor_explains_each_field_in_chinese_first(tmp_path):
+    # the hover text of a zh garage's VS Code: its staff read Chinese; the English stays after it
+    garages = {}
+    for language in ("zh", "en"):
+        root = write_garage(tmp_path / language, {})
+        settings = (root / "garage.yaml").read_text(encoding="utf-8").replace("language: en", f"language: {language}")
+        (root / "garage.yaml").write_text(settings, encoding="utf-8")
+        result = CliRunner().invoke(main, ["schema", "--root", str(root)])
+        assert result.exit_code == 0, result.output
+        garages[language] = {path.name: json.loads(path.read_text(encoding="utf-8"))
+                             for path in (root / ".csi/schemas").glob("*.json")}
+    for language, customer_doc, log_by_doc, kind_doc in (
+            ("zh", "客户编号 — Customer id.", "处理人的员工编号 — Staff id.", "一次投诉及其处理 — A complaint (投诉) and its handling."),
+            ("en", "Customer id.", "Staff id.", "A complaint (投诉) and its handling.")):
+        visit = garages[language]["visit.schema.json"]["anyOf"][0]
+        assert visit["properties"]["customer"]["description"] == customer_doc
+        complaint = garages[language]["complaint.schema.json"]["anyOf"][0]
+        assert complaint["description"] == kind_doc
+        log_entry = complaint["properties"]["log"]["anyOf"][0]["items"]
+        assert log_entry["properties"]["by"]["description"] == log_by_doc
+    # settings fields have no Chinese text yet: English, as before
+    assert garages["zh"]["garage.schema.json"]["properties"]["timezone"]["description"] == "IANA time zone, e.g. Asia/Shanghai."

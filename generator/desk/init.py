@@ -161,7 +161,7 @@ def init_garage(root: Path, language: str = "zh", name: str | None = None, insta
     # refuses only a folder that already holds garage.yaml
     for relative, text in sorted(planned.items(), key=lambda entry: entry[0] == "garage.yaml"):
         if relative == "garage.yaml":
-            write_schemas(root / SCHEMA_DIR)
+            write_schemas(root / SCHEMA_DIR, language)
             created.written.append(SCHEMA_DIR + "/")
         try:
             store.create_file(root / relative, text)

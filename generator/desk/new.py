@@ -183,7 +183,7 @@ def new_record(root: Path, kind_name: str, given: dict[str, str], *, now: dateti
     if record_id in taken:
         raise Refused(f"{kind.name} {record_id} already exists in records/{kind.folder}/; pick another id")
     values["id"] = record_id
-    document, entry = template(kind, values)
+    document, entry = template(kind, values, _garage_language(root))
     refused = refusals(root, [Addition(f"{kind.name} {record_id}", kind, _checkable(kind, values))])
     if refused:
         raise Refused("\n".join(described(problem) for found in refused.values() for problem in found)

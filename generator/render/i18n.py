@@ -242,6 +242,10 @@ _LABELS = {
                       "done": ("done", "已完成"), "cancelled": ("cancelled", "已取消"),
                       "overdue": ("overdue", "已逾期")},
     "action_kind": {"improve": ("improve", "改进"), "maintain": ("maintain", "保持")},
+    # a visit's kind of work (`csi new visit` names the choices with these)
+    "visit_type": {"maintenance": ("maintenance", "保养"), "repair": ("repair", "维修"),
+                   "warranty": ("warranty", "保修索赔"), "accident": ("accident", "事故车维修"),
+                   "inspection": ("inspection", "检测"), "recall": ("recall", "召回"), "other": ("other", "其他")},
     "channel": {"phone": ("phone", "电话"), "sms": ("SMS", "短信"), "mail": ("mail", "信函"),
                 "face_to_face": ("face to face", "当面"), "online": ("online / WeChat", "在线/微信"),
                 "followup": ("follow-up call", "回访"), "walk_in": ("walk-in", "到店"),

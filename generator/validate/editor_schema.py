@@ -3,7 +3,9 @@
 Editors type unquoted values their own way (``23500`` a number, ``yes`` maybe
 a boolean), while csi reads everything as text and converts by field; so each
 schema accepts both the typed and the textual spelling of a value, and is as
-strict as csi about keys, required fields and choices.
+strict as csi about keys, required fields and choices.  For a Chinese garage
+each description (the editor's hover text) reads "中文 — English" where the
+declaration has a Chinese text.
 """
 
 from __future__ import annotations
@@ -35,7 +37,14 @@ def _numeric(field: Field, json_type: str, text: dict) -> dict:
     return {"anyOf": [typed, text]}
 
 
-def field_schema(field: Field) -> dict:
+def described(declared: Field | Kind, language: str) -> str:
+    """A field's or kind's description: its Chinese text first in a Chinese garage."""
+    if language == "zh" and declared.zh:
+        return f"{declared.zh} — {declared.doc}"
+    return declared.doc
+
+
+def field_schema(field: Field, language: str = "en") -> dict:
     kind = field.type
     if kind in (schema.TEXT, schema.LINE, schema.ID, schema.REF, schema.PLATE):
         # (a plate in another form, 粤b 12345, is read all the same, with a warning: not refused here)
@@ -54,26 +63,26 @@ def field_schema(field: Field) -> dict:
     elif kind == schema.ENUM:
         found = {"enum": list(field.choices)}
     elif kind == schema.I18N:
-        found = {"anyOf": [{"type": "string"}, kind_schema(schema.TEXT_BOTH)]}
+        found = {"anyOf": [{"type": "string"}, kind_schema(schema.TEXT_BOTH, language)]}
     elif kind == schema.ANSWERS:
         found = {"type": "object", "additionalProperties": _SCORE}
     elif kind == schema.LIST:
-        element = kind_schema(field.of) if isinstance(field.of, Kind) else field_schema(field.of)
+        element = kind_schema(field.of, language) if isinstance(field.of, Kind) else field_schema(field.of, language)
         found = {"anyOf": [{"type": "array", "items": element}]}
         if isinstance(field.of, Field):
             found["anyOf"].append(element)  # `technicians: T01` is a list of one
     elif kind == schema.OBJECT:
-        found = kind_schema(field.of)
+        found = kind_schema(field.of, language)
     else:  # pragma: no cover - every declared type is handled above
         raise ValueError(f"no JSON Schema for field type {kind}")
-    return {**found, "description": field.doc}
+    return {**found, "description": described(field, language)}
 
 
-def kind_schema(kind: Kind) -> dict:
+def kind_schema(kind: Kind, language: str = "en") -> dict:
     found = {
         "type": "object",
-        "description": kind.doc,
-        "properties": {field.name: field_schema(field) for field in kind.fields},
+        "description": described(kind, language),
+        "properties": {field.name: field_schema(field, language) for field in kind.fields},
         "required": [field.name for field in kind.fields if field.required],
         "additionalProperties": False,
     }
@@ -84,9 +93,9 @@ def kind_schema(kind: Kind) -> dict:
     return found
 
 
-def file_schema(kind: Kind) -> dict:
+def file_schema(kind: Kind, language: str = "en") -> dict:
     """A records file holds one record or a list of them."""
-    record = kind_schema(kind)
+    record = kind_schema(kind, language)
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": f"csi {kind.name}",
@@ -103,12 +112,14 @@ SCHEMA_FILES: dict[str, tuple[Kind, list[str]]] = {
 }
 
 
-def write_schemas(out: Path) -> dict[str, list[str]]:
-    """Write every schema into `out`; returns file name -> the patterns of the files it applies to."""
+def write_schemas(out: Path, language: str = "en") -> dict[str, list[str]]:
+    """Write every schema into `out`, described for a garage of ``language`` (en or zh); returns
+    file name -> the patterns of the files it applies to."""
     out.mkdir(parents=True, exist_ok=True)
     applies: dict[str, list[str]] = {}
     for name, (kind, pattern) in SCHEMA_FILES.items():
-        document = kind_schema(kind) if kind is schema.GARAGE or kind is schema.QUESTIONNAIRE else file_schema(kind)
+        document = (kind_schema(kind, language) if kind is schema.GARAGE or kind is schema.QUESTIONNAIRE
+                    else file_schema(kind, language))
         document = {"$schema": "https://json-schema.org/draft/2020-12/schema", "title": f"csi {kind.name}", **document}
         (out / name).write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         applies[name] = pattern

@@ -44,6 +44,8 @@ class Field:
     maximum: float | None = None
     attr: str = ""  # model attribute when it differs from the YAML key
     example: str = ""  # shown by `csi new`
+    zh: str = ""  # the doc in Chinese, for a Chinese garage's staff (every record field has one)
+    labels: str = ""  # an ENUM's group in generator.render.i18n.LABELS: its choices in words
 
     @property
     def attribute(self) -> str:
@@ -59,6 +61,7 @@ class Kind:
     folder: str = ""  # records/<folder>/ for record kinds
     id_prefix: str = ""  # `csi new` numbering
     one_of: tuple[tuple[str, ...], ...] = ()  # exactly one of these keys must be present
+    zh: str = ""  # the doc in Chinese
     keys: tuple[str, ...] = dataclass_field(default=(), compare=False)
 
     def __post_init__(self) -> None:
@@ -76,126 +79,165 @@ def _enum(name: str, choices: tuple[str, ...], doc: str, required: bool = False,
 
 
 # --- records ----------------------------------------------------------------------
+# ``zh``: each field's meaning in the words a Chinese garage's staff use (`csi new` writes it as
+# the comment in a zh garage); ``labels``: the group of generator/render/i18n.py's labels that
+# names an ENUM's choices in words.
 
 VEHICLE = Kind("vehicle", "A vehicle of the customer.", (
     Field("plate", PLATE, "Licence plate, e.g. 粤B12345 (capitals, no spaces or dots); visits refer to the vehicle by it.",
-          required=True, example="粤B12345"),
-    Field("vin", LINE, "Vehicle identification number (17 characters).", example="LSVAU2180N2123456"),
-    Field("model", LINE, "Make and model.", example="大众 帕萨特 2022"),
-    Field("purchase_date", DATE, "Date the customer bought the car.", example="2022-04-18"),
-    Field("sold_by_us", BOOL, "Bought at this dealer: eligible for the sales survey.", example="false"),
-    Field("insurance_expiry", DATE, "Insurance policy end.", example="2026-04-17"),
-    Field("licence_expiry", DATE, "Driving-licence (行驶证/驾驶证) expiry.", example="2028-04-18"),
-    Field("warranty_expiry", DATE, "Manufacturer warranty end.", example="2025-04-17"),
-), model=model.Vehicle)
+          zh="车牌号；工单按车牌指代这辆车", required=True, example="粤B12345"),
+    Field("vin", LINE, "Vehicle identification number (17 characters).", zh="车架号（VIN，17 位）",
+          example="LSVAU2180N2123456"),
+    Field("model", LINE, "Make and model.", zh="品牌及车型", example="大众 帕萨特 2022"),
+    Field("purchase_date", DATE, "Date the customer bought the car.", zh="购车日期", example="2022-04-18"),
+    Field("sold_by_us", BOOL, "Bought at this dealer: eligible for the sales survey.",
+          zh="是否在本店购车：是则纳入销售满意度调查", example="false"),
+    Field("insurance_expiry", DATE, "Insurance policy end.", zh="保险到期日", example="2026-04-17"),
+    Field("licence_expiry", DATE, "Driving-licence (行驶证/驾驶证) expiry.", zh="行驶证/驾驶证到期日",
+          example="2028-04-18"),
+    Field("warranty_expiry", DATE, "Manufacturer warranty end.", zh="厂家质保到期日", example="2025-04-17"),
+), model=model.Vehicle, zh="客户的车辆")
 
 LOST = Kind("lost", "Set when the customer is lost: when and why.", (
-    Field("date", DATE, "Date the customer was recognised as lost.", required=True),
-    _enum("cause", model.LOST_CAUSES, "Why the customer left.", required=True),
-    Field("note", TEXT, "What is known; win-back attempts."),
-), model=model.Lost)
+    Field("date", DATE, "Date the customer was recognised as lost.", zh="确认客户流失的日期", required=True),
+    _enum("cause", model.LOST_CAUSES, "Why the customer left.", zh="流失原因", labels="lost_cause", required=True),
+    Field("note", TEXT, "What is known; win-back attempts.", zh="已知情况；为赢回客户所做的努力"),
+), model=model.Lost, zh="客户流失时填写：流失日期及原因")
 
 CUSTOMER = Kind("customer", "A customer and their vehicles.", (
-    Field("id", ID, "Unique customer id.", required=True, example="C0001"),
-    Field("name", LINE, "Full name (masked on the site unless privacy.mask_names is false).", required=True, example="张伟"),
-    Field("phone", LINE, "Phone number exactly as dialled (masked on the site).", example="13812345678"),
-    _enum("contact_preference", model.CONTACT_CHANNELS, "How the customer prefers to be contacted.", example="phone"),
-    Field("do_not_call", BOOL, "The customer asked not to be phoned.", example="false"),
-    Field("birthday", DATE, "For birthday care reminders.", example="1985-03-12"),
-    Field("since", DATE, "Customer since.", example="2021-05-03"),
-    Field("note", TEXT, "Anything worth knowing."),
-    Field("vehicles", LIST, "The customer's vehicles.", of=VEHICLE),
-    Field("lost", OBJECT, "Only when the customer is lost.", of=LOST),
-), model=model.Customer, folder="customers", id_prefix="C")
+    Field("id", ID, "Unique customer id.", zh="客户编号，不可重复", required=True, example="C0001"),
+    Field("name", LINE, "Full name (masked on the site unless privacy.mask_names is false).",
+          zh="客户姓名（网站上打码显示，除非 privacy.mask_names 设为 false）", required=True, example="张伟"),
+    Field("phone", LINE, "Phone number exactly as dialled (masked on the site).",
+          zh="电话号码，按实际拨打的号码填写（网站上打码显示）", example="13812345678"),
+    _enum("contact_preference", model.CONTACT_CHANNELS, "How the customer prefers to be contacted.",
+          zh="客户希望的联系方式", labels="channel", example="phone"),
+    Field("do_not_call", BOOL, "The customer asked not to be phoned.", zh="客户要求不要打电话", example="false"),
+    Field("birthday", DATE, "For birthday care reminders.", zh="客户生日，用于生日关怀提醒", example="1985-03-12"),
+    Field("since", DATE, "Customer since.", zh="成为本店客户的日期", example="2021-05-03"),
+    Field("note", TEXT, "Anything worth knowing.", zh="备注：其他值得了解的情况"),
+    Field("vehicles", LIST, "The customer's vehicles.", zh="客户的车辆", of=VEHICLE),
+    Field("lost", OBJECT, "Only when the customer is lost.", zh="仅在客户流失时填写", of=LOST),
+), model=model.Customer, folder="customers", id_prefix="C", zh="客户及其车辆")
 
 VISIT = Kind("visit", "A service visit (repair order, 工单).", (
-    Field("id", ID, "Repair-order number.", required=True, example="RO20260601-001"),
-    Field("customer", REF, "Customer id.", required=True, ref="customer", example="C0001"),
-    Field("vehicle", PLATE, "Plate of one of the customer's vehicles.", required=True, example="粤B12345"),
-    _enum("type", model.VISIT_TYPES, "Kind of work.", required=True, example="maintenance"),
-    Field("check_in", DATETIME, "When the car was received.", required=True, example="2026-06-01 09:30"),
-    Field("promised", DATETIME, "Hand-over time promised to the customer.", example="2026-06-01 17:00"),
-    Field("handed_over", DATETIME, "When the car was handed back; leave out while in the workshop.", example="2026-06-01 16:40"),
-    Field("service_advisor", REF, "Staff id of the service advisor.", required=True, ref="staff", example="SA01"),
-    Field("technicians", LIST, "Staff ids of the technicians.", of=Field("technician", REF, "Technician id.", ref="staff"), example="[T01]"),
-    Field("fault", TEXT, "What the customer reported."),
-    Field("work", TEXT, "Work done."),
-    Field("amount", MONEY, "Amount charged.", minimum=0, example="680.00"),
-    Field("mileage", INT, "Odometer at check-in, km.", minimum=0, maximum=3_000_000, example="23500"),
-    Field("next_service_due", DATE, "Next maintenance due.", example="2026-12-01"),
-    Field("comeback_of", REF, "Earlier visit, when the customer came back for the same fault.", ref="visit"),
-), model=model.Visit, folder="visits", id_prefix="RO")
+    Field("id", ID, "Repair-order number.", zh="工单号", required=True, example="RO20260601-001"),
+    Field("customer", REF, "Customer id.", zh="客户编号", required=True, ref="customer", example="C0001"),
+    Field("vehicle", PLATE, "Plate of one of the customer's vehicles.", zh="该客户名下车辆的车牌号",
+          required=True, example="粤B12345"),
+    _enum("type", model.VISIT_TYPES, "Kind of work.", zh="业务类型", labels="visit_type", required=True,
+          example="maintenance"),
+    Field("check_in", DATETIME, "When the car was received.", zh="接车时间", required=True, example="2026-06-01 09:30"),
+    Field("promised", DATETIME, "Hand-over time promised to the customer.", zh="向客户承诺的交车时间",
+          example="2026-06-01 17:00"),
+    Field("handed_over", DATETIME, "When the car was handed back; leave out while in the workshop.",
+          zh="交车时间；车辆仍在车间时不填", example="2026-06-01 16:40"),
+    Field("service_advisor", REF, "Staff id of the service advisor.", zh="服务顾问的员工编号", required=True,
+          ref="staff", example="SA01"),
+    Field("technicians", LIST, "Staff ids of the technicians.", zh="维修技师的员工编号",
+          of=Field("technician", REF, "Technician id.", zh="维修技师的员工编号", ref="staff"), example="[T01]"),
+    Field("fault", TEXT, "What the customer reported.", zh="客户描述的故障"),
+    Field("work", TEXT, "Work done.", zh="维修作业内容"),
+    Field("amount", MONEY, "Amount charged.", zh="结算金额", minimum=0, example="680.00"),
+    Field("mileage", INT, "Odometer at check-in, km.", zh="接车时的里程表读数（公里）", minimum=0, maximum=3_000_000,
+          example="23500"),
+    Field("next_service_due", DATE, "Next maintenance due.", zh="下次保养日期", example="2026-12-01"),
+    Field("comeback_of", REF, "Earlier visit, when the customer came back for the same fault.",
+          zh="返修时填写：同一故障上一次的工单号", ref="visit"),
+), model=model.Visit, folder="visits", id_prefix="RO", zh="一次维修服务（工单）")
 
 FOLLOWUP = Kind("followup", "One follow-up attempt (回访), reached or not.", (
-    Field("id", ID, "Unique follow-up id.", required=True, example="F20260603-001"),
-    Field("visit", REF, "The visit followed up (service survey).", ref="visit", example="RO20260601-001"),
-    Field("purchase", PLATE, "Plate of the car bought (sales survey), instead of visit."),
-    Field("at", DATETIME, "When the attempt was made.", required=True, example="2026-06-03 10:15"),
-    _enum("channel", model.CONTACT_CHANNELS, "How.", required=True, example="phone"),
-    Field("by", LINE, "Staff id of the caller; for external surveys the firm's name.", required=True, example="CS01"),
-    _enum("outcome", model.FOLLOWUP_OUTCOMES, "What happened.", required=True, example="reached"),
-    _enum("source", model.FOLLOWUP_SOURCES, "internal (our own call) or external (survey firm, brand).", example="internal"),
-    Field("survey", REF, "Questionnaire id.", ref="survey", example="service"),
-    Field("answers", ANSWERS, "Item id: score (on the questionnaire's scale) or na."),
-    Field("fixed", BOOL, "Is the fault really fixed?", example="yes"),
-    Field("comment", TEXT, "What the customer said."),
-    Field("complaint", REF, "Complaint raised by this call.", ref="complaint"),
-), model=model.Followup, folder="followups", id_prefix="F", one_of=(("visit", "purchase"),))
+    Field("id", ID, "Unique follow-up id.", zh="回访编号，不可重复", required=True, example="F20260603-001"),
+    Field("visit", REF, "The visit followed up (service survey).", zh="所回访的工单号（售后服务调查）", ref="visit",
+          example="RO20260601-001"),
+    Field("purchase", PLATE, "Plate of the car bought (sales survey), instead of visit.",
+          zh="所购车辆的车牌号（销售调查），与 visit 二选一"),
+    Field("at", DATETIME, "When the attempt was made.", zh="回访时间", required=True, example="2026-06-03 10:15"),
+    _enum("channel", model.CONTACT_CHANNELS, "How.", zh="回访方式", labels="channel", required=True, example="phone"),
+    Field("by", LINE, "Staff id of the caller; for external surveys the firm's name.",
+          zh="回访人的员工编号；外部调查填调查公司名称", required=True, example="CS01"),
+    _enum("outcome", model.FOLLOWUP_OUTCOMES, "What happened.", zh="回访结果", labels="outcome", required=True,
+          example="reached"),
+    _enum("source", model.FOLLOWUP_SOURCES, "internal (our own call) or external (survey firm, brand).",
+          zh="回访来源（外部指调查公司或厂家的回访）", labels="source", example="internal"),
+    Field("survey", REF, "Questionnaire id.", zh="问卷编号", ref="survey", example="service"),
+    Field("answers", ANSWERS, "Item id: score (on the questionnaire's scale) or na.",
+          zh="项目编号: 得分（按问卷的分值范围），不适用填 na"),
+    Field("fixed", BOOL, "Is the fault really fixed?", zh="故障是否真正排除？", example="yes"),
+    Field("comment", TEXT, "What the customer said.", zh="客户意见"),
+    Field("complaint", REF, "Complaint raised by this call.", zh="本次回访引出的投诉编号", ref="complaint"),
+), model=model.Followup, folder="followups", id_prefix="F", one_of=(("visit", "purchase"),),
+    zh="一次回访（接通或未接通）")
 
 ESCALATION = Kind("escalation", "Escalation beyond the owner's authority.", (
-    Field("at", DATETIME, "When.", required=True),
-    Field("to", LINE, "Staff id, department or the brand.", required=True),
-    Field("reason", TEXT, "Why."),
-), model=model.Escalation)
+    Field("at", DATETIME, "When.", zh="升级时间", required=True),
+    Field("to", LINE, "Staff id, department or the brand.", zh="升级给谁：员工编号、部门或厂家", required=True),
+    Field("reason", TEXT, "Why.", zh="升级原因"),
+), model=model.Escalation, zh="超出责任人权限时的升级")
 
 LOG_ENTRY = Kind("log entry", "One dated step of complaint handling.", (
-    Field("at", DATETIME, "When.", required=True),
-    Field("by", REF, "Staff id.", required=True, ref="staff"),
-    Field("action", TEXT, "What was done.", required=True),
-    Field("told_customer", TEXT, "What the customer was told."),
-), model=model.LogEntry)
+    Field("at", DATETIME, "When.", zh="时间", required=True),
+    Field("by", REF, "Staff id.", zh="处理人的员工编号", required=True, ref="staff"),
+    Field("action", TEXT, "What was done.", zh="所做的处理", required=True),
+    Field("told_customer", TEXT, "What the customer was told.", zh="告知客户的内容"),
+), model=model.LogEntry, zh="投诉处理的一步（注明时间）")
 
 COMPENSATION = Kind("compensation", "Compensation granted (needs approval).", (
-    Field("amount", MONEY, "Amount.", minimum=0),
-    Field("kind", LINE, "Kind: refund, free labour, gift ..."),
-    Field("approved_by", REF, "Staff id of the approver.", ref="staff"),
-), model=model.Compensation)
+    Field("amount", MONEY, "Amount.", zh="补偿金额", minimum=0),
+    Field("kind", LINE, "Kind: refund, free labour, gift ...", zh="补偿方式：退款、免工时费、赠品等"),
+    Field("approved_by", REF, "Staff id of the approver.", zh="批准人的员工编号", ref="staff"),
+), model=model.Compensation, zh="给予客户的补偿（须经批准）")
 
 COMPLAINT = Kind("complaint", "A complaint (投诉) and its handling.", (
-    Field("id", ID, "Unique complaint id.", required=True, example="CP2026-001"),
-    Field("received", DATETIME, "When it was received.", required=True, example="2026-06-03 10:20"),
-    _enum("channel", model.COMPLAINT_CHANNELS, "How it arrived.", required=True, example="phone"),
-    Field("customer", REF, "Customer id.", required=True, ref="customer", example="C0001"),
-    Field("visit", REF, "The visit it is about.", ref="visit"),
-    _enum("category", model.COMPLAINT_CATEGORIES, "What it is about.", required=True, example="noise"),
-    _enum("severity", model.SEVERITIES, "How serious.", required=True, example="medium"),
-    Field("description", TEXT, "What the customer said.", required=True, example="换完刹车片后仍有异响"),
-    Field("owner", REF, "Staff id responsible for handling it.", required=True, ref="staff", example="SA01"),
-    _enum("status", model.COMPLAINT_STATUSES, "Where it stands.", required=True, example="open"),
-    Field("promised", DATE, "Date promised to the customer.", example="2026-06-06"),
-    Field("escalation", OBJECT, "Escalation, if any.", of=ESCALATION),
-    Field("log", LIST, "Dated log of what was done and told to the customer.", of=LOG_ENTRY),
-    Field("resolved", DATETIME, "When it was resolved."),
-    Field("resolution", TEXT, "How it was resolved."),
-    Field("compensation", OBJECT, "Compensation, if any.", of=COMPENSATION),
-    Field("customer_satisfied", BOOL, "Was the customer satisfied with the outcome?"),
-), model=model.Complaint, folder="complaints", id_prefix="CP")
+    Field("id", ID, "Unique complaint id.", zh="投诉编号，不可重复", required=True, example="CP2026-001"),
+    Field("received", DATETIME, "When it was received.", zh="收到投诉的时间", required=True,
+          example="2026-06-03 10:20"),
+    _enum("channel", model.COMPLAINT_CHANNELS, "How it arrived.", zh="投诉渠道", labels="channel", required=True,
+          example="phone"),
+    Field("customer", REF, "Customer id.", zh="客户编号", required=True, ref="customer", example="C0001"),
+    Field("visit", REF, "The visit it is about.", zh="所投诉的工单号", ref="visit"),
+    _enum("category", model.COMPLAINT_CATEGORIES, "What it is about.", zh="投诉类别", labels="category",
+          required=True, example="noise"),
+    _enum("severity", model.SEVERITIES, "How serious.", zh="严重程度", labels="severity", required=True,
+          example="medium"),
+    Field("description", TEXT, "What the customer said.", zh="投诉内容：客户反映的问题", required=True,
+          example="换完刹车片后仍有异响"),
+    Field("owner", REF, "Staff id responsible for handling it.", zh="责任人：负责处理投诉的员工编号", required=True,
+          ref="staff", example="SA01"),
+    _enum("status", model.COMPLAINT_STATUSES, "Where it stands.", zh="处理状态", labels="complaint_status",
+          required=True, example="open"),
+    Field("promised", DATE, "Date promised to the customer.", zh="向客户承诺的处理日期", example="2026-06-06"),
+    Field("escalation", OBJECT, "Escalation, if any.", zh="升级情况（如有）", of=ESCALATION),
+    Field("log", LIST, "Dated log of what was done and told to the customer.",
+          zh="处理记录：按时间记下所做的处理和告知客户的内容", of=LOG_ENTRY),
+    Field("resolved", DATETIME, "When it was resolved.", zh="解决时间"),
+    Field("resolution", TEXT, "How it was resolved.", zh="处理结果"),
+    Field("compensation", OBJECT, "Compensation, if any.", zh="补偿（如有）", of=COMPENSATION),
+    Field("customer_satisfied", BOOL, "Was the customer satisfied with the outcome?", zh="客户对处理结果是否满意？"),
+), model=model.Complaint, folder="complaints", id_prefix="CP", zh="一次投诉及其处理")
 
 ACTION = Kind("action", "An improvement (改进) or maintenance (保持) action.", (
-    Field("id", ID, "Unique action id.", required=True, example="A2026-01"),
-    _enum("kind", model.ACTION_KINDS, "improve a weakness or maintain a strength.", required=True, example="improve"),
-    Field("survey", REF, "Questionnaire of the targeted item.", ref="survey", example="service"),
-    Field("item", LINE, "Survey item targeted.", example="waiting_care"),
-    _enum("category", model.COMPLAINT_CATEGORIES, "Or: the complaint category targeted."),
-    Field("title", LINE, "Short title.", required=True, example="改善等候区服务"),
-    Field("cause", TEXT, "Cause analysis (原因分析)."),
-    Field("measures", TEXT, "Measures (改进措施 / 保持措施)."),
-    Field("owner", REF, "Staff id of the person responsible (责任人).", required=True, ref="staff", example="SM01"),
-    Field("start", DATE, "When the action started.", example="2026-07-01"),
-    Field("due", DATE, "Completion date (完成时间).", required=True, example="2026-08-15"),
-    _enum("status", model.ACTION_STATUSES, "Where it stands.", required=True, example="planned"),
-    Field("done", DATE, "Date it was done."),
-), model=model.Action, folder="actions", id_prefix="A", one_of=(("item", "category"),))
+    Field("id", ID, "Unique action id.", zh="措施编号，不可重复", required=True, example="A2026-01"),
+    _enum("kind", model.ACTION_KINDS, "improve a weakness or maintain a strength.",
+          zh="改进劣势项目还是保持优势项目", labels="action_kind", required=True, example="improve"),
+    Field("survey", REF, "Questionnaire of the targeted item.", zh="所针对项目的问卷编号", ref="survey",
+          example="service"),
+    Field("item", LINE, "Survey item targeted.", zh="所针对的调查项目（与 category 二选一）", example="waiting_care"),
+    _enum("category", model.COMPLAINT_CATEGORIES, "Or: the complaint category targeted.",
+          zh="所针对的投诉类别（与 item 二选一）", labels="category"),
+    Field("title", LINE, "Short title.", zh="简短标题", required=True, example="改善等候区服务"),
+    Field("cause", TEXT, "Cause analysis (原因分析).", zh="原因分析"),
+    Field("measures", TEXT, "Measures (改进措施 / 保持措施).", zh="改进措施 / 保持措施"),
+    Field("owner", REF, "Staff id of the person responsible (责任人).", zh="责任人的员工编号", required=True,
+          ref="staff", example="SM01"),
+    Field("start", DATE, "When the action started.", zh="开始日期", example="2026-07-01"),
+    Field("due", DATE, "Completion date (完成时间).", zh="完成时间：计划完成的日期", required=True,
+          example="2026-08-15"),
+    _enum("status", model.ACTION_STATUSES, "Where it stands.", zh="执行状态", labels="action_status", required=True,
+          example="planned"),
+    Field("done", DATE, "Date it was done.", zh="实际完成日期"),
+), model=model.Action, folder="actions", id_prefix="A", one_of=(("item", "category"),),
+    zh="改进措施或保持措施")
 
 RECORD_KINDS: dict[str, Kind] = {kind.folder: kind for kind in (CUSTOMER, VISIT, FOLLOWUP, COMPLAINT, ACTION)}
 
