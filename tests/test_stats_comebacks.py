@@ -29,3 +29,20 @@ def test_comebacks_linked_or_same_vehicle_within_the_window():
 
 def test_no_repairs():
     assert comeback_stats([], {})["per_100_repairs"] is None
+
+
+def test_a_visit_of_another_type_staff_recorded_a_comeback_for_counts_as_a_repair_that_came_back():
+    # an explicit comeback_of naming a maintenance visit was passed over: the rate hid it
+    visits = [
+        visit("m1", date(2026, 7, 1), vehicle="P1", type="maintenance", technicians=("T01",)),
+        visit("r2", date(2026, 7, 5), vehicle="P1", comeback_of="m1", technicians=("T02",)),
+        visit("m3", date(2026, 7, 8), vehicle="P2", type="maintenance", technicians=("T01",)),  # came back for nothing
+    ]
+    returns = comeback_map(visits, comeback_days=30, as_of=date(2026, 9, 30))
+    found = comeback_stats(visits, returns)
+    # repairs: r2 (a repair) and m1 (named by r2); m3 is maintenance nobody came back for
+    assert (found["repairs"], found["comebacks"], found["per_100_repairs"]) == (2, 1, 50.0)
+    assert found["by_technician"] == [
+        {"technician": "T01", "repairs": 1, "comebacks": 1, "per_100_repairs": 100.0},
+        {"technician": "T02", "repairs": 1, "comebacks": 0, "per_100_repairs": 0.0},
+    ]

@@ -3,7 +3,10 @@
 A repair handed over in the period is a comeback when a later visit names it
 in ``comeback_of``, or when the same vehicle is checked in again for a repair
 within ``comeback_days`` of the hand-over.  The rate is per 100 repairs, and
-a comeback counts against the technicians of the original repair.
+a comeback counts against the technicians of the original repair.  A visit of
+another type (maintenance, say) that a later visit names in ``comeback_of``
+counts as a repair that came back: staff said its work had to be done again,
+and a rate that passed over what they recorded would hide it.
 """
 
 from __future__ import annotations
@@ -46,7 +49,7 @@ def comeback_map(visits: list[Visit], comeback_days: int, as_of: date) -> dict[s
 
 def comeback_stats(period_visits: list[Visit], returns: dict[str, list[str]]) -> dict:
     """Comebacks per 100 repairs handed over in the period, overall and by technician."""
-    repairs = [visit for visit in period_visits if visit.type in REPAIR_TYPES]
+    repairs = [visit for visit in period_visits if visit.type in REPAIR_TYPES or visit.id in returns]
     came_back = [visit for visit in repairs if returns.get(visit.id)]
     per_technician: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for visit in repairs:

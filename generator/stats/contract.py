@@ -122,7 +122,8 @@ Top level
   escalations made by the as-of day; ``backlog_open`` and
   ``backlog_overdue_list``: the same for every complaint still open at the
   as-of day, whatever its period.
-- ``comebacks``: repairs (types repair, warranty) handed over in the period:
+- ``comebacks``: repairs (types repair, warranty, and a visit of any type a
+  later visit names in ``comeback_of``) handed over in the period:
   ``repairs``, ``comebacks`` (a later visit names it in ``comeback_of``, or
   the same vehicle is back for a repair within ``comeback_days``),
   ``per_100_repairs``, ``by_technician`` (``technician``, ``repairs``,
