@@ -196,7 +196,17 @@ def test_a_demo_never_replaces_a_garages_own_records_or_settings(tmp_path):
     # the sample profile fills a garage without records, keeping its settings; a demo's folder is written again
     assert invoke("demo", "--out", settings_only, "--customers", 5, "--profile", "sample").exit_code == 0
     assert (settings_only / "garage.yaml").read_bytes() == before[settings_only / "garage.yaml"]
-    assert invoke("demo", "--out", settings_only, "--customers", 6, "--profile", "sample").exit_code == 0
     demo = tmp_path / "demo"
     for customers in (5, 6):
         assert invoke("demo", "--out", demo, "--customers", customers).exit_code == 0
+    # the README a demo wrote outlives its records: a garage that took the folder over (its own
+    # name, its own records) is the garage's, and a second sample into it is refused as well
+    for garage_of_its_own in (demo, settings_only):
+        settings = garage_of_its_own / "garage.yaml"
+        settings.write_text(re.sub(r"(?m)^name: .*$", "name: My Real Garage", settings.read_text(encoding="utf-8")),
+                            encoding="utf-8")
+        kept = {path: path.read_bytes() for path in garage_of_its_own.rglob("*") if path.is_file()}
+        for profile in ("demo", "sample"):
+            refused = invoke("demo", "--out", garage_of_its_own, "--customers", 5, "--profile", profile)
+            assert refused.exit_code == 2 and "nothing was written" in refused.output, refused.output
+        assert {path: path.read_bytes() for path in garage_of_its_own.rglob("*") if path.is_file()} == kept

@@ -182,7 +182,8 @@ def demo_refusal(out: Path, profile: str = "demo") -> str | None:
 
     readme = out / "records" / "README.md"
     try:
-        if readme.is_file() and readme.read_text(encoding="utf-8", errors="replace").startswith(DEMO_MARK):
+        if readme.is_file() and readme.read_text(encoding="utf-8", errors="replace").startswith(DEMO_MARK) \
+                and _named_as_the_demo(out):
             return None
     except OSError:
         pass
@@ -194,6 +195,20 @@ def demo_refusal(out: Path, profile: str = "demo") -> str | None:
         return (f"{out} holds a garage's garage.yaml or surveys/: csi demo would replace them; "
                 "give a new folder for the demo")
     return None
+
+
+def _named_as_the_demo(out: Path) -> bool:
+    """Its garage.yaml, if any, still bears the demo garage's name: the README a demo wrote
+    outlives its records, and a garage renamed and filled with its own records is the
+    garage's, not the demo's."""
+    settings = out / "garage.yaml"
+    if not settings.exists():
+        return True
+    try:
+        found = yaml.load(settings.read_text(encoding="utf-8", errors="replace"), Loader=yaml.BaseLoader)
+    except (OSError, yaml.YAMLError):
+        return False
+    return isinstance(found, dict) and found.get("name") == DEMO_NAME
 
 
 def records_readme(profile: str, customers: int, seed: int, layout: str) -> str:
