@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, strategies as st
 
 from generator.model import Privacy
-from generator.render.privacy import (Masker, NameFinder, PhoneSweep, mask_mobiles_in_text, mask_name, mask_phone,
-                                      mask_plate)
+from generator.render.privacy import (Masker, NameFinder, PhoneSweep, PlateFinder, mask_mobiles_in_text, mask_name,
+                                      mask_phone, mask_plate)
 
 
 @pytest.mark.parametrize("name, masked", [
@@ -131,9 +131,9 @@ def test_customers_full_names_in_free_text_are_masked(text, masked):
     assert Masker(Privacy(mask_names=False), names).free_text(text) == text
 
 
-def test_a_customers_plate_in_free_text_is_masked_when_plates_are():
-    plates = NameFinder(["粤B12345", "京A0001X"], mask=mask_plate)
-    said = "粤B12345 的客户说京A0001X 也要保养；粤B123456 不是我们的车"
+def test_a_customers_plate_in_free_text_is_masked_when_plates_are_however_it_was_typed():
+    plates = PlateFinder(["粤B12345", "京A0001X"])
+    said = "粤B12345 的客户说京A0001X 也要保养；粤B123456 不是我们的车，粤b 12345、粤B·12345、粤Ｂ１２３４５ 是"
     assert Masker(Privacy(mask_plates=True), plates=plates).free_text(said) == \
-        "粤B1***5 的客户说京A0***X 也要保养；粤B123456 不是我们的车"
+        "粤B1***5 的客户说京A0***X 也要保养；粤B123456 不是我们的车，粤B1***5、粤B1***5、粤B1***5 是"
     assert Masker(Privacy(), plates=plates).free_text(said) == said  # plates are shown unless the garage masks them

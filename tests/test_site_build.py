@@ -135,6 +135,17 @@ def test_names_and_numbers_quoted_in_free_text_are_masked_everywhere(tmp_path):
     assert "<strong>" not in complaints  # the masks' stars are no emphasis
 
 
+def test_a_staff_member_who_shares_a_customers_name_is_still_named(tmp_path):
+    # a customer called 王强, as SA01 is, masked SA01 to 王* on every page
+    records = sample_records("zh")
+    records.customers[1] = records.customers[1]._replace(name="王强")
+    records.complaints[0] = records.complaints[0]._replace(description="客户王强来电")
+    site = _build(tmp_path, records, monthly=[])
+    assert "王强 (SA01)" in (site / "staff.html").read_text(encoding="utf-8")
+    complaints = (site / "complaints.html").read_text(encoding="utf-8")
+    assert "王强 (SA01)" in complaints and "客户王*来电" in complaints and "客户王强" not in complaints
+
+
 def test_complaints_are_in_the_search_index_by_id(sample_site):
     index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = [doc["location"] for doc in index["docs"] if "CP2026-002" in doc["title"]]

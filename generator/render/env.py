@@ -82,7 +82,8 @@ def anchor(value: object) -> str:
 
 
 def _text(value: object) -> str | None:
-    return None if value is None else str(value)
+    # (a str as it is: str() of privacy.Unmasked would drop what it says)
+    return value if value is None or isinstance(value, str) else str(value)
 
 
 def percent(value: float | None, digits: int = 0) -> str:

@@ -11,7 +11,7 @@ from datetime import date
 
 from generator.model import Customer, Records
 from generator.render.i18n import label
-from generator.render.privacy import Masker, NameFinder, mask_plate
+from generator.render.privacy import Masker, NameFinder, PlateFinder, Unmasked
 
 
 @dataclass(frozen=True)
@@ -26,8 +26,8 @@ class Lookup:
     def of(cls, records: Records, as_of: date) -> Lookup:
         garage = records.garage
         names = NameFinder(customer.name for customer in records.customers) if garage.privacy.mask_names else None
-        plates = NameFinder((vehicle.plate for customer in records.customers for vehicle in customer.vehicles),
-                            mask=mask_plate) if garage.privacy.mask_plates else None
+        plates = PlateFinder(vehicle.plate for customer in records.customers for vehicle in customer.vehicles) \
+            if garage.privacy.mask_plates else None
         return cls(garage.language, Masker(garage.privacy, names, plates), records, as_of,
                    {customer.id: customer for customer in records.customers})
 
@@ -36,7 +36,7 @@ class Lookup:
         if not staff_id:
             return ""
         member = self.records.garage.staff_by_id().get(staff_id)
-        return f"{member.name} ({staff_id})" if member else staff_id
+        return Unmasked(f"{member.name} ({staff_id})") if member else staff_id
 
     def _customer(self, customer_id: str | None) -> Customer | None:
         return self.customers.get(customer_id or "")

@@ -136,8 +136,7 @@ def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 class NameFinder:
     """Customers' full names wherever free text quotes them (a complaint's "客户曾婷反映…",
-    a note "回访客户王伟飞"), masked as the customer column masks them; or, with
-    ``mask=mask_plate``, their plates (as the model holds them, 粤B12345).
+    a note "回访客户王伟飞"), masked as the customer column masks them.
 
     Why not a regular expression of every name: a large dealer has 20,000 customers, and an
     alternation of them is tried name by name at each character.  Here the places a name can
@@ -145,8 +144,7 @@ class NameFinder:
     looked up by the lengths names have, longest first (欧阳娜娜 before 欧阳).
     """
 
-    def __init__(self, names, mask=mask_name) -> None:
-        self.mask = mask
+    def __init__(self, names) -> None:
         self.by_length: dict[int, set[str]] = {}
         for name in {name.strip() for name in names if name}:
             if len(name) >= (2 if _CJK.match(name) else 3):  # one letter, or "Li", is in too many words
@@ -166,7 +164,7 @@ class NameFinder:
             for length in self.lengths:
                 name = text[position:position + length]
                 if name in self.by_length[length] and not _inside_a_word(text, position, position + length):
-                    pieces += [text[start:position], self.mask(name)]
+                    pieces += [text[start:position], mask_name(name)]
                     start = resume = position + length
                     break
         if not pieces:
@@ -184,6 +182,37 @@ def _inside_a_word(text: str, start: int, end: int) -> bool:
         (text[end - 1].isascii() and after.isascii() and after.isalnum())
 
 
+# A Chinese plate as staff type one into a note: a province's character, the city's letter,
+# then five or six letters and digits, with a space, dot or dash anywhere between them
+# (粤B12345, 粤b 12345, 粤B·12345, 粤Ｂ１２３４５ once folded to ASCII, one for one)
+_TYPED_PLATE = re.compile(r"[\u4e00-\u9fff][A-Za-z](?:[ \u3000\u00b7\u30fb\u2022\u2027\u2219\u22c5-]?[0-9A-Za-z]){5,6}"
+                          r"(?![0-9A-Za-z])")
+_FOLD_WIDTH = str.maketrans({chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)})
+
+
+class PlateFinder:
+    """The customers' plates wherever free text quotes them, however they were typed, masked
+    as the plate column masks them (with ``privacy.mask_plates``)."""
+
+    def __init__(self, plates) -> None:
+        from generator.plates import canonical_plate
+
+        self.canonical = canonical_plate
+        self.known = frozenset(plates)
+
+    def __call__(self, text: str) -> str:
+        found = [(match.start(), match.end(), mask_plate(plate))
+                 for match in _TYPED_PLATE.finditer(text.translate(_FOLD_WIDTH))
+                 if (plate := self.canonical(text[match.start():match.end()])) in self.known]
+        return _replaced(text, found) if found else text
+
+
+class Unmasked(str):
+    """Text the free-text masking passes over: a member of staff as the site names them
+    (王强 (SA01)), shown on every page; a customer of the same name, common at a large
+    dealer, masked it to 王* wherever the staff member appeared."""
+
+
 @dataclass(frozen=True)
 class Masker:
     """The garage's privacy settings as functions the templates call; ``names``: the
@@ -191,7 +220,7 @@ class Masker:
 
     privacy: Privacy
     names: NameFinder | None = field(default=None, compare=False)
-    plates: NameFinder | None = field(default=None, compare=False)  # with privacy.mask_plates
+    plates: PlateFinder | None = field(default=None, compare=False)  # with privacy.mask_plates
 
     def name(self, value: str | None) -> str:
         return mask_name(value) if self.privacy.mask_names else (value or "")
@@ -206,6 +235,8 @@ class Masker:
         """Free text may quote a customer's number, name or plate: mask them there too."""
         if value is None:
             return ""
+        if isinstance(value, Unmasked):
+            return value
         if self.privacy.mask_phones:
             value = mask_mobiles_in_text(value)
         if self.plates is not None and self.privacy.mask_plates:
