@@ -234,3 +234,15 @@ def test_a_visit_counts_once_per_source_and_a_car_bought_once_per_sales_survey()
     assert sales["responses"] == 1 and sales["csi"]["value"] == pytest.approx(200 / 9)
     # the follow-up process still sees every attempt
     assert report["followups"]["attempts"] == 7
+
+
+def test_the_summary_says_stated_weights_only_when_the_drivers_are_on_them():
+    # six answered a and the overall item, two answered b with them (the minimum sample is 5): b is not placed
+    scores = [{"a": 9, "b": 9, "overall": 9}, {"a": 4, "b": 5, "overall": 5}] + \
+        [{"a": value, "overall": value} for value in (7, 3, 8, 6)]
+    visits, followups = answered(date(2026, 7, 3), scores)
+    report = build_report(records([questionnaire({"m": ["a", "b"]})], visits=visits, followups=followups),
+                          parse_period("2026-07"), date(2026, 8, 1))
+    assert report["drivers"]["method"] == "correlation"
+    [line] = [line for line in format_text(report, "en").splitlines() if "key drivers" in line]
+    assert line == "  (key drivers: fewer than 5 responses answered the overall item together with b (2): not placed)"

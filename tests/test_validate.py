@@ -398,11 +398,16 @@ def test_dates_and_times_typed_the_chinese_ways_mean_what_they_say(garage):
     [read] = loaded.records.visits
     assert (read.check_in, read.handed_over) == (datetime(2026, 6, 1, 9, 30), datetime(2026, 6, 1, 16, 40))
     assert str(loaded.records.customers[0].birthday) == "2026-06-01"
-    # what could mean two things is still refused: 9:3 (9:03 or 9:30?), 6/1/2026 (June or January?)
+    # what could mean two things is still refused: 9:3 and 9点3 (9:03 or 9:30?), 6/1/2026 (June or January?)
     root = garage({"records/customers/c1.yaml": CUSTOMER + "birthday: 6/1/2026\n",
-                   "records/visits/v.yaml": VISIT.replace("check_in: 2026-06-01 9:30", "check_in: 2026-06-01 9:3")})
+                   "records/visits/v.yaml": VISIT.replace("check_in: 2026-06-01 9:30", "check_in: 2026-06-01 9:3")
+                   .replace("handed_over: 2026-06-01 16:40", "handed_over: 2026-06-01 16点4")})
     assert [(problem.code, problem.message) for problem in load_records(root).errors] == [
-        ("bad-date", "'6/1/2026' is not a date"), ("bad-datetime", "'2026-06-01 9:3' is not a date and time")]
+        ("bad-date", "'6/1/2026' is not a date"), ("bad-datetime", "'2026-06-01 9:3' is not a date and time"),
+        ("bad-datetime", "'2026-06-01 16点4' is not a date and time")]
+    from generator.validate.convert import parse_datetime
+    assert [parse_datetime(f"2026-06-01 {typed}").strftime("%H:%M") for typed in ("9点03", "9点3分", "9点半", "9点")] \
+        == ["09:03", "09:03", "09:30", "09:00"]
 
 
 def test_a_chinese_colon_after_a_key_is_named(garage):
@@ -423,6 +428,26 @@ def test_a_record_in_another_kinds_folder_is_told_where_it_goes(garage):
         "records/visits/odd.yaml:1:1: error missing-field: visit has no type: Kind of work.",
         "records/visits/odd.yaml:4:1: error unknown-key: visit has no field 'kind'",
     ]
+
+
+def test_a_reopened_complaint_is_warned_of_as_one(garage):
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": """\
+        id: CP1
+        received: 2026-06-03 10:00
+        channel: phone
+        customer: C0001
+        category: noise
+        severity: low
+        description: 异响又出现了
+        owner: SA01
+        status: in_progress
+        resolved: 2026-06-04 10:00
+        log: [{at: 2026-06-03 11:00, by: SA01, action: 致电}]
+        """})
+    [reopened] = [problem for problem in load_records(root).problems if problem.code == "status-mismatch"]
+    assert (reopened.line, reopened.message, reopened.hint) == (
+        9, "complaint has a resolved time but status in_progress: it counts as open (reopened)",
+        "if it was reopened, log when and why and remove the resolved time; if it was resolved, set status: resolved")
 
 
 def test_time_order(garage):
@@ -477,6 +502,22 @@ def test_business_rule_warnings_exit_zero_unless_strict(garage):
         "follow-up attempt after 3 days",
     ]
     assert run(root, "--strict").exit_code == 1
+
+
+def test_a_visit_followed_up_only_after_the_as_of_day_or_by_the_survey_firm_is_warned_of(garage):
+    # the warning counted every attempt, so the quality page said nothing while the coverage
+    # figures and csi due listed the visit as overdue on that day
+    followups = """\
+        - {id: F1, visit: RO1, at: 2026-07-20 10:00, channel: phone, by: CS01, outcome: reached}
+        - {id: F2, visit: RO1, at: 2026-06-03 10:00, channel: phone, by: 零点调研, source: external,
+           outcome: reached}
+        """
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
+                   "records/followups/f.yaml": followups})
+    warned = [line for line in lines(run(root, "--as-of", "2026-07-15")) if "followup-overdue" in line]
+    assert warned == ["records/visits/v.yaml:6:1: warning followup-overdue: visit RO1 was handed over 2026-06-01 "
+                      "and has no follow-up attempt after 3 days"]
+    assert [line for line in lines(run(root, "--as-of", "2026-07-25")) if "followup-overdue" in line] == []
 
 
 def test_a_complaint_resolved_after_the_as_of_day_was_overdue_on_it(garage):

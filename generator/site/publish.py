@@ -35,15 +35,25 @@ def site_dir_refusal(root: Path, site_dir: Path) -> str | None:
     settings and git history with the site's pages.
     """
     garage, target = root.resolve(), site_dir.resolve()
-    if target == garage or target in garage.parents:
+    if target == garage or target in garage.parents or _same_folder(target, garage):
         return f"{site_dir} holds the garage repository {root}: publishing there would replace it"
     for kept in _KEPT:
-        if target == garage / kept or (garage / kept) in target.parents:
+        folder = garage / kept
+        # (by name, and as the file system sees it: Records/ is records/ where case is not told apart)
+        if target == folder or folder in target.parents or \
+                any(_same_folder(place, folder) for place in (target, *target.parents) if place != garage):
             return f"{site_dir} is in the garage's {kept}/ folder: publishing there would replace what it holds"
     if target.is_dir() and not _is_a_site(target) and any(target.iterdir()):
         return (f"{site_dir} holds files that are not a site csi built: publishing there would replace them; "
                 "give a new or empty folder, or one an earlier csi build published")
     return None
+
+
+def _same_folder(one: Path, other: Path) -> bool:
+    try:
+        return os.path.samefile(one, other)
+    except OSError:  # either is missing
+        return False
 
 
 def _is_a_site(folder: Path) -> bool:

@@ -23,7 +23,7 @@ LABELS = {
         "staff": "Staff", "small_sample": "too few answers", "actions": "Improvement actions", "done": "done",
         "care": "Care due in the next {days} days", "retention": "Retention", "active": "active",
         "at_risk": "at risk", "lost": "lost", "won_back": "won back", "retention_rate": "12-month retention",
-        "integrity": "Integrity signals", "none": "none", "drivers_fallback": "key drivers: stated weights",
+        "integrity": "Integrity signals", "none": "none", "drivers_fallback": "key drivers: stated weights", "drivers": "key drivers",
         "no_data": "no responses in this period",
         "classes": {"strength": "strength", "weakness": "WEAKNESS", "neutral": "neutral", "too_few": "too few"},
     },
@@ -39,7 +39,7 @@ LABELS = {
         "staff": "员工", "small_sample": "样本不足", "actions": "改进措施", "done": "已完成",
         "care": "未来 {days} 天的关怀提醒", "retention": "客户保持", "active": "活跃",
         "at_risk": "流失预警", "lost": "流失", "won_back": "赢回", "retention_rate": "12个月保持率",
-        "integrity": "真实性信号", "none": "无", "drivers_fallback": "关键驱动：按问卷权重",
+        "integrity": "真实性信号", "none": "无", "drivers_fallback": "关键驱动：按问卷权重", "drivers": "关键驱动",
         "no_data": "本期没有回答",
         "classes": {"strength": "优势", "weakness": "劣势", "neutral": "一般", "too_few": "样本不足"},
     },
@@ -98,8 +98,10 @@ def _items(report: dict, words: dict, language: str) -> list[str]:
                      f"{pct(row['bottom_share']):>7}  {_pad(words['classes'][row['class']], 9)} "
                      f"{label(language, 'quadrant', row['quadrant'])}".rstrip())
     drivers = report.get("drivers")
-    if drivers and drivers["message"]:  # all items on their stated weights, or some
-        lines.append(f"  ({words['drivers_fallback']}: {drivers['message']})")
+    if drivers and drivers["message"]:  # all items on their stated weights, or some not placed
+        # (under correlation the message names the items too few answered to be placed)
+        heading = words["drivers" if drivers["method"] == "correlation" else "drivers_fallback"]
+        lines.append(f"  ({heading}: {drivers['message']})")
     return lines
 
 

@@ -59,7 +59,8 @@ def _check_date(year: int, month: int, day: int, typed: str) -> date:
 # Dates and times as staff also type them, each with one meaning: 2026/6/3, 2026.6.3,
 # 2026年6月3日, 9点30, 9点半, 9时, 17：00 (a Chinese keyboard's colon and digits)
 _CHINESE_DATE = re.compile(r"(\d{4})\s*[/.年]\s*(\d{1,2})\s*[/.月]\s*(\d{1,2})\s*[日号]?")
-_CHINESE_TIME = re.compile(r"(\d{1,2})\s*[点时]\s*(半|\d{1,2})?\s*分?\s*$")
+# (9点3 is refused: 9:03 or 9:30? 9点03, 9点3分 and 9点半 each say which)
+_CHINESE_TIME = re.compile(r"(\d{1,2})\s*[点时]\s*(半|\d{2}|\d{1,2}(?=\s*分))?\s*分?\s*$")
 
 
 def _as_typed_in_chinese(text: str) -> str:

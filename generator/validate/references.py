@@ -304,8 +304,10 @@ class ReferenceCheck:
                         "add `resolved: YYYY-MM-DD HH:MM`")
         if complaint.status in ("open", "in_progress") and complaint.resolved is not None:
             self._warning(complaint.where, "status", "status-mismatch",
-                          f"complaint has a resolved time but status {complaint.status}",
-                          "set status: resolved, or remove the resolved time")
+                          f"complaint has a resolved time but status {complaint.status}: it counts as open "
+                          "(reopened)",
+                          "if it was reopened, log when and why and remove the resolved time; "
+                          "if it was resolved, set status: resolved")
 
     def _action(self, action: model.Action) -> None:
         self._staff(action.where, "owner", action.owner)

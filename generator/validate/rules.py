@@ -26,8 +26,10 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
     do_not_call = {customer.id for customer in records.customers if customer.do_not_call}
     # a do-not-call customer's visit is followed up by a message, not a call (as in the statistics)
     refused = _visits_of(records, do_not_call)
+    # the garage's own attempts made by the end of the as-of day, as the coverage figures count them
     attempted = {followup.visit for followup in records.followups
-                 if followup.visit and not (followup.channel in CALL_CHANNELS and followup.visit in refused)}
+                 if followup.visit and followup.source == "internal" and followup.at <= end_of_day
+                 and not (followup.channel in CALL_CHANNELS and followup.visit in refused)}
     window = records.garage.followup_window_days
     horizon = end_of_day - timedelta(days=ACTIONABLE_DAYS)
     # the follow-up window (hand-over + window) closes between the horizon and today: tested
