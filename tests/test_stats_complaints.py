@@ -121,6 +121,9 @@ def test_a_complaint_resolved_after_the_as_of_day_was_open_on_it():
     assert found["repeat_complainants"] == []
     assert (status_on(late, as_of), status_on(unanswered, as_of), status_on(done, as_of)) == (
         "in_progress", "open", "resolved")
+    # in progress today, first answered on 1 July: open, nobody having responded, on 30 June
+    answered_later = unanswered._replace(id="answered later", status="in_progress")
+    assert (status_on(answered_later, as_of), status_on(answered_later, date(2026, 7, 2))) == ("open", "in_progress")
     # as of 5 July everything is as the records say today
     found = complaint_stats([late, unanswered, done, not_yet], june_and_july, date(2026, 7, 5), garage(), 10)
     assert (found["received"], found["open"], found["escalated"], found["outcome_answered"]) == (4, 1, 1, 3)

@@ -109,8 +109,11 @@ def install_spec() -> str | None:
     except (PackageNotFoundError, ValueError):
         return None
     vcs = recorded.get("vcs_info") or {}
-    if vcs.get("vcs") == "git" and vcs.get("commit_id") and recorded.get("url", "").startswith(("https://", "ssh://")):
-        return f"csi-garage @ git+{recorded['url']}@{vcs['commit_id']}"
+    url = recorded.get("url", "")
+    spec = f"csi-garage @ git+{url}@{vcs.get('commit_id')}"
+    if vcs.get("vcs") == "git" and vcs.get("commit_id") and url.startswith(("https://", "ssh://")) \
+            and install_refusal(spec) is None:  # (not a URL with ${TOKEN} in it, as pip may record one)
+        return spec
     return None
 
 

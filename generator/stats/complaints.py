@@ -67,6 +67,8 @@ def status_on(complaint: Complaint, as_of: date) -> str:
     now = standing(complaint, until)
     if now.open and complaint.status in RESOLVED_STATUSES:
         return "open" if now.first_response is None else "in_progress"
+    if complaint.status == "in_progress" and now.first_response is None and complaint.first_response is not None:
+        return "open"  # nobody had responded yet on that day
     return complaint.status
 
 
