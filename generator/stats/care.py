@@ -48,7 +48,9 @@ def _latest_by_vehicle(visits: list[Visit], as_of: date) -> dict[str, Visit]:
     return {visit.vehicle: visit for visit in sorted(reversed(checked_in), key=attrgetter("check_in"))}
 
 
-def care_reminders(customers: list[Customer], visits: list[Visit], as_of: date, horizon_days: int) -> dict:
+def care_reminders(customers: list[Customer], visits: list[Visit], as_of: date, horizon_days: int,
+                   won_back: dict[str, Visit] | None = None) -> dict:
+    """``won_back``: ``won_back_customers(customers, visits, as_of)`` when the caller has it."""
     last = as_of + timedelta(days=horizon_days)
     latest = _latest_by_vehicle(visits, as_of)
     rows = []
@@ -57,7 +59,8 @@ def care_reminders(customers: list[Customer], visits: list[Visit], as_of: date, 
         rows.append({"kind": kind, "customer": customer.id, "vehicle": plate, "date": due.isoformat(),
                      "days": (due - as_of).days, "do_not_call": customer.do_not_call})
 
-    won_back = won_back_customers(customers, visits, as_of)
+    if won_back is None:
+        won_back = won_back_customers(customers, visits, as_of)
     for customer in customers:
         if customer.lost is not None and customer.lost.date <= as_of and customer.id not in won_back:
             continue

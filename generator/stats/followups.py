@@ -58,7 +58,11 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
     window = timedelta(days=index.records.garage.followup_window_days)
     cutoff = datetime.combine(as_of, time.min)
     after_as_of = cutoff + timedelta(days=1)
-    customer_of, attempts_of = index.customers_by_id.get, index.followups_by_visit.get
+    attempts_of = index.followups_by_visit.get
+    refusing = index.memo.get("do_not_call")  # (once for the build's reports: they share the index)
+    if refusing is None:
+        refusing = index.memo["do_not_call"] = frozenset(
+            customer.id for customer in index.records.customers if customer.do_not_call)
     make = tuple.__new__
     found = []
     for visit in visits:
@@ -69,8 +73,7 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
             found.append(make(VisitStatus, (visit, due, eligible, (), False, False)))
             continue
         attempts = tuple(made) if made[-1].at < after_as_of else tuple(f for f in made if f.at < after_as_of)
-        customer = customer_of(visit.customer)
-        counted = allowed_attempts(attempts, customer is not None and customer.do_not_call)
+        counted = allowed_attempts(attempts, True) if visit.customer in refusing else attempts
         reached = False
         for followup in counted:
             if followup.outcome == "reached":

@@ -17,14 +17,14 @@ from generator.model import Record, Records
 from generator.stats.actions import action_stats
 from generator.stats.care import care_reminders
 from generator.stats.comebacks import comeback_map, comeback_stats
-from generator.stats.complaints import complaint_stats
+from generator.stats.complaints import complaint_stats, standings_on
 from generator.stats.drivers import key_drivers
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats import integrity
 from generator.stats.intervals import share, summarize, two_proportion_p, welch_p, wilson
 from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
-from generator.stats.retention import retention_stats
+from generator.stats.retention import retention_stats, won_back_customers
 from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
@@ -156,6 +156,7 @@ class Unperiodic:
     actions: dict
     care: dict
     retention: dict
+    complaints: list  # complaints.standings_on(complaints, as_of)
 
 
 def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) -> Unperiodic:
@@ -163,23 +164,28 @@ def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) ->
     ``index``: ``build_index(records, as_of)``."""
     index.check_as_of(as_of)
     returns, care, retention = customer_side or customer_blocks(index.records, as_of)
-    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care, retention)
+    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care, retention,
+                      standings_on(index.records.complaints, as_of))
 
 
 def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:
     """(comebacks, care, retention): the shared blocks that need only the records, not the index."""
-    returns, retention = comebacks_and_retention(records, as_of)
-    return returns, care_block(records, as_of), retention
+    won_back = won_back_customers(records.customers, records.visits, as_of)  # (once for both)
+    returns, retention = comebacks_and_retention(records, as_of, won_back)
+    return returns, care_block(records, as_of, won_back), retention
 
 
-def comebacks_and_retention(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict]:
+def comebacks_and_retention(records: Records, as_of: date,
+                            won_back: dict | None = None) -> tuple[dict[str, list[str]], dict]:
     garage = records.garage
     return (comeback_map(records.visits, garage.comeback_days, as_of),
-            to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days)))
+            to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days,
+                                    won_back)))
 
 
-def care_block(records: Records, as_of: date) -> dict:
-    return to_json(care_reminders(records.customers, records.visits, as_of, records.garage.care_horizon_days))
+def care_block(records: Records, as_of: date, won_back: dict | None = None) -> dict:
+    return to_json(care_reminders(records.customers, records.visits, as_of, records.garage.care_horizon_days,
+                                  won_back))
 
 
 def build_report(records: Records, period: Period, as_of: date, index: Index | None = None,
@@ -208,7 +214,7 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
                                       "drivers", "internal", "external", "gap", "comparison", "series")},
         "surveys": {survey: _public(block) for survey, block in blocks.items()},
         "followups": followups,
-        "complaints": complaint_stats(records.complaints, period, as_of, garage, len(period_visits)),
+        "complaints": complaint_stats(records.complaints, period, as_of, garage, len(period_visits), shared.complaints),
         "comebacks": comeback_stats(period_visits, returns),
         "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
                             followups["coverage"], index.visits_by_id, as_of),

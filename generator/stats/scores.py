@@ -197,9 +197,8 @@ def score_and_satisfied(scores: dict[str, int], on_scale: float | None, low: int
     score = (on_scale - low) / span * 100.0 if on_scale is not None and span > 0 else None
     if threshold is None:
         return score, None
-    if overall is not None:
-        found = scores.get(overall)  # "not applicable" is not among the scores
-        return score, None if found is None else found >= threshold
+    if overall is not None:  # ("not applicable" is not among the scores)
+        return score, (scores[overall] >= threshold) if overall in scores else None
     return score, None if on_scale is None else on_scale >= threshold - _EPSILON
 
 
