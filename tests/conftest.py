@@ -46,6 +46,18 @@ vehicles:
   - plate: 粤B12345
 """
 
+# a complaint's required fields: a test adds its status, times and log
+COMPLAINT = """\
+id: CP1
+received: 2026-06-03 10:00
+channel: phone
+customer: C0001
+category: noise
+severity: low
+description: 异响
+owner: SA01
+"""
+
 VISIT = """\
 id: RO1
 customer: C0001

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from generator.cli import main
 from generator.validate import load_records
-from tests.conftest import CUSTOMER, MINIMAL_GARAGE, MINIMAL_SURVEY, VISIT
+from tests.conftest import COMPLAINT, CUSTOMER, MINIMAL_GARAGE, MINIMAL_SURVEY, VISIT
 
 
 def run(root, *args):
@@ -326,23 +326,14 @@ def test_a_record_refused_for_another_problem_still_has_its_ids_checked(garage):
 
 
 def test_an_entry_dropped_from_a_usable_record_still_has_its_ids_checked(garage):
-    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": """\
-        id: CP1
-        received: 2026-06-03 10:00
-        channel: phone
-        customer: C0001
-        category: noise
-        severity: high
-        description: 异响
-        owner: SM01
-        status: open
-        log:
-          - at: 2026-06-03 11:00
-            by: SA01
-            action: 致电客户
-          - at: 2026-06-04 11:00
-            by: CS55
-        """})
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": COMPLAINT + (
+        "status: open\n"
+        "log:\n"
+        "  - at: 2026-06-03 11:00\n"
+        "    by: SA01\n"
+        "    action: 致电客户\n"
+        "  - at: 2026-06-04 11:00\n"
+        "    by: CS55\n")})
     assert lines(run(root)) == [
         "records/complaints/c.yaml:10:1: error unknown-staff: log 'CS55' is not in the staff list of garage.yaml",
         "records/complaints/c.yaml:14:5: error missing-field: log entry has no action: What was done.",
@@ -431,19 +422,10 @@ def test_a_record_in_another_kinds_folder_is_told_where_it_goes(garage):
 
 
 def test_a_reopened_complaint_is_warned_of_as_one(garage):
-    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": """\
-        id: CP1
-        received: 2026-06-03 10:00
-        channel: phone
-        customer: C0001
-        category: noise
-        severity: low
-        description: 异响又出现了
-        owner: SA01
-        status: in_progress
-        resolved: 2026-06-04 10:00
-        log: [{at: 2026-06-03 11:00, by: SA01, action: 致电}]
-        """})
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/complaints/c.yaml": COMPLAINT + (
+        "status: in_progress\n"
+        "resolved: 2026-06-04 10:00\n"
+        "log: [{at: 2026-06-03 11:00, by: SA01, action: 致电}]\n")})
     [reopened] = [problem for problem in load_records(root).problems if problem.code == "status-mismatch"]
     assert (reopened.line, reopened.message, reopened.hint) == (
         9, "complaint has a resolved time but status in_progress: it counts as open (reopened)",
@@ -460,18 +442,8 @@ def test_time_order(garage):
                        by: CS01
                        outcome: no_answer
                        """,
-                   "records/complaints/c.yaml": """\
-                       id: CP1
-                       received: 2026-06-05 10:00
-                       channel: phone
-                       customer: C0001
-                       category: noise
-                       severity: low
-                       description: 异响
-                       owner: SA01
-                       status: resolved
-                       resolved: 2026-06-04 10:00
-                       """})
+                   "records/complaints/c.yaml": COMPLAINT.replace("received: 2026-06-03 10:00", "received: 2026-06-05 10:00")
+                   + "status: resolved\nresolved: 2026-06-04 10:00\n"})
     result = run(root)
     assert lines(result) == [
         "records/complaints/c.yaml:10:1: error time-order: resolved 2026-06-04 10:00 before it was received 2026-06-05 10:00",
@@ -481,18 +453,8 @@ def test_time_order(garage):
 
 def test_business_rule_warnings_exit_zero_unless_strict(garage):
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
-                   "records/complaints/c.yaml": """\
-                       id: CP1
-                       received: 2026-06-05 10:00
-                       channel: phone
-                       customer: C0001
-                       category: noise
-                       severity: low
-                       description: 异响
-                       owner: SA01
-                       status: open
-                       promised: 2026-06-10
-                       """})
+                   "records/complaints/c.yaml": COMPLAINT.replace("received: 2026-06-03 10:00", "received: 2026-06-05 10:00")
+                   + "status: open\npromised: 2026-06-10\n"})
     result = run(root)
     assert result.exit_code == 0
     assert lines(result) == [
@@ -521,20 +483,11 @@ def test_a_visit_followed_up_only_after_the_as_of_day_or_by_the_survey_firm_is_w
 
 
 def test_a_complaint_resolved_after_the_as_of_day_was_overdue_on_it(garage):
-    complaint = """\
-        id: CP1
-        received: 2026-06-05 10:00
-        channel: phone
-        customer: C0001
-        category: noise
-        severity: low
-        description: 异响
-        owner: SA01
-        status: resolved
-        promised: 2026-06-10
-        resolved: 2026-07-03 10:00
-        log: [{at: 2026-06-05 11:00, by: SA01, action: 致电}]
-        """
+    complaint = COMPLAINT.replace("received: 2026-06-03 10:00", "received: 2026-06-05 10:00") + (
+        "status: resolved\n"
+        "promised: 2026-06-10\n"
+        "resolved: 2026-07-03 10:00\n"
+        "log: [{at: 2026-06-05 11:00, by: SA01, action: 致电}]\n")
     root = garage({"records/customers/c1.yaml": CUSTOMER, "records/visits/v.yaml": VISIT,
                    "records/followups/f.yaml": "{id: F1, visit: RO1, at: 2026-06-02 10:00, channel: phone, "
                                                "by: CS01, outcome: reached}\n",
