@@ -419,6 +419,12 @@ def test_a_record_in_another_kinds_folder_is_told_where_it_goes(garage):
         "records/visits/odd.yaml:1:1: error missing-field: visit has no type: Kind of work.",
         "records/visits/odd.yaml:4:1: error unknown-key: visit has no field 'kind'",
     ]
+    # the misplaced visit's id is no customer's: a complaint about customer RO1 is told so
+    root = garage({"records/customers/c1.yaml": CUSTOMER, "records/customers/v.yaml": VISIT,
+                   "records/complaints/c.yaml": COMPLAINT.replace("customer: C0001", "customer: RO1")
+                   + "status: open\n"})
+    assert "records/complaints/c.yaml:4:1: error unknown-customer: customer 'RO1': there is no customer with that id" \
+        in lines(run(root))
 
 
 def test_a_reopened_complaint_is_warned_of_as_one(garage):

@@ -379,6 +379,7 @@ class Converter:
         # action): their references are still checked (validate.references.ReferenceCheck.loose)
         self.unusable: dict = {}
         self.dropped: list[list] = []
+        self.misplaced = False  # the last record ``record`` refused has another kind's keys
 
     def _plan(self, kind: Kind) -> _Plan:
         plan = _SCHEMA_PLANS.get(id(kind))
@@ -406,10 +407,11 @@ class Converter:
                                        "write one `key: value` per line"))
             return None
         plan = self._plan(kind)
+        self.misplaced = False  # (set below when the record is another kind's)
         if not plan.keys.issuperset(node):
             elsewhere = _kind_it_belongs_to(node, kind)
             if elsewhere is not None:
-                self.unusable = {}
+                self.unusable, self.misplaced = {}, True
                 self.problems.append(error(
                     self.path, line, col, "wrong-folder",
                     f"this record has the keys of {_article(elsewhere.name)} {elsewhere.name}, not of "

@@ -149,9 +149,12 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
         return result
     converter = Converter(path, result.problems)
     for entry, (line, col) in zip(entries, positions):
-        if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+        named = isinstance(entry, Mapping) and isinstance(entry.get("id"), str)
+        if named:
             result.ids.append((entry["id"], line))
         values = converter.record(entry, kind, line, col)
+        if values is None and named and converter.misplaced:
+            result.ids.pop()  # a visit in records/customers/ names no customer: its id is no customer's
         if values is None or converter.dropped:
             referred = list(references_in(converter.unusable, kind)) if values is None else []
             for nested, partial, key in converter.dropped:
