@@ -64,3 +64,16 @@ def test_complaints_count_in_the_period_received_for_the_visits_staff():
     assert counted("2026-06", date(2026, 6, 30)) == {"SA01": 2, "SA02": 2, "T01": 2, "T02": 2}
     # nothing was received in May, though the May visit drew two complaints later
     assert counted("2026-05", date(2026, 6, 30)) == {"SA01": 0, "SA02": 0, "T01": 0, "T02": 0}
+
+
+def test_a_technicians_repairs_and_comebacks_are_counted_as_the_garages_are():
+    # a maintenance job a later visit names in comeback_of is a repair that came back, for the
+    # garage's rate and for the technician who did it alike
+    maintenance = visit("M1", date(2026, 7, 1), advisor="SA01", technicians=("T01",), type="maintenance")
+    back = visit("R2", date(2026, 7, 5), advisor="SA01", technicians=("T02",), comeback_of="M1")
+    staff = [Staff("SA01", "A", "service_advisor"), Staff("T01", "C", "technician"), Staff("T02", "D", "technician")]
+    report = build_report(records([FORM], garage=garage(staff=staff), visits=[maintenance, back]),
+                          parse_period("2026-07"), date(2026, 8, 1))
+    rows = {row["id"]: (row["repairs"], row["comebacks"]) for row in report["staff"]}
+    assert (report["comebacks"]["repairs"], report["comebacks"]["comebacks"]) == (2, 1)
+    assert rows == {"SA01": (2, 1), "T01": (1, 1), "T02": (1, 0)}

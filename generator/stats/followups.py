@@ -41,10 +41,8 @@ class VisitStatus(NamedTuple):
     reached: bool
 
 
-def allowed_attempts(attempts, do_not_call: bool):
-    """The attempts that follow a visit up: for a do-not-call customer, not the phone calls."""
-    if not do_not_call:
-        return attempts
+def allowed_attempts(attempts):
+    """The attempts that follow a do-not-call customer's visit up: not the phone calls."""
     return tuple(f for f in attempts if f.channel not in CALL_CHANNELS)
 
 
@@ -73,7 +71,7 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
             found.append(make(VisitStatus, (visit, due, eligible, (), False, False)))
             continue
         attempts = tuple(made) if made[-1].at < after_as_of else tuple(f for f in made if f.at < after_as_of)
-        counted = allowed_attempts(attempts, True) if visit.customer in refusing else attempts
+        counted = allowed_attempts(attempts) if visit.customer in refusing else attempts
         reached = False
         for followup in counted:
             if followup.outcome == "reached":

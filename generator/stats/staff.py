@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from generator.model import Complaint, Garage, Target, Visit
+from generator.stats.comebacks import REPAIR_TYPES
 from generator.stats.intervals import share, summarize, wilson
 from generator.stats.periods import Period, quarter_of
 from generator.stats.scores import csi_interval, csi_values, satisfied_counts
@@ -109,7 +110,7 @@ def _served_row(statuses, by_visit, complaints: int, returns, min_sample: int) -
         found = responses_of(visit.id)
         if found:
             responses += found
-        if visit.type in ("repair", "warranty"):
+        if visit.type in REPAIR_TYPES or came_back(visit.id):  # (as the garage's comeback rate counts them)
             repairs += 1
             comebacks += bool(came_back(visit.id))
     csi = csi_interval(summarize(csi_values(responses)))
