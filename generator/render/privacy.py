@@ -205,15 +205,12 @@ class PlateFinder:
     as the plate column masks them (with ``privacy.mask_plates``)."""
 
     def __init__(self, plates) -> None:
-        from generator.plates import canonical_plate
-
-        self.canonical = canonical_plate
         self.known = frozenset(plates)
 
     def __call__(self, text: str) -> str:
         found = [(match.start(), match.end(), mask_plate(plate))
                  for match in _TYPED_PLATE.finditer(text.translate(_FOLD_WIDTH))
-                 if (plate := self.canonical(text[match.start():match.end()])) in self.known]
+                 if (plate := canonical_plate(text[match.start():match.end()])) in self.known]
         return _replaced(text, found) if found else text
 
 

@@ -280,7 +280,8 @@ def cross_record_checks(root: Path, records: model.Records, known: dict[str, set
     ``loose``: the references of records refused for another problem (``FileResult.loose``)."""
     locate = Locator(root)
     check = ReferenceCheck(records, known, locate)
-    return check.run() + check.loose(loose) + business_rules(records, as_of, locate)
+    check.run()
+    return check.loose(loose) + business_rules(records, as_of, locate)
 
 
 def _questionnaires(root: Path, garage: model.Garage | None, problems: list[Problem]) -> dict[str, model.Questionnaire]:

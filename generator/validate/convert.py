@@ -374,12 +374,12 @@ class Converter:
         self.path = path
         self.problems = problems
         self._plans: dict[int, _Plan] = {}  # kinds from outside the schema module, by identity
-        # the values ``record`` could convert of the last record it refused, and [kind, values,
-        # the record's key holding it] of each nested entry it dropped (a log entry without its
-        # action): their references are still checked (validate.references.ReferenceCheck.loose)
-        self.unusable: dict = {}
+        # the values ``record`` could convert of the last record it refused (None when it has
+        # another kind's keys: wrong-folder), and [kind, values, the record's key holding it] of
+        # each nested entry it dropped (a log entry without its action): their references are
+        # still checked (validate.references.ReferenceCheck.loose)
+        self.unusable: dict | None = {}
         self.dropped: list[list] = []
-        self.misplaced = False  # the last record ``record`` refused has another kind's keys
 
     def _plan(self, kind: Kind) -> _Plan:
         plan = _SCHEMA_PLANS.get(id(kind))
@@ -407,11 +407,10 @@ class Converter:
                                        "write one `key: value` per line"))
             return None
         plan = self._plan(kind)
-        self.misplaced = False  # (set below when the record is another kind's)
         if not plan.keys.issuperset(node):
             elsewhere = _kind_it_belongs_to(node, kind)
             if elsewhere is not None:
-                self.unusable, self.misplaced = {}, True
+                self.unusable = None
                 self.problems.append(error(
                     self.path, line, col, "wrong-folder",
                     f"this record has the keys of {_article(elsewhere.name)} {elsewhere.name}, not of "

@@ -153,17 +153,17 @@ def _load_records(result: FileResult, data: bytes, kind: schema.Kind,
         if named:
             result.ids.append((entry["id"], line))
         values = converter.record(entry, kind, line, col)
-        if values is None and named and converter.misplaced:
+        if values is None and named and converter.unusable is None:
             result.ids.pop()  # a visit in records/customers/ names no customer: its id is no customer's
         if values is None or converter.dropped:
-            referred = list(references_in(converter.unusable, kind)) if values is None else []
+            referred = list(references_in(converter.unusable or {}, kind)) if values is None else []
             for nested, partial, key in converter.dropped:
                 referred += references_in(partial, nested, key)
             converter.dropped.clear()
             if referred:
                 result.loose.append(((path, line), referred))
             if values is None:
-                if kind is schema.FOLLOWUP:  # its answers' problems too, in the same run
+                if kind is schema.FOLLOWUP and converter.unusable:  # its answers' problems too, in the same run
                     _answers(converter.unusable, questionnaires, surveys, converter)
                 continue
         if kind is schema.FOLLOWUP:

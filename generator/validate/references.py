@@ -163,8 +163,8 @@ class ReferenceCheck:
         return self.problems
 
     def loose(self, referred: list[tuple[model.Source, list[tuple[str, str, str]]]]) -> list[Problem]:
-        """The unknown ids among the references of records refused for another problem."""
-        self.problems = []
+        """The unknown ids among the references of records refused for another problem (with
+        what ``run`` found, when it ran first)."""
         for where, references in referred:
             for key, kind, value in references:
                 if kind == "staff":
