@@ -13,6 +13,7 @@ from generator.model import Records
 from generator.render import charts
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
+# (status_on for the complaints page, which calls views.status_on)
 from generator.stats.complaints import open_on, status_on
 
 TREND_MONTHS = 24

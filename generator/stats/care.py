@@ -12,10 +12,11 @@ welcome.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from operator import attrgetter
 
 from generator.model import Customer, Visit
+from generator.stats.periods import known_until
 from generator.stats.retention import won_back_customers
 
 CARE_KINDS = ("birthday", "first_maintenance", "next_service",
@@ -43,7 +44,7 @@ def _latest_by_vehicle(visits: list[Visit], as_of: date) -> dict[str, Visit]:
     stable and runs over the visits reversed, so of visits checked in at the same time
     the first in the records comes last and is kept.
     """
-    before = datetime.combine(as_of + timedelta(days=1), time.min)
+    before = known_until(as_of)
     checked_in = [visit for visit in visits if visit.check_in < before]
     return {visit.vehicle: visit for visit in sorted(reversed(checked_in), key=attrgetter("check_in"))}
 

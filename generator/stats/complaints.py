@@ -23,9 +23,8 @@ from typing import NamedTuple
 
 from generator.model import SEVERITIES, Complaint, Garage
 from generator.stats.intervals import median, share, wilson
-from generator.stats.periods import Period
+from generator.stats.periods import Period, known_until
 
-OPEN_STATUSES = ("open", "in_progress")
 RESOLVED_STATUSES = ("resolved", "closed")
 REPEAT_LOOKBACK_DAYS = 365
 
@@ -35,11 +34,6 @@ class Standing(NamedTuple):
     open: bool
     resolved: datetime | None  # when it was resolved, if it was by then (None also when undated)
     first_response: datetime | None  # its first log entry, if made by then
-
-
-def known_until(as_of: date) -> datetime:
-    """The first moment after ``as_of``: what is dated before it is known on the as-of day."""
-    return datetime.combine(as_of + timedelta(days=1), time.min)
 
 
 def standing(complaint: Complaint, until: datetime) -> Standing:

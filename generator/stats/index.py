@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 from operator import attrgetter
 
 from generator.model import Customer, Followup, Records, Visit
-from generator.stats.periods import Period
+from generator.stats.periods import Period, known_until
 from generator.stats.scores import SurveyFrame, finishing, score_and_satisfied, survey_frame, weigh_answers
 
 
@@ -106,7 +106,7 @@ def build_index(records: Records, as_of: date | None = None) -> Index:
     frames = {key: survey_frame(q, records.garage) for key, q in records.questionnaires.items()}
     followups = records.followups
     if as_of is not None:
-        known_before = datetime.combine(as_of + timedelta(days=1), time.min)
+        known_before = known_until(as_of)
         followups = [followup for followup in followups if followup.at < known_before]
     visits_by_id = {visit.id: visit for visit in records.visits}
     customers_by_id = {customer.id: customer for customer in records.customers}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from generator.model import EARLIEST_YEAR, LATEST_YEAR
 
@@ -192,3 +192,8 @@ def weeks_between(first: date, last: date) -> list[Period]:
         found.append(current)
         current = week(current.start + timedelta(days=7))
     return found
+
+
+def known_until(as_of: date) -> datetime:
+    """The first moment after ``as_of``: what is dated before it is known on the as-of day."""
+    return datetime.combine(as_of + timedelta(days=1), time.min)

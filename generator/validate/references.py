@@ -195,7 +195,7 @@ class ReferenceCheck:
                         self._unknown_staff_hint(staff_id))
         elif role and member.role != role:
             self._warning(where, key, "wrong-role", f"{key} {staff_id} ({member.name}) is a {member.role}, not a {role}",
-                          f"check the id or the person's role in garage.yaml")
+                          "check the id or the person's role in garage.yaml")
 
     def _unknown_staff_hint(self, typed: str) -> str:
         """What to write instead: staff type a colleague's name for the id, or list ids with a
