@@ -221,7 +221,7 @@ def stats(root: Path, period: str | None, as_of: date | None, output_format: str
     """
     from generator.desk.commands import load_or_exit
     from generator.stats.report import build_report
-    from generator.stats.text import format_text
+    from generator.render.text import format_text
 
     loaded = load_or_exit(root, as_of)
     report = build_report(loaded.records, _period_or_usage_error(period, loaded), loaded.as_of)

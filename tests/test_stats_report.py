@@ -12,7 +12,7 @@ from generator.model import Garage, Records
 from generator.stats.contract import SCHEMA
 from generator.stats.periods import default_period, parse_period
 from generator.stats.report import build_report
-from generator.stats.text import format_text
+from generator.render.text import format_text
 from generator.validate import load_records
 from tests.stats_factories import answered, questionnaire, records
 from tests.conftest import regenerate_sample
