@@ -192,6 +192,9 @@ def test_a_do_not_call_customer_is_listed_for_a_message_never_a_call(garage):
         ("followup_overdue", "RO1", "phone"), ("followup_overdue", "RO3", "sms"),
         ("followup_overdue", "RO2", "phone"),
         ("followup_open", "RO8", "sms"), ("followup_open", "RO9", "sms"), ("followup_open", "RO5", "online")]
+    ro3 = next(row for row in rows if row["id"] == "RO3")
+    assert ro3["detail"] == "1 attempt, last: phoned_do_not_call"
+    assert "phoned, but the customer asked not to be called: send a message" in due(garage(files)).output
 
 
 def test_the_worklist_csv_writes_no_formula(garage):

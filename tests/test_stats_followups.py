@@ -96,7 +96,9 @@ def test_a_do_not_call_customer_is_followed_up_by_the_channels_they_accept():
     found = followup_process(statuses, AS_OF)
     # covered: V1 (SMS) and V3 (mail, the phone call before it aside) of four
     assert (found["eligible"], found["covered"], found["coverage"]) == (4, 2, 0.5)
-    assert [row["visit"] for row in found["overdue"]] == ["V2", "V4"]
+    # V2's call reached the customer, but it is not their follow-up: the row says what is owed
+    assert [(row["visit"], row["last_outcome"]) for row in found["overdue"]] == [
+        ("V2", "phoned_do_not_call"), ("V4", None)]
     # the calls were made all the same: they are attempts, and V2's answers are not lost
     assert (found["attempts"], found["channels"]["phone"]["count"]) == (4, 2)
 

@@ -21,7 +21,7 @@ from generator.model import SEVERITIES, Customer, Records
 from generator.render.i18n import label
 from generator.stats.care import care_reminders
 from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
-from generator.stats.followups import CALL_CHANNELS, followup_process, visit_statuses
+from generator.stats.followups import CALL_CHANNELS, followup_process, last_outcome, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range
 
@@ -88,7 +88,7 @@ def followups_due(index: Index, period: Period, as_of: date) -> tuple[list[dict]
                           "date": status.due.isoformat(timespec="minutes"),
                           "days": (status.due.date() - as_of).days, "staff": status.visit.service_advisor,
                           "attempts": len(status.attempts),
-                          "last_outcome": status.attempts[-1].outcome if status.attempts else None})
+                          "last_outcome": last_outcome(status)})
     in_window.sort(key=lambda row: (row["date"], row["id"]))
     return overdue, in_window
 

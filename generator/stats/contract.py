@@ -97,7 +97,9 @@ Top level
   day, whether the visit's window has closed or not, whoever the customer;
   ``overdue``: eligible visits whose customer was not reached (``visit``,
   ``customer``, ``service_advisor``, ``handed_over``, ``due``,
-  ``days_overdue``, ``attempts``, ``last_outcome``).
+  ``days_overdue``, ``attempts``, ``last_outcome``: the last attempt's outcome, or
+  ``phoned_do_not_call`` for a call that reached a customer who asked not to be
+  called, which does not follow the visit up).
 - ``complaints``: for complaints received in the period and by the as-of
   day, each as it stood at the end of the as-of day (resolved when its
   status is resolved or closed and its ``resolved`` time is by then; its

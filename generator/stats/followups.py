@@ -122,6 +122,16 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
     }
 
 
+def last_outcome(status: VisitStatus) -> str | None:
+    """The last attempt's outcome; a call that reached a customer who asked not to be
+    called does not follow the visit up (``allowed_attempts``), and "reached" beside an
+    overdue visit would tell the desk it is done: it says what is still owed instead."""
+    if not status.attempts:
+        return None
+    outcome = status.attempts[-1].outcome
+    return "phoned_do_not_call" if outcome == "reached" and not status.reached else outcome
+
+
 def overdue_followups(eligible: list[VisitStatus], as_of: date) -> list[dict]:
     """Eligible visits whose customer has not been reached: the specialist's worklist."""
     rows = [{
@@ -132,7 +142,7 @@ def overdue_followups(eligible: list[VisitStatus], as_of: date) -> list[dict]:
         "due": s.due.isoformat(timespec="minutes"),
         "days_overdue": (as_of - s.due.date()).days,
         "attempts": len(s.attempts),
-        "last_outcome": s.attempts[-1].outcome if s.attempts else None,
+        "last_outcome": last_outcome(s),
     } for s in eligible if not s.reached]
     rows.sort(key=lambda row: (row["due"], row["visit"]))
     return rows
