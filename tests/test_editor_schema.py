@@ -154,5 +154,12 @@ def test_a_chinese_garages_editor_explains_each_field_in_chinese_first(tmp_path)
         assert complaint["description"] == kind_doc
         log_entry = complaint["properties"]["log"]["anyOf"][0]["items"]
         assert log_entry["properties"]["by"]["description"] == log_by_doc
-    # settings fields have no Chinese text yet: English, as before
-    assert garages["zh"]["garage.schema.json"]["properties"]["timezone"]["description"] == "IANA time zone, e.g. Asia/Shanghai."
+    # settings and questionnaires too: garage.yaml and surveys/ are edited by the same staff
+    for language, timezone_doc, item_doc in (
+            ("zh", "时区（IANA 名称），如 Asia/Shanghai — IANA time zone, e.g. Asia/Shanghai.",
+             "题目编号，回访记录的 answers 下用它 — Item id used under answers:."),
+            ("en", "IANA time zone, e.g. Asia/Shanghai.", "Item id used under answers:.")):
+        assert garages[language]["garage.schema.json"]["properties"]["timezone"]["description"] == timezone_doc
+        sections = garages[language]["questionnaire.schema.json"]["properties"]["sections"]["anyOf"][0]["items"]
+        item = sections["properties"]["items"]["anyOf"][0]["items"]
+        assert item["properties"]["id"]["description"] == item_doc

@@ -271,6 +271,12 @@ _LABELS = {
                    # no cause recorded: counted lost for not coming back (stats.retention)
                    "unknown": ("not recorded (no recent visits)", "未记录（久未到店）")},
     "source": {"internal": ("internal", "内部"), "external": ("external", "外部")},
+    "language": {"en": ("English", "英文"), "zh": ("Simplified Chinese", "简体中文")},
+    "report_period": {"month": ("month", "月"), "quarter": ("quarter", "季度")},
+    "survey_kind": {"service": ("service", "售后服务"), "sales": ("sales", "销售")},
+    "band": {"very_satisfied": ("very satisfied", "非常满意"), "satisfied": ("satisfied", "满意"),
+             "neutral": ("neutral", "一般"), "dissatisfied": ("dissatisfied", "不满意"),
+             "very_dissatisfied": ("very dissatisfied", "非常不满意")},
     "overdue_reason": {"past_promise": ("past the promised date", "超过承诺日期"),
                        "past_resolution_limit": ("past the resolution limit", "超过处理时限"),
                        "no_first_response": ("no first response in time", "未及时首次响应"),

@@ -243,97 +243,97 @@ RECORD_KINDS: dict[str, Kind] = {kind.folder: kind for kind in (CUSTOMER, VISIT,
 
 # --- settings and questionnaires -------------------------------------------------
 
-TEXT_BOTH = Kind("text", "A text in English and Chinese.", (
-    Field("en", LINE, "English.", required=True),
-    Field("zh", LINE, "Simplified Chinese.", required=True),
+TEXT_BOTH = Kind("text", "A text in English and Chinese.", zh="英文与中文两种写法", fields=(
+    Field("en", LINE, "English.", zh="英文", required=True),
+    Field("zh", LINE, "Simplified Chinese.", zh="简体中文", required=True),
 ), model=model.Text)
 
-BAND = Kind("band", "A score band.", (
-    _enum("id", ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied"), "Band.", required=True),
-    Field("min", INT, "Lowest score in the band.", required=True),
-    Field("max", INT, "Highest score in the band.", required=True),
-    Field("label", I18N, "Label, if not the default."),
+BAND = Kind("band", "A score band.", zh="分数段", fields=(
+    _enum("id", ("very_satisfied", "satisfied", "neutral", "dissatisfied", "very_dissatisfied"), "Band.", zh="分数段", labels="band", required=True),
+    Field("min", INT, "Lowest score in the band.", zh="本段最低分", required=True),
+    Field("max", INT, "Highest score in the band.", zh="本段最高分", required=True),
+    Field("label", I18N, "Label, if not the default.", zh="名称（不填则用默认名称）"),
 ), model=model.Band)
 
-STAFF = Kind("staff", "A member of staff.", (
-    Field("id", ID, "Staff id used in records.", required=True),
-    Field("name", LINE, "Name.", required=True),
-    _enum("role", model.ROLES, "Role.", required=True),
-    Field("active", BOOL, "Still working here."),
+STAFF = Kind("staff", "A member of staff.", zh="一名员工", fields=(
+    Field("id", ID, "Staff id used in records.", zh="员工编号，记录中用它指代此人", required=True),
+    Field("name", LINE, "Name.", zh="姓名", required=True),
+    _enum("role", model.ROLES, "Role.", zh="岗位", labels="role", required=True),
+    Field("active", BOOL, "Still working here.", zh="是否仍在职"),
 ), model=model.Staff)
 
-TARGET = Kind("target", "A quarterly target for a role.", (
-    Field("quarter", LINE, "Quarter, e.g. 2026-Q3.", required=True),
-    _enum("role", model.ROLES, "Role the target applies to.", required=True),
-    Field("csi", NUMBER, "CSI target, 0-100.", minimum=0, maximum=100),
-    Field("satisfied_share", NUMBER, "Satisfied + very satisfied share, 0-1.", minimum=0, maximum=1),
-    Field("followup_coverage", NUMBER, "Follow-up coverage within the window, 0-1.", minimum=0, maximum=1),
+TARGET = Kind("target", "A quarterly target for a role.", zh="某岗位的季度目标", fields=(
+    Field("quarter", LINE, "Quarter, e.g. 2026-Q3.", zh="季度，如 2026-Q3", required=True),
+    _enum("role", model.ROLES, "Role the target applies to.", zh="目标适用的岗位", labels="role", required=True),
+    Field("csi", NUMBER, "CSI target, 0-100.", zh="CSI 目标（0–100）", minimum=0, maximum=100),
+    Field("satisfied_share", NUMBER, "Satisfied + very satisfied share, 0-1.", zh="满意＋非常满意占比目标（0–1）", minimum=0, maximum=1),
+    Field("followup_coverage", NUMBER, "Follow-up coverage within the window, 0-1.", zh="回访时限内的回访覆盖率目标（0–1）", minimum=0, maximum=1),
 ), model=model.Target)
 
-THRESHOLDS = Kind("thresholds", "Strength and weakness rules.", (
-    Field("min_sample", INT, "Fewer answers: too few to classify or rank.", minimum=1),
-    Field("strength_top_share", NUMBER, "Strength: 9-10 share at least this.", minimum=0, maximum=1),
-    Field("weak_top_share", NUMBER, "Weakness: 9-10 share at most this ...", minimum=0, maximum=1),
-    Field("weak_bottom_share", NUMBER, "... and 1-4 share at least this.", minimum=0, maximum=1),
-    Field("drop", NUMBER, "Or a significant fall of the 9-10 share by at least this.", minimum=0, maximum=1),
+THRESHOLDS = Kind("thresholds", "Strength and weakness rules.", zh="优势项目与劣势项目的判定规则", fields=(
+    Field("min_sample", INT, "Fewer answers: too few to classify or rank.", zh="最少样本数：答卷少于此数则不判定、不排名", minimum=1),
+    Field("strength_top_share", NUMBER, "Strength: 9-10 share at least this.", zh="优势项目：9–10 分占比至少为此值", minimum=0, maximum=1),
+    Field("weak_top_share", NUMBER, "Weakness: 9-10 share at most this ...", zh="劣势项目：9–10 分占比至多为此值……", minimum=0, maximum=1),
+    Field("weak_bottom_share", NUMBER, "... and 1-4 share at least this.", zh="……且 1–4 分占比至少为此值", minimum=0, maximum=1),
+    Field("drop", NUMBER, "Or a significant fall of the 9-10 share by at least this.", zh="或 9–10 分占比比上期显著下降至少此值", minimum=0, maximum=1),
 ), model=model.Thresholds)
 
-PRIVACY = Kind("privacy", "What the published site masks.", (
-    Field("mask_names", BOOL, "张伟 -> 张*."),
-    Field("mask_phones", BOOL, "13812345678 -> 138****5678."),
-    Field("mask_plates", BOOL, "粤B12345 -> 粤B1***5."),
+PRIVACY = Kind("privacy", "What the published site masks.", zh="发布的网站上要遮蔽的信息", fields=(
+    Field("mask_names", BOOL, "张伟 -> 张*.", zh="遮蔽客户姓名（张伟 → 张*）"),
+    Field("mask_phones", BOOL, "13812345678 -> 138****5678.", zh="遮蔽电话号码（13812345678 → 138****5678）"),
+    Field("mask_plates", BOOL, "粤B12345 -> 粤B1***5.", zh="遮蔽车牌号（粤B12345 → 粤B1***5）"),
 ), model=model.Privacy)
 
-GARAGE = Kind("garage", "Garage settings (garage.yaml).", (
-    Field("name", LINE, "Garage name shown on the site.", required=True),
-    _enum("language", model.LANGUAGES, "Site language."),
-    Field("timezone", LINE, "IANA time zone, e.g. Asia/Shanghai."),
-    Field("as_of", DATE, "Pin 'today' for reproducible reports."),
-    _enum("report_period", ("month", "quarter"), "Default report period."),
-    Field("staff", LIST, "Staff.", of=STAFF),
-    Field("followup_window_days", INT, "Follow up within this many days of hand-over.", minimum=1, maximum=90),
-    Field("complaint_response_hours", INT, "First response to a complaint within.", minimum=1,
+GARAGE = Kind("garage", "Garage settings (garage.yaml).", zh="本店设置（garage.yaml）", fields=(
+    Field("name", LINE, "Garage name shown on the site.", zh="网站上显示的店名", required=True),
+    _enum("language", model.LANGUAGES, "Site language.", zh="网站语言", labels="language"),
+    Field("timezone", LINE, "IANA time zone, e.g. Asia/Shanghai.", zh="时区（IANA 名称），如 Asia/Shanghai"),
+    Field("as_of", DATE, "Pin 'today' for reproducible reports.", zh="固定“今天”的日期，使报告可以重现"),
+    _enum("report_period", ("month", "quarter"), "Default report period.", zh="默认报告周期", labels="report_period"),
+    Field("staff", LIST, "Staff.", zh="员工名单", of=STAFF),
+    Field("followup_window_days", INT, "Follow up within this many days of hand-over.", zh="交车后多少天内必须回访", minimum=1, maximum=90),
+    Field("complaint_response_hours", INT, "First response to a complaint within.", zh="投诉首次响应时限（小时）", minimum=1,
           maximum=24 * 90),
-    Field("complaint_resolution_days", INT, "Resolution within, unless a date was promised.", minimum=1,
+    Field("complaint_resolution_days", INT, "Resolution within, unless a date was promised.", zh="投诉解决时限（天），已向客户承诺日期的以承诺为准", minimum=1,
           maximum=365),
-    Field("comeback_days", INT, "A repair back within this many days is a comeback.", minimum=1,
+    Field("comeback_days", INT, "A repair back within this many days is a comeback.", zh="维修后多少天内因同一问题返修算作返修", minimum=1,
           maximum=365),
-    Field("care_horizon_days", INT, "Care reminders look this far ahead.", minimum=1, maximum=366),
-    Field("at_risk_days", INT, "No visit for longer: at risk.", minimum=1, maximum=3650),
-    Field("lost_days", INT, "No visit for longer: presumed lost.", minimum=1, maximum=3650),
-    Field("thresholds", OBJECT, "Strength and weakness rules.", of=THRESHOLDS),
-    Field("targets", LIST, "Quarterly targets per role.", of=TARGET),
-    Field("privacy", OBJECT, "Masking on the site.", of=PRIVACY),
-    Field("bands", LIST, "Default score bands for questionnaires without their own.", of=BAND),
+    Field("care_horizon_days", INT, "Care reminders look this far ahead.", zh="关怀提醒提前多少天列出", minimum=1, maximum=366),
+    Field("at_risk_days", INT, "No visit for longer: at risk.", zh="超过多少天未进店：有流失风险", minimum=1, maximum=3650),
+    Field("lost_days", INT, "No visit for longer: presumed lost.", zh="超过多少天未进店：视为已流失", minimum=1, maximum=3650),
+    Field("thresholds", OBJECT, "Strength and weakness rules.", zh="优势项目与劣势项目的判定规则", of=THRESHOLDS),
+    Field("targets", LIST, "Quarterly targets per role.", zh="各岗位的季度目标", of=TARGET),
+    Field("privacy", OBJECT, "Masking on the site.", zh="网站上的信息遮蔽", of=PRIVACY),
+    Field("bands", LIST, "Default score bands for questionnaires without their own.", zh="默认分数段（问卷未自定义时使用）", of=BAND),
 ), model=model.Garage)
 
-SURVEY_ITEM = Kind("survey item", "A question.", (
-    Field("id", ID, "Item id used under answers:.", required=True),
-    Field("text", I18N, "The question.", required=True),
-    Field("weight", NUMBER, "Weight within its section (default 1).", minimum=0),
+SURVEY_ITEM = Kind("survey item", "A question.", zh="一道题目", fields=(
+    Field("id", ID, "Item id used under answers:.", zh="题目编号，回访记录的 answers 下用它", required=True),
+    Field("text", I18N, "The question.", zh="题目内容", required=True),
+    Field("weight", NUMBER, "Weight within its section (default 1).", zh="在所属部分中的权重（默认 1）", minimum=0),
 ), model=model.SurveyItem)
 
-SECTION = Kind("section", "A section of questions.", (
-    Field("id", ID, "Section id.", required=True),
-    Field("title", I18N, "Title.", required=True),
-    Field("weight", NUMBER, "Weight of the section in the response score (default 1).", minimum=0),
-    Field("items", LIST, "Questions.", required=True, of=SURVEY_ITEM),
+SECTION = Kind("section", "A section of questions.", zh="问卷的一个部分", fields=(
+    Field("id", ID, "Section id.", zh="部分编号", required=True),
+    Field("title", I18N, "Title.", zh="标题", required=True),
+    Field("weight", NUMBER, "Weight of the section in the response score (default 1).", zh="本部分在答卷得分中的权重（默认 1）", minimum=0),
+    Field("items", LIST, "Questions.", zh="题目", required=True, of=SURVEY_ITEM),
 ), model=model.Section)
 
-SCALE = Kind("scale", "Score scale.", (
+SCALE = Kind("scale", "Score scale.", zh="评分刻度", fields=(
     # (bounded: the statistics go through every value of the scale, and no survey asks for more)
-    Field("min", INT, "Lowest score.", required=True, minimum=0, maximum=100),
-    Field("max", INT, "Highest score.", required=True, minimum=1, maximum=100),
+    Field("min", INT, "Lowest score.", zh="最低分", required=True, minimum=0, maximum=100),
+    Field("max", INT, "Highest score.", zh="最高分", required=True, minimum=1, maximum=100),
 ))
 
-QUESTIONNAIRE = Kind("questionnaire", "A questionnaire (surveys/*.yaml).", (
-    Field("id", ID, "Questionnaire id used by follow-ups.", required=True),
-    _enum("kind", model.SURVEY_KINDS, "service or sales.", required=True),
-    Field("title", I18N, "Title.", required=True),
-    Field("scale", OBJECT, "Score scale (default 1-10).", of=SCALE),
-    Field("bands", LIST, "Score bands.", of=BAND),
-    Field("sections", LIST, "Sections of weighted items.", required=True, of=SECTION),
-    Field("overall", OBJECT, "The overall-satisfaction question.", of=SURVEY_ITEM),
+QUESTIONNAIRE = Kind("questionnaire", "A questionnaire (surveys/*.yaml).", zh="一份问卷（surveys/*.yaml）", fields=(
+    Field("id", ID, "Questionnaire id used by follow-ups.", zh="问卷编号，回访记录的 survey 用它", required=True),
+    _enum("kind", model.SURVEY_KINDS, "service or sales.", zh="问卷类型", labels="survey_kind", required=True),
+    Field("title", I18N, "Title.", zh="标题", required=True),
+    Field("scale", OBJECT, "Score scale (default 1-10).", zh="评分刻度（默认 1–10）", of=SCALE),
+    Field("bands", LIST, "Score bands.", zh="分数段", of=BAND),
+    Field("sections", LIST, "Sections of weighted items.", zh="各部分及其加权题目", required=True, of=SECTION),
+    Field("overall", OBJECT, "The overall-satisfaction question.", zh="总体满意度题目", of=SURVEY_ITEM),
 ), model=None)
 
 ALL_KINDS: tuple[Kind, ...] = (GARAGE, QUESTIONNAIRE, CUSTOMER, VISIT, FOLLOWUP, COMPLAINT, ACTION)
