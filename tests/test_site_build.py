@@ -413,3 +413,14 @@ def test_numbers_typed_into_free_text_with_dashes_dots_or_a_plus_are_masked(tmp_
             for number in ("0755-12345678", "138.1234.5678", "139 0000 1111", "8765-4321", "12345678", "13812345678"):
                 assert number not in content, (path, number)
     assert shown >= 10  # the masked number is there, on the complaint, follow-up and customer pages
+
+
+def test_switching_the_sites_language_leaves_no_word_of_the_other_in_cached_templates(tmp_path):
+    # Jinja folds a filter of constants ('customer_service'|label('role')) into the compiled
+    # template; the template cache outlives a change of garage.yaml's language
+    chinese = _html_files(_build(tmp_path, sample_records("zh"), tmp_path / "zh", []))
+    english = _html_files(_build(tmp_path, sample_records("en"), tmp_path / "en", []))
+    assert "客服专员" in chinese["staff.html"]
+    assert "客服专员" not in english["staff.html"] and ">customer service<a" in english["staff.html"]
+    again = _html_files(_build(tmp_path, sample_records("zh"), tmp_path / "zh-again", []))
+    assert "客服专员" in again["staff.html"] and ">customer service<a" not in again["staff.html"]

@@ -12,7 +12,7 @@ import traceback
 from datetime import date, datetime
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, TemplateError, pass_context
 
 from generator.render import charts
 from generator.render.escape import md_cell, md_text, xml_text
@@ -40,11 +40,11 @@ def make_environment(root: Path, language: str, masker: Masker) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md_text=lambda value: md_text(masker.free_text(_text(value))),
-        md_cell=lambda value: md_cell(masker.free_text(_text(value))),
-        xml_text=lambda value: xml_text(masker.free_text(_text(value))),
+        md_text=unfolded(lambda value: md_text(masker.free_text(_text(value)))),
+        md_cell=unfolded(lambda value: md_cell(masker.free_text(_text(value)))),
+        xml_text=unfolded(lambda value: xml_text(masker.free_text(_text(value)))),
         anchor=anchor, pct=percent, num=number, day=day, signed=signed,
-        label=lambda value, group: label(language, group, value),
+        label=unfolded(lambda value, group: label(language, group, value)),
     )
     env.globals.update(
         t=lambda key, **values: text(language, key, **values),
@@ -53,6 +53,19 @@ def make_environment(root: Path, language: str, masker: Masker) -> Environment:
         Point=charts.Point, Bar=charts.Bar, Dot=charts.Dot,
     )
     return env
+
+
+def unfolded(build_filter):
+    """A filter that depends on this build (its language, its customers' names to mask).
+
+    Jinja runs a filter of constants ('customer_service'|label('role')) once, when it
+    compiles the template, and the compiled template is kept in the cache between builds
+    (template_cache.py), which a change of language does not invalidate: a filter Jinja
+    must pass the context to is never run at compile time."""
+    @pass_context
+    def run(_context, *args):
+        return build_filter(*args)
+    return run
 
 
 def render(env: Environment, template_name: str, context: dict) -> str:
