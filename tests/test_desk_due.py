@@ -89,10 +89,16 @@ Follow-ups overdue (window passed, customer not reached) (3)
 Follow-ups due (window still open) (1)
   RO5  C0003 王芳  (online / WeChat)  2026-07-02 12:00  in 2 days  SA01  0 attempts
 
+Fault not fixed, said the customer: no complaint or return visit since (0)
+  nothing
+
 Complaints: promise past or near (3)
   CP1  C0001 张伟  0755123456 (phone)  2026-06-29  1 day overdue  SA01  high: past the promised date, no first response in time
   CP3  C0001 张伟  0755123456 (phone)  2026-07-10  in 10 days  SA01  critical: no first response in time
   CP2  C0003 王芳  (online / WeChat)  2026-07-02  in 2 days  SA01  low: promised date near
+
+Complaints resolved: ask whether the customer is satisfied with the outcome (1)
+  CP4  C0001 张伟  0755123456 (phone)  2026-06-02 10:00  waiting 28 days  SA01  noise
 
 Care reminders (1)
   C0003  C0003 王芳  (online / WeChat)  2026-07-03  in 3 days    birthday
@@ -122,7 +128,9 @@ def test_date_option_moves_today(garage):
     assert [(row["group"], row["id"], row["detail"]) for row in rows] == [
         ("followup_overdue", "RO1", "0 attempts"), ("followup_overdue", "RO3", "0 attempts"),
         ("followup_open", "RO2", "1 attempt, last: no_answer"),
-        ("complaint", "CP1", "high: deadline_near"), ("care", "C0003", "birthday")]
+        ("complaint", "CP1", "high: deadline_near"),
+        ("complaint_outcome", "CP4", "noise"),  # resolved on 2 June, the customer not asked since
+        ("care", "C0003", "birthday")]
 
 
 def test_records_with_errors_stop_the_worklist(garage):
@@ -204,3 +212,53 @@ def test_the_worklist_csv_writes_no_formula(garage):
     rows = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-27", "--format", "csv").output.lstrip("\ufeff"))))
     names = {row["name"] for row in rows}
     assert "'=cmd|' /C calc'!A0" in names and not any(name.startswith("=") for name in names)
+
+
+def test_a_fault_not_fixed_stays_on_the_list_until_something_is_done(garage):
+    # as of 30 June; each visit's customer said on the 22nd the fault is not fixed
+    files = {**FILES, "records/customers/more.yaml": """\
+        - {id: C0004, name: 赵磊, phone: 13800000004, vehicles: [{plate: 粤B4}]}
+        """, "records/visits/faults.yaml": """\
+        - {id: RO11, customer: C0004, vehicle: 粤B4, type: repair, check_in: 2026-06-21 08:00, handed_over: 2026-06-21 10:00, service_advisor: SA01}
+        - {id: RO12, customer: C0001, vehicle: 粤B1, type: repair, check_in: 2026-06-21 08:00, handed_over: 2026-06-21 10:00, service_advisor: SA01}
+        - {id: RO13, customer: C0002, vehicle: 粤B2, type: repair, check_in: 2026-06-21 08:00, handed_over: 2026-06-21 10:00, service_advisor: SA01}
+        - {id: RO14, customer: C0002, vehicle: 粤B2, type: repair, check_in: 2026-06-26 08:00, handed_over: 2026-06-26 10:00, service_advisor: SA01}
+        - {id: RO15, customer: C0004, vehicle: 粤B4, type: maintenance, check_in: 2026-06-27 08:00, handed_over: 2026-06-27 10:00, service_advisor: SA01}
+        """, "records/followups/faults.yaml": """\
+        - {id: F11, visit: RO11, at: 2026-06-22 10:00, channel: online, by: CS01, outcome: reached, fixed: no,
+           comment: "灯又亮了\\n第二天"}
+        - {id: F12, visit: RO12, at: 2026-06-22 10:00, channel: phone, by: CS01, outcome: reached, fixed: no}
+        - {id: F13, visit: RO13, at: 2026-06-22 10:00, channel: sms, by: CS01, outcome: reached, fixed: no}
+        - {id: F14, visit: RO4, at: 2026-06-25 11:00, channel: phone, by: CS01, outcome: reached, fixed: no}
+        - {id: F15, visit: RO4, at: 2026-06-28 11:00, channel: phone, by: CS01, outcome: reached, fixed: yes}
+        """}
+    rows = list(csv.DictReader(io.StringIO(due(garage(files), "--format", "csv").output.lstrip("\ufeff"))))
+    # RO11: nothing since but a service (RO15); RO12: C0001 complained on the 27th (CP1); RO13: the car came back on the
+    # 26th (RO14); RO4: the customer said on the 28th it is fixed after all
+    assert [(row["id"], row["date"], row["days"], row["staff"], row["detail"])
+            for row in rows if row["group"] == "fault_not_fixed"] == [
+        ("RO11", "2026-06-22 10:00", "8", "SA01", "F11: 灯又亮了 第二天")]
+    # the day before the answer, nothing is known yet
+    earlier = list(csv.DictReader(io.StringIO(due(garage(files), "--date", "2026-06-21", "--format", "csv")
+                                              .output.lstrip("\ufeff"))))
+    assert not [row for row in earlier if row["group"] == "fault_not_fixed"]
+
+
+def test_a_resolved_complaint_waits_for_the_customers_verdict_on_the_outcome(garage):
+    complaints = FILES["records/complaints/c.yaml"].rstrip(" ") + """\
+        - {id: CP5, received: 2026-06-10 09:00, channel: phone, customer: C0003, category: price, severity: low,
+           description: 价格, owner: SM01, status: resolved, resolved: 2026-06-12 10:00, customer_satisfied: yes,
+           log: [{at: 2026-06-10 10:00, by: SM01, action: 致电}]}
+        - {id: CP6, received: 2026-06-10 09:00, channel: phone, customer: C0003, category: attitude, severity: low,
+           description: 态度, owner: SM01, status: closed, resolved: 2026-06-29 10:00,
+           log: [{at: 2026-06-10 10:00, by: SM01, action: 致电}]}
+        """
+    root = garage({**FILES, "records/complaints/c.yaml": complaints})
+    rows = list(csv.DictReader(io.StringIO(due(root, "--format", "csv").output.lstrip("\ufeff"))))
+    # CP4 and CP6 resolved without a verdict; CP5's customer said they are satisfied
+    assert [(row["id"], row["days"], row["staff"]) for row in rows if row["group"] == "complaint_outcome"] == [
+        ("CP4", "28", "SA01"), ("CP6", "1", "SM01")]
+    # on the 28th CP6 was not resolved yet: it was still a complaint to handle, not to confirm
+    earlier = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-28", "--format", "csv")
+                                              .output.lstrip("\ufeff"))))
+    assert [row["id"] for row in earlier if row["group"] == "complaint_outcome"] == ["CP4"]

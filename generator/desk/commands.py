@@ -145,7 +145,8 @@ def init_command(directory: Path, language: str, name: str | None, install: str 
               help="Care reminders falling due within this many days.")
 @click.option("--format", "output_format", type=click.Choice(["text", "csv"]), default="text", show_default=True)
 def due_command(root: Path, as_of: date | None, period: str | None, care_days: int, output_format: str) -> None:
-    """Today's worklist: follow-ups to make, complaints falling due, care reminders.
+    """Today's worklist: follow-ups to make, faults not fixed, complaints falling due or
+    to confirm with the customer, care reminders.
 
     Follow-ups overdue are visits handed over in the period (default: the
     last 30 days) whose window has passed and whose customer was not

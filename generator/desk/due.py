@@ -5,7 +5,9 @@ Definitions come from the statistics, not from here: overdue follow-ups are
 period (exactly what `csi stats` counts for the same period), overdue
 complaints are ``overdue_reasons``, care reminders are ``care_reminders``.
 This module only adds what a worklist needs on top: visits whose window is
-still open, complaints whose deadline is near, names, phones and channels.
+still open, complaints whose deadline is near, customers who said the fault
+is not fixed and nothing followed, resolved complaints whose outcome the
+customer was not asked about, names, phones and channels.
 Do-not-call customers' visits are on the list like the others, with SMS (or
 the customer's other preferred channel) as the channel, never the phone.
 """
@@ -20,12 +22,16 @@ from generator.desk.export import inert
 from generator.model import SEVERITIES, Customer, Records
 from generator.render.i18n import label
 from generator.stats.care import care_reminders
-from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline
+from generator.stats.comebacks import REPAIR_TYPES
+from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline, standings_on
 from generator.stats.followups import CALL_CHANNELS, followup_process, last_outcome, visit_statuses
 from generator.stats.index import Index, build_index
-from generator.stats.periods import Period, date_range
+from generator.stats.periods import Period, date_range, known_until
 
-GROUPS = ("followup_overdue", "followup_open", "complaint", "care")
+GROUPS = ("followup_overdue", "followup_open", "fault_not_fixed", "complaint", "complaint_outcome", "care")
+# the complaint categories about the work itself (model.COMPLAINT_CATEGORIES)
+FAULT_CATEGORIES = frozenset(("noise", "repeat_fault", "repair_quality", "denied_fault", "brand_dispute", "other"))
+WAITING_GROUPS = ("fault_not_fixed", "complaint_outcome")  # dated by what happened, not by a deadline
 COMPLAINT_NEAR_DAYS = 2  # a promise falling due within this many days is listed before it is broken
 DEFAULT_CARE_DAYS = 7
 DEFAULT_LOOKBACK_DAYS = 30
@@ -35,15 +41,21 @@ HEADINGS = {
     "en": {"followup_overdue": "Follow-ups overdue (window passed, customer not reached)",
            "followup_open": "Follow-ups due (window still open)",
            "complaint": "Complaints: promise past or near",
+           "fault_not_fixed": "Fault not fixed, said the customer: no complaint or return visit since",
+           "complaint_outcome": "Complaints resolved: ask whether the customer is satisfied with the outcome",
            "care": "Care reminders",
            "none": "nothing", "days_overdue": ("{} day overdue", "{} days overdue"),
+           "days_waiting": ("waiting {} day", "waiting {} days"),
            "days_left": ("in {} day", "in {} days"), "today": "today",
            "attempts": ("{} attempt", "{} attempts"), "last": "last"},
     "zh": {"followup_overdue": "逾期回访（回访期已过，未联系上客户）",
            "followup_open": "待回访（回访期内）",
            "complaint": "投诉：承诺日期已过或临近",
+           "fault_not_fixed": "客户反映故障未排除：此后尚无投诉或返修",
+           "complaint_outcome": "投诉已解决：请回访客户对处理结果是否满意",
            "care": "关怀提醒",
            "none": "无", "days_overdue": "逾期 {} 天", "days_left": "{} 天后到期", "today": "今天到期",
+           "days_waiting": "已等待 {} 天",
            "attempts": "已尝试 {} 次", "last": "最近"},
 }
 
@@ -112,6 +124,61 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
     return rows
 
 
+def faults_not_fixed(index: Index, period: Period, as_of: date) -> list[dict]:
+    """Visits of the period whose customer last said the fault is not fixed (domain.md: the
+    follow-up "confirms the fault is really fixed"), with nothing done since that the records
+    show: no complaint about the visit (nor, naming no visit, one about the work from the
+    customer since the answer: a complaint about the price is not this fault's), and the
+    car not back for a repair since.  Such an answer is not a complaint by itself; left alone, it becomes one."""
+    until = known_until(as_of)
+    answers = {}
+    for visit in index.visits_in(period):
+        fixed_answers = [followup for followup in index.followups_by_visit.get(visit.id, ())
+                         if followup.outcome == "reached" and followup.fixed is not None and followup.at < until]
+        if fixed_answers and fixed_answers[-1].fixed is False:  # the latest answer decides
+            answers[visit.id] = (visit, fixed_answers[-1])
+    if not answers:
+        return []
+    customers = {visit.customer for visit, _ in answers.values()}
+    vehicles = {visit.vehicle for visit, _ in answers.values()}
+    complaints = [complaint for complaint in index.records.complaints
+                  if complaint.customer in customers and complaint.received < until]
+    returns = [visit for visit in index.records.visits if visit.vehicle in vehicles and visit.check_in < until]
+    rows = []
+    for visit, answer in answers.values():
+        handled = any(complaint.visit == visit.id or (complaint.visit is None and complaint.received >= answer.at
+                                                      and complaint.category in FAULT_CATEGORIES)
+                      for complaint in complaints if complaint.customer == visit.customer)
+        # back for a repair, or named as this visit's comeback (a service alone is not the fault seen to)
+        back = any(later.vehicle == visit.vehicle and later.check_in > answer.at
+                   and (later.type in REPAIR_TYPES or later.comeback_of == visit.id) for later in returns)
+        if handled or back:
+            continue
+        rows.append({"group": "fault_not_fixed", "id": visit.id, **_who(index, visit.customer),
+                     "date": answer.at.isoformat(timespec="minutes"), "days": (as_of - answer.at.date()).days,
+                     "staff": visit.service_advisor, "followup": answer.id, "comment": answer.comment or ""})
+    rows.sort(key=lambda row: (row["date"], row["id"]))
+    return rows
+
+
+def outcomes_to_confirm(index: Index, period: Period, as_of: date) -> list[dict]:
+    """Complaints resolved in the period whose customer was not yet asked (or did not say)
+    whether they are satisfied with the outcome: domain.md, the specialist "checks the
+    customer's satisfaction with the outcome"."""
+    until = known_until(as_of)
+    rows = []
+    for complaint, now in standings_on(index.records.complaints, as_of):
+        if now.open or now.resolved is None or complaint.customer_satisfied is not None:
+            continue
+        if not period.start <= now.resolved.date() <= period.end or now.resolved >= until:
+            continue
+        rows.append({"group": "complaint_outcome", "id": complaint.id, **_who(index, complaint.customer),
+                     "date": now.resolved.isoformat(timespec="minutes"), "days": (as_of - now.resolved.date()).days,
+                     "staff": complaint.owner, "category": complaint.category})
+    rows.sort(key=lambda row: (row["date"], row["id"]))
+    return rows
+
+
 def care_due(index: Index, as_of: date, days: int) -> list[dict]:
     rows = []
     for row in care_reminders(index.records.customers, index.records.visits, as_of, days)["list"]:
@@ -124,9 +191,12 @@ def care_due(index: Index, as_of: date, days: int) -> list[dict]:
 def worklist(records: Records, as_of: date, period: Period | None = None,
              care_days: int = DEFAULT_CARE_DAYS) -> dict[str, list[dict]]:
     index = build_index(records, as_of)
-    overdue, in_window = followups_due(index, period or default_period(as_of), as_of)
+    period = period or default_period(as_of)
+    overdue, in_window = followups_due(index, period, as_of)
     return {"followup_overdue": overdue, "followup_open": in_window,
-            "complaint": complaints_due(index, as_of), "care": care_due(index, as_of, care_days)}
+            "fault_not_fixed": faults_not_fixed(index, period, as_of),
+            "complaint": complaints_due(index, as_of), "complaint_outcome": outcomes_to_confirm(index, period, as_of),
+            "care": care_due(index, as_of, care_days)}
 
 
 def _counted(words: dict, key: str, count: int) -> str:
@@ -146,6 +216,11 @@ def detail(row: dict, words: dict, language: str | None = None) -> str:
     if row["group"].startswith("followup"):
         text = _counted(words, "attempts", row["attempts"])
         return text + (f", {words['last']}: {worded('outcome', row['last_outcome'])}" if row["last_outcome"] else "")
+    if row["group"] == "fault_not_fixed":
+        comment = " ".join(row["comment"].split())  # one line in the list
+        return f"{row['followup']}: {comment}" if comment else row["followup"]
+    if row["group"] == "complaint_outcome":
+        return worded("category", row["category"])
     if row["group"] == "complaint":
         separator = "、" if language == "zh" else ", "
         return (f"{worded('severity', row['severity'])}: "
@@ -154,7 +229,10 @@ def detail(row: dict, words: dict, language: str | None = None) -> str:
 
 
 def when(row: dict, words: dict) -> str:
-    """Overdue follow-ups count days overdue; everything else days until it falls due."""
+    """Overdue follow-ups count days overdue; what waits on the desk (a fault not fixed, an
+    outcome to confirm) the days since; everything else days until it falls due."""
+    if row["group"] in WAITING_GROUPS:
+        return _counted(words, "days_waiting", row["days"])
     late = row["days"] if row["group"] == "followup_overdue" else -row["days"]
     if late > 0:
         return _counted(words, "days_overdue", late)
