@@ -100,7 +100,8 @@ Complaints: promise past or near (3)
 Complaints resolved: ask whether the customer is satisfied with the outcome (1)
   CP4  C0001 张伟  0755123456 (phone)  2026-06-02 10:00  waiting 28 days  SA01  noise
 
-Care reminders (1)
+Care reminders (2)
+  C0001  C0001 张伟  0755123456 (phone)  2026-07-20  in 20 days    insurance expiry 粤B1
   C0003  C0003 王芳  (online / WeChat)  2026-07-03  in 3 days    birthday
 """
 
@@ -114,9 +115,10 @@ def test_period_and_care_days_widen_the_list(garage):
         ("followup_open", "RO5", "2"),
         # CP3 is overdue too: no first response 24 hours after it came in
         ("complaint", "CP1", "-1"), ("complaint", "CP3", "10"), ("complaint", "CP2", "2"),
-        ("care", "C0003", "3"), ("care", "粤B1", "20"),  # the insurance expiry on the 20th day counts
+        # the insurance expiring on 20 July is to be renewed from 20 June: first
+        ("care", "C0001", "20"), ("care", "C0003", "3"),
     ]
-    assert rows[-1]["detail"] == "insurance_expiry"
+    assert rows[-2]["detail"] == "insurance_expiry 粤B1"
 
 
 def test_date_option_moves_today(garage):
@@ -130,7 +132,7 @@ def test_date_option_moves_today(garage):
         ("followup_open", "RO2", "1 attempt, last: no_answer"),
         ("complaint", "CP1", "high: deadline_near"),
         ("complaint_outcome", "CP4", "noise"),  # resolved on 2 June, the customer not asked since
-        ("care", "C0003", "birthday")]
+        ("care", "C0001", "insurance_expiry 粤B1"), ("care", "C0003", "birthday")]
 
 
 def test_records_with_errors_stop_the_worklist(garage):
@@ -262,3 +264,18 @@ def test_a_resolved_complaint_waits_for_the_customers_verdict_on_the_outcome(gar
     earlier = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-06-28", "--format", "csv")
                                               .output.lstrip("\ufeff"))))
     assert [row["id"] for row in earlier if row["group"] == "complaint_outcome"] == ["CP4"]
+
+
+def test_one_customer_one_care_line_whatever_falls_due(garage):
+    customers = FILES["records/customers/c.yaml"].replace(
+        "vehicles: [{plate: 粤B1, insurance_expiry: 2026-07-20}]",
+        "vehicles: [{plate: 粤B1, insurance_expiry: 2026-07-20}, {plate: 粤B9, licence_expiry: 2026-07-25}]\n"
+        "          birthday: 1980-07-01")
+    output = due(garage({**FILES, "records/customers/c.yaml": customers})).output
+    care = output[output.index("Care reminders"):].splitlines()
+    assert care == [
+        "Care reminders (2)",
+        # the insurance (from 20 June) and the licence (from 25 June) are already to act on; the birthday tomorrow
+        "  C0001  C0001 张伟  0755123456 (phone)  2026-07-20  in 20 days    "
+        "insurance expiry 粤B1; driving licence expiry 2026-07-25 粤B9; birthday 2026-07-01",
+        "  C0003  C0003 王芳  (online / WeChat)  2026-07-03  in 3 days    birthday"]

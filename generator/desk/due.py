@@ -180,12 +180,18 @@ def outcomes_to_confirm(index: Index, period: Period, as_of: date) -> list[dict]
 
 
 def care_due(index: Index, as_of: date, days: int) -> list[dict]:
-    rows = []
-    for row in care_reminders(index.records.customers, index.records.visits, as_of, days)["list"]:
-        who = _who(index, row["customer"])
-        rows.append({"group": "care", "id": row["vehicle"] or row["customer"], **who,
-                     "date": row["date"], "days": row["days"], "staff": "", "kind": row["kind"]})
-    return rows
+    """Care reminders falling due in the next ``days`` days, one row per customer (one call or
+    message covers an insurance renewal and a licence expiry alike), in order of the first
+    reminder falling due, dated by its date."""
+    by_customer: dict[str, dict] = {}
+    for reminder in care_reminders(index.records.customers, index.records.visits, as_of, days)["list"]:
+        row = by_customer.get(reminder["customer"])
+        if row is None:
+            row = by_customer[reminder["customer"]] = {
+                "group": "care", "id": reminder["customer"], **_who(index, reminder["customer"]),
+                "date": reminder["date"], "days": reminder["days"], "staff": "", "reminders": []}
+        row["reminders"].append({key: reminder[key] for key in ("kind", "date", "vehicle")})
+    return list(by_customer.values())
 
 
 def worklist(records: Records, as_of: date, period: Period | None = None,
@@ -225,7 +231,11 @@ def detail(row: dict, words: dict, language: str | None = None) -> str:
         separator = "、" if language == "zh" else ", "
         return (f"{worded('severity', row['severity'])}: "
                 f"{separator.join(worded('overdue_reason', reason) for reason in row['reasons'])}")
-    return worded("care", row["kind"])
+    # (a reminder's own date only where it is not the row's)
+    return "; ".join(" ".join(part for part in (worded("care", reminder["kind"]),
+                                                reminder["date"] if reminder["date"] != row["date"] else None,
+                                                reminder["vehicle"]) if part)
+                     for reminder in row["reminders"])
 
 
 def when(row: dict, words: dict) -> str:

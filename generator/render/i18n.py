@@ -174,7 +174,12 @@ _STRINGS = {
     "open_complaints": ("Open complaints", "未结投诉"),
     "overdue_complaints": ("Overdue complaints", "逾期投诉"),
     # care, retention
-    "care_next": ("Due in the next {days} days", "未来 {days} 天内到期"),
+    "care_next": ("Falling due in the next {days} days", "未来 {days} 天内应提醒"),
+    "care_lead": ("Insurance, driving licence and warranty expiries are reminded of 30 days ahead, the next "
+                  "service 14 days ahead, the first service from the day the car was bought, birthdays on "
+                  "the day.",
+                  "保险、驾驶证和质保到期提前 30 天提醒，下次保养提前 14 天，首保自购车之日起提醒，生日当天提醒。"),
+    "remind_on": ("Remind from", "提醒日期"),
     "reminder": ("Reminder", "提醒"),
     "do_not_call": ("do not call", "勿电话打扰"),
     "date": ("Date", "日期"),

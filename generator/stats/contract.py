@@ -159,7 +159,10 @@ Top level
   ``total``, ``list`` (``kind``: birthday, first_maintenance (due three
   weeks after purchase, until the car's first visit), next_service,
   insurance_expiry, licence_expiry, warranty_expiry; ``customer``,
-  ``vehicle``, ``date``, ``days`` from the as-of day, ``do_not_call``).
+  ``vehicle``, ``date``, ``days`` from the as-of day, ``remind_on``: the day
+  it falls due, ``care.LEAD_DAYS`` before its date, ``do_not_call``), in
+  order of ``remind_on``; listed when it falls due by ``to`` and its date is
+  not past.
 - ``retention``: ``customers``, ``active``, ``at_risk`` (no visit for
   more than ``at_risk_days``), ``lost`` (marked lost, or no visit for more
   than ``lost_days``; a customer marked lost who checked in again after
@@ -318,7 +321,7 @@ CARE = obj({
     "horizon_days": COUNT, "from": DATE, "to": DATE,
     "counts": obj({kind: COUNT for kind in CARE_KINDS}), "total": COUNT,
     "list": array(obj({"kind": {"enum": CARE_KINDS}, "customer": TEXT, "vehicle": TEXT_OR_NULL, "date": DATE,
-                       "days": {"type": "integer"}, "do_not_call": BOOL})),
+                       "days": {"type": "integer"}, "remind_on": DATE, "do_not_call": BOOL})),
 })
 RETENTION = obj({
     "customers": COUNT, "active": COUNT, "at_risk": COUNT, "lost": COUNT, "no_visits": COUNT,
