@@ -26,6 +26,10 @@ _STRINGS = {
     "guide": ("User guide", "使用指南"),
     "switch_dark": ("Switch to dark mode", "切换到深色模式"),
     "switch_light": ("Switch to light mode", "切换到浅色模式"),
+    # the title of the link Python-Markdown's toc puts beside each heading (its default is English)
+    "permalink": ("Permanent link", "本节链接"),
+    # the 404 page, whose text Material does not translate
+    "not_found": ("Not found", "页面不存在"),
     # common words
     "period": ("Period", "统计期"),
     "previous_period": ("Previous period", "上期"),
@@ -33,6 +37,10 @@ _STRINGS = {
     "target": ("Target", "目标"),
     "value": ("Value", "数值"),
     "n": ("n", "样本数"),
+    # a count of answers beside a figure, e.g. "85.0 (79.0–91.0, n=24)"
+    "n_is": ("n={n}", "样本数 {n}"),
+    # a change of a share in percentage points; {points} is signed, e.g. "+4"
+    "points": ("{points} pp", "{points}个百分点"),
     "ci": ("95% interval", "95%置信区间"),
     "month": ("Month", "月份"),
     "count": ("Count", "数量"),
