@@ -354,3 +354,26 @@ def label(language: str, group: str, value: str | None) -> str:
     if pair is None:
         return value
     return pair[1] if language == "zh" else pair[0]
+
+
+def signal_sentence(language: str, signal: dict, percent, number) -> str:
+    """An integrity signal in words of ``language``, from its evidence: the report's ``message``
+    is English.  ``percent`` and ``number`` format its shares and means as the page or the
+    terminal shows figures; a kind this table does not know keeps the report's message."""
+    kind, e = signal["kind"], signal["evidence"]
+    if kind == "self_followup":
+        values = {"count": e["count"]}
+    elif kind == "straight_lining":
+        values = {"count": e["count"], "n": e["n"], "rate": percent(e["rate"]), "garage_rate": percent(e["garage_rate"])}
+    elif kind == "identical_timestamps":
+        values = {"count": e["count"], "at": str(e["at"]).replace("T", " ")}
+    elif kind == "implausible_reach_rate":
+        values = {"reached": e["reached"], "attempts": e["attempts"], "rate": percent(e["rate"]),
+                  "rest_rate": percent(e["rest_rate"])}
+    elif kind == "implausible_scores":
+        values = {"n": e["n"], "mean": number(e["mean"]), "rest_mean": number(e["rest_mean"])}
+    elif kind == "internal_external_gap":
+        values = {"internal_share": percent(e["internal_share"]), "external_share": percent(e["external_share"])}
+    else:
+        return signal["message"]
+    return text(language, f"signal_{kind}", subject=signal.get("subject"), **values)
