@@ -158,7 +158,7 @@ def _staff(report: dict, words: dict, language: str) -> list[str]:
         if "csi" in row:
             mark = f"  ({words['small_sample']})" if row["small_sample"] else f"  #{row['rank']}"
             lines.append(f"  {row['id']:<8} {role} {words['csi']} {num(row['csi']['value'])}"
-                         f"{_ci(row['csi'])} n={row['csi']['n']}  {words['satisfied']} {pct(row['satisfied_share'])}"
+                         f"{_ci(row['csi'])} {words['n_is'].format(row['csi']['n'])}  {words['satisfied']} {pct(row['satisfied_share'])}"
                          f"  {words['coverage']} {pct(row['coverage'])}{mark}")
         else:
             lines.append(f"  {row['id']:<8} {role} {row['attempts']} → {row['reached']} "
