@@ -548,7 +548,7 @@ def test_data_quality_page_counts_warnings_and_integrity_signals(garage):
     assert f"{garage.t('count')}: {len(warnings)}" in body
     if warnings:
         shown = tables(body)[0]
-        assert shown.column(garage.t("code")) == [f"{garage.label('warning', p['code'])}<br>{p['code']}"
+        assert shown.column(garage.t("code")) == [f"{garage.label('warning', p['code'])}<br><code>{p['code']}</code>"
                                                   for p in warnings]
         assert shown.column(garage.t("where")) == [f"{p['path']}:{p['line']}" for p in warnings]
     integrity = garage.report["integrity"]
