@@ -6,7 +6,7 @@ the way compilers and beancount print theirs, so editors can jump to them.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 
 ERROR = "error"
 WARNING = "warning"
@@ -30,6 +30,12 @@ class Problem:
     code: str  # stable kebab-case identifier, e.g. "duplicate-key"
     message: str
     hint: str = ""
+    # What a warning's message says, by name, and which sentence says it (the code's
+    # unless named): the site words the warning from these in its own language
+    # (generator.render.i18n, group "warning_message").  ``message`` stays English: it is
+    # what `csi validate` prints.
+    facts: tuple[tuple[str, str], ...] = field(default=(), compare=False)
+    wording: str = field(default="", compare=False)
 
     @property
     def is_error(self) -> bool:
@@ -40,15 +46,22 @@ class Problem:
         return f"{head}\n    hint: {self.hint}" if self.hint else head
 
     def to_json(self) -> dict:
-        return asdict(self)
+        """As `csi validate --format json` prints it: the message, not the facts it was worded from."""
+        found = asdict(self)
+        del found["facts"], found["wording"]
+        return found
 
 
 def error(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
     return Problem(path, line, col, ERROR, code, message, hint)
 
 
-def warning(path: str, line: int, col: int, code: str, message: str, hint: str = "") -> Problem:
-    return Problem(path, line, col, WARNING, code, message, hint)
+def warning(path: str, line: int, col: int, code: str, message: str, hint: str = "", *, wording: str = "",
+            **facts: object) -> Problem:
+    """``facts``: the values ``message`` names, as it shows them; ``wording``: the sentence of
+    i18n's "warning_message" that says it, when not the one named by ``code``."""
+    return Problem(path, line, col, WARNING, code, message, hint,
+                   tuple((name, str(value)) for name, value in facts.items()), wording)
 
 
 def summary(problems: list[Problem]) -> str:

@@ -8,7 +8,7 @@ import markdown
 import pytest
 
 from generator.render.escape import md_cell, md_text, xml_text
-from generator.site.config import MARKDOWN_EXTENSIONS
+from generator.site.config import markdown_extensions
 
 HOSTILE = [
     "<script>alert(1)</script>",
@@ -54,8 +54,9 @@ def _shown(html: str) -> _Collector:
 
 def _render(text: str) -> str:
     """Python-Markdown with the extensions the site's MkDocs configuration enables."""
-    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in MARKDOWN_EXTENSIONS]
-    configs = {name: value for entry in MARKDOWN_EXTENSIONS if isinstance(entry, dict)
+    extensions = markdown_extensions("en")
+    names = [entry if isinstance(entry, str) else next(iter(entry)) for entry in extensions]
+    configs = {name: value for entry in extensions if isinstance(entry, dict)
                for name, value in entry.items()}
     return markdown.markdown(text, extensions=names, extension_configs=configs)
 

@@ -306,7 +306,7 @@ def test_overview_tiles_equal_the_json(garage):
     assert {key: tile["value"] for key, tile in shown.items()} == expected
     assert {key: tile["title"] for key, tile in shown.items()} == {key: garage.t(key) for key in expected}
     assert shown["csi"]["note"] == (f"{garage.t('ci')} {one(csi_['ci_low'])}–{one(csi_['ci_high'])} · "
-                                    f"n={csi_['n']}")
+                                    f"{garage.t('n_is', n=csi_['n'])}")
     assert shown["coverage"]["note"] == f"{followups['covered']}/{followups['eligible']}"
 
 
@@ -330,20 +330,21 @@ def test_survey_items_table_has_one_row_per_json_item(garage):
     for row, item in zip(shown.rows, items):
         cells = dict(zip(shown.header, row))
         assert cells[garage.t("item")] == garage.item_text(item["id"])
-        assert cells["n"] == str(item["n"])
+        assert cells[garage.t("n")] == str(item["n"])
         assert cells[garage.t("mean")] == one(item["mean"])
         assert cells[garage.t("top_share")] == pct(item["top_share"])
         assert cells[garage.t("bottom_share")] == pct(item["bottom_share"])
         assert cells[garage.t("class")] == garage.label("class", item["class"])
-        assert cells[garage.t("change")] == change_marker(item["previous"])
+        assert cells[garage.t("change")] == change_marker(garage, item["previous"])
 
 
-def change_marker(previous: dict | None) -> str:
-    """The top-share change in whole points; arrow and sign follow the figure shown."""
+def change_marker(garage: Garage, previous: dict | None) -> str:
+    """The top-share change in whole points, in the site's words; arrow and sign follow the figure shown."""
     if not previous or previous["top_share_change"] is None:
         return DASH
     points = round(previous["top_share_change"] * 100)
-    shown = "0 pp" if points == 0 else f"{'▲' if points > 0 else '▼'} {points:+d} pp"
+    shown = garage.t("points", points="0") if points == 0 else \
+        f"{'▲' if points > 0 else '▼'} {garage.t('points', points=f'{points:+d}')}"
     significant = previous["p_value"] is not None and previous["p_value"] < 0.05
     return shown + (" ●" if significant else "")
 
@@ -459,7 +460,7 @@ def test_complaints_page_counts_overdue_ids_and_pareto(garage):
     assert [figures[garage.t(key)] for key in ("received", "open", "overdue")] == \
         [str(complaints[key]) for key in ("received", "open", "overdue")]
     assert figures[garage.t("satisfied_outcome")] == \
-        f"{pct(complaints['satisfied_with_outcome'])} (n={complaints['outcome_answered']})"
+        f"{pct(complaints['satisfied_with_outcome'])} ({garage.t('n_is', n=complaints['outcome_answered'])})"
     overdue_ids = list(dict.fromkeys(row["complaint"] for row in
                                      complaints["overdue_list"] + complaints["backlog_overdue_list"]))
     if overdue_ids:
@@ -501,7 +502,7 @@ def test_retention_page_active_at_risk_lost(garage):
     rate = figures[garage.t("retention_rate")]
     interval = ("" if retention["retention_ci_low"] is None else
                 f"{pct(retention['retention_ci_low'])}–{pct(retention['retention_ci_high'])}, ")
-    assert rate == f"{pct(retention['retention_rate'])} ({interval}n={retention['retention_base']})"
+    assert rate == f"{pct(retention['retention_rate'])} ({interval}{garage.t('n_is', n=retention['retention_base'])})"
     if retention["at_risk_list"]:
         shown = table(page, garage.t("at_risk"))
         assert shown.column(garage.t("days_since")) == [str(row["days_since"]) for row in retention["at_risk_list"]]
@@ -532,7 +533,7 @@ def test_latest_monthly_page_equals_csi_stats_for_that_month(garage):
     figures = table(garage.page(f"monthly/{latest}.md"), f"{garage.t('monthly_report')} {latest}").pairs()
     value = month["csi"]
     assert figures[garage.t("csi")] == f"{one(value['value'])} ({one(value['ci_low'])}–{one(value['ci_high'])}, " \
-                                       f"n={value['n']})"
+                                       f"{garage.t('n_is', n=value['n'])})"
     assert figures[garage.t("eligible")] == str(month["followups"]["eligible"])
     assert figures[garage.t("coverage")] == pct(month["followups"]["coverage"])
     assert figures[garage.t("complaints_received")] == str(month["complaints"]["received"])
@@ -547,7 +548,7 @@ def test_data_quality_page_counts_warnings_and_integrity_signals(garage):
     assert f"{garage.t('count')}: {len(warnings)}" in body
     if warnings:
         shown = tables(body)[0]
-        assert shown.column(garage.t("code")) == [f"{garage.label('warning', p['code'])}<br>{p['code']}"
+        assert shown.column(garage.t("code")) == [f"{garage.label('warning', p['code'])}<br><code>{p['code']}</code>"
                                                   for p in warnings]
         assert shown.column(garage.t("where")) == [f"{p['path']}:{p['line']}" for p in warnings]
     integrity = garage.report["integrity"]

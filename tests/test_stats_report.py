@@ -246,3 +246,6 @@ def test_the_summary_says_stated_weights_only_when_the_drivers_are_on_them():
     assert report["drivers"]["method"] == "correlation"
     [line] = [line for line in format_text(report, "en").splitlines() if "key drivers" in line]
     assert line == "  (key drivers: fewer than 5 responses answered the overall item together with b (2): not placed)"
+    # in Chinese worded from the numbers, as the items page words it: the report's message is English
+    [line] = [line for line in format_text(report, "zh").splitlines() if "关键驱动" in line]
+    assert line == "  (关键驱动: 与总体满意度项目同时回答的有效回访不足 5 份的项目：b (2)，未在图中标出。)"

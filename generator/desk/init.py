@@ -82,10 +82,11 @@ def garage_settings(name: str, language: str) -> str:
 
 def mkdocs_settings(name: str, language: str) -> str:
     """The site's own MkDocs settings, pointed at the pages `csi build` writes."""
-    from generator.site.config import mkdocs_config
+    from generator.site.config import OVERRIDES_DIR, mkdocs_config
 
     config = mkdocs_config(name, language, [], "site")
     config["docs_dir"] = ".csi/mkdocs/docs"
+    config["theme"]["custom_dir"] = f".csi/mkdocs/{OVERRIDES_DIR}"
     del config["nav"]
     return ("# Plain MkDocs settings for the pages `csi build` writes to .csi/mkdocs/docs, so that\n"
             "# `mkdocs serve` works on them too; `csi build` and `csi serve` do not need this file.\n"

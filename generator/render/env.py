@@ -16,7 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, S
 
 from generator.render import charts
 from generator.render.escape import md_cell, md_text, xml_text
-from generator.render.i18n import label, text
+from generator.render.i18n import label, signal_sentence, text, warning_sentence
 from generator.render.privacy import Masker
 
 
@@ -48,6 +48,8 @@ def make_environment(root: Path, language: str, masker: Masker) -> Environment:
     )
     env.globals.update(
         t=lambda key, **values: text(language, key, **values),
+        signal_sentence=lambda signal: signal_sentence(language, signal, percent, number),
+        warning_sentence=lambda problem: warning_sentence(language, problem),
         language=language,
         line_chart=charts.line_chart, bar_chart=charts.bar_chart, quadrant_chart=charts.quadrant_chart,
         Point=charts.Point, Bar=charts.Bar, Dot=charts.Dot,

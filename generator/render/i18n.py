@@ -26,6 +26,10 @@ _STRINGS = {
     "guide": ("User guide", "使用指南"),
     "switch_dark": ("Switch to dark mode", "切换到深色模式"),
     "switch_light": ("Switch to light mode", "切换到浅色模式"),
+    # the title of the link Python-Markdown's toc puts beside each heading (its default is English)
+    "permalink": ("Permanent link", "本节链接"),
+    # the 404 page, whose text Material does not translate
+    "not_found": ("Not found", "页面不存在"),
     # common words
     "period": ("Period", "统计期"),
     "previous_period": ("Previous period", "上期"),
@@ -33,6 +37,10 @@ _STRINGS = {
     "target": ("Target", "目标"),
     "value": ("Value", "数值"),
     "n": ("n", "样本数"),
+    # a count of answers beside a figure, e.g. "85.0 (79.0–91.0, n=24)"
+    "n_is": ("n={n}", "样本数 {n}"),
+    # a change of a share in percentage points; {points} is signed, e.g. "+4"
+    "points": ("{points} pp", "{points}个百分点"),
     "ci": ("95% interval", "95%置信区间"),
     "month": ("Month", "月份"),
     "count": ("Count", "数量"),
@@ -317,7 +325,48 @@ _LABELS = {
                 "wrong-role": ("staff member in another role", "员工岗位不符"),
                 "wrong-customer": ("visit of another customer", "工单属于其他客户"),
                 "status-mismatch": ("status does not match its dates", "状态与日期不符")},
-    # what to do about it, for a page whose validator messages stay in English
+    # A validator warning's message, by its code (or the Problem's ``wording``), worded from its
+    # facts (generator.problems.Problem.facts).  The English is the validator's own message,
+    # word for word (a test holds them equal); the site words a warning in Chinese from these.
+    "warning_message": {
+        "unknown-folder": ("records/{folder}/ is not a record kind and is not read",
+                           "records/{folder}/ 不是记录文件夹，其中的文件没有读取"),
+        "txt-name": ("{name} is read as YAML, but its name ends in .txt",
+                     "{name} 已按 YAML 读取，但文件名以 .txt 结尾"),
+        "comment-cut": ("{field} stops at ' #': the rest of the line is a YAML comment and is lost",
+                        "{field} 在“ #”处截断：这一行后面的内容被当作 YAML 注释，没有读取"),
+        "plate-form": ("{field} {typed!r} is read as {read}", "车牌“{typed}”按 {read} 读取"),
+        "empty-answer": ("answer to {item} is empty and counts as not applicable",
+                         "项目 {item} 的答案为空，按“不适用”统计"),
+        "unknown-item": ("questionnaire {questionnaire!r} has no item {item!r}; the answer is ignored",
+                         "问卷 {questionnaire} 中没有项目 {item}，该答案不计入统计"),
+        "followup-overdue": ("visit {visit} was handed over {handed_over} and has no follow-up attempt "
+                             "after {window} days",
+                             "工单 {visit} 于 {handed_over} 交车，已过 {window} 天仍没有回访记录"),
+        "followup-overdue-no-call": ("visit {visit} was handed over {handed_over} and has no follow-up attempt "
+                                     "by SMS, mail or WeChat after {window} days (the customer asked not to be "
+                                     "called)",
+                                     "工单 {visit} 于 {handed_over} 交车，已过 {window} 天仍没有短信、信函或微信回访"
+                                     "记录（客户要求不要打电话）"),
+        "complaint-overdue": ("complaint {complaint} is {complaint_status} past the date promised to the customer "
+                              "({promised})",
+                              "投诉 {complaint} 状态为“{complaint_status}”，已超过向客户承诺的日期（{promised}）"),
+        "do-not-call": ("follow-up {followup} phoned customer {customer}, who asked not to be called",
+                        "回访 {followup} 给要求不要打电话的客户 {customer} 打了电话"),
+        "lost-customer-back": ("customer {customer} is marked lost since {lost} but came back on {returned} "
+                               "(visit {visit})",
+                               "客户 {customer} 自 {lost} 起登记为流失，但已于 {returned} 回店（工单 {visit}）"),
+        "wrong-role": ("{field} {staff} ({name}) is a {role}, not a {expected_role}",
+                       "{field} 填写的 {staff}（{name}）是{role}，不是{expected_role}"),
+        "wrong-customer": ("visit {visit} is a visit of customer {visit_customer}, not {customer}",
+                           "工单 {visit} 属于客户 {visit_customer}，不是客户 {customer}"),
+        "status-mismatch": ("complaint has a resolved time but status {complaint_status}: it counts as open "
+                            "(reopened)",
+                            "投诉已填写解决时间，但状态为“{complaint_status}”：按未结（重新打开）统计"),
+        "status-mismatch-action": ("action has a done date but status {action_status}",
+                                   "措施已填写完成日期，但状态为“{action_status}”"),
+    },
+    # what to do about it, said on a Chinese page in place of the validator's English hint
     "warning_action": {
         "unknown-folder": ("move the files into a record folder, or out of records/",
                            "请将文件移入相应的记录文件夹，或移出 records/"),
@@ -359,3 +408,44 @@ def label(language: str, group: str, value: str | None) -> str:
     if pair is None:
         return value
     return pair[1] if language == "zh" else pair[0]
+
+
+def signal_sentence(language: str, signal: dict, percent, number) -> str:
+    """An integrity signal in words of ``language``, from its evidence: the report's ``message``
+    is English.  ``percent`` and ``number`` format its shares and means as the page or the
+    terminal shows figures; a kind this table does not know keeps the report's message."""
+    kind, e = signal["kind"], signal["evidence"]
+    if kind == "self_followup":
+        values = {"count": e["count"]}
+    elif kind == "straight_lining":
+        values = {"count": e["count"], "n": e["n"], "rate": percent(e["rate"]), "garage_rate": percent(e["garage_rate"])}
+    elif kind == "identical_timestamps":
+        values = {"count": e["count"], "at": str(e["at"]).replace("T", " ")}
+    elif kind == "implausible_reach_rate":
+        values = {"reached": e["reached"], "attempts": e["attempts"], "rate": percent(e["rate"]),
+                  "rest_rate": percent(e["rest_rate"])}
+    elif kind == "implausible_scores":
+        values = {"n": e["n"], "mean": number(e["mean"]), "rest_mean": number(e["rest_mean"])}
+    elif kind == "internal_external_gap":
+        values = {"internal_share": percent(e["internal_share"]), "external_share": percent(e["external_share"])}
+    else:
+        return signal["message"]
+    return text(language, f"signal_{kind}", subject=signal.get("subject"), **values)
+
+
+# The facts of a warning that are choices: worded by these label groups, in Chinese only
+# (the English message shows them as typed, as `csi validate` prints them)
+_WARNING_FACT_LABELS = {"complaint_status": "complaint_status", "action_status": "action_status",
+                        "role": "role", "expected_role": "role"}
+
+
+def warning_sentence(language: str, problem) -> str:
+    """A validator warning (``generator.problems.Problem``) in words of ``language``: in English
+    the validator's message; in Chinese its sentence of "warning_message", from its facts.
+    A warning worded without facts keeps its message, whatever the language."""
+    pair = LABELS["warning_message"].get(problem.wording or problem.code)
+    if language == "en" or pair is None or not problem.facts:
+        return problem.message
+    facts = {name: label(language, _WARNING_FACT_LABELS[name], value) if name in _WARNING_FACT_LABELS else value
+             for name, value in problem.facts}
+    return pair[1].format(**facts)

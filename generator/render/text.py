@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from generator.render.i18n import label
+from generator.render.i18n import label, signal_sentence, text
 
 LABELS = {
     "en": {
@@ -26,6 +26,8 @@ LABELS = {
         "integrity": "Integrity signals", "none": "none", "drivers_fallback": "key drivers: stated weights", "drivers": "key drivers",
         "no_data": "no responses in this period",
         "classes": {"strength": "strength", "weakness": "WEAKNESS", "neutral": "neutral", "too_few": "too few"},
+        # the item table's columns, and a count of answers or a change of a share beside a figure
+        "n": "n", "mean": "mean", "top": "top", "bottom": "bottom", "n_is": "n={}", "points": "{} pt",
     },
     "zh": {
         "title": "客户满意度", "as_of": "截至", "csi": "CSI", "satisfied": "满意率",
@@ -42,6 +44,8 @@ LABELS = {
         "integrity": "真实性信号", "none": "无", "drivers_fallback": "关键驱动：按问卷权重", "drivers": "关键驱动",
         "no_data": "本期没有回答",
         "classes": {"strength": "优势", "weakness": "劣势", "neutral": "一般", "too_few": "样本不足"},
+        "n": "样本数", "mean": "平均分", "top": "非常满意", "bottom": "不满意", "n_is": "样本数 {}",
+        "points": "{}个百分点",
     },
 }
 
@@ -54,8 +58,9 @@ def num(value: float | None, digits: int = 1) -> str:
     return "—" if value is None else f"{value:.{digits}f}"
 
 
-def signed(value: float | None, scale: float = 1.0, suffix: str = "") -> str:
-    return "—" if value is None else f"{value * scale:+.1f}{suffix}"
+def signed(value: float | None, scale: float = 1.0, unit: str = "{}") -> str:
+    """``value`` with its sign, in ``unit`` (a format with one field, e.g. "{} pt")."""
+    return "—" if value is None else unit.format(f"{value * scale:+.1f}")
 
 
 def _ci(block: dict, scale: float = 1.0) -> str:
@@ -66,15 +71,15 @@ def _ci(block: dict, scale: float = 1.0) -> str:
 
 def _headline(report: dict, words: dict) -> list[str]:
     csi, happy = report["csi"], report["satisfied"]
-    lines = [f"{words['csi']}: {num(csi['value'])}{_ci(csi)}  n={csi['n']}",
-             f"{words['satisfied']}: {pct(happy['share'])}{_ci(happy, 100)}  n={happy['n']}"]
+    lines = [f"{words['csi']}: {num(csi['value'])}{_ci(csi)}  {words['n_is'].format(csi['n'])}",
+             f"{words['satisfied']}: {pct(happy['share'])}{_ci(happy, 100)}  {words['n_is'].format(happy['n'])}"]
     for key in ("previous", "year_before"):
         found = report["comparison"].get(key)
         if not found:
             continue
         verdict = words["significant"] if found["csi_significant"] else words["not_significant"]
         lines.append(f"  {words[key]} {found['period']['label']}: {words['csi']} {signed(found['csi_change'])}"
-                     f" ({verdict}), {words['satisfied']} {signed(found['satisfied_share_change'], 100, ' pt')}")
+                     f" ({verdict}), {words['satisfied']} {signed(found['satisfied_share_change'], 100, words['points'])}")
     for source in ("internal", "external"):
         block = report[source]
         lines.append(f"  {words[source]}: {words['csi']} {num(block['csi']['value'])}, "
@@ -82,26 +87,54 @@ def _headline(report: dict, words: dict) -> list[str]:
     return lines
 
 
-def _pad(text: str, width: int) -> str:
-    """``text`` padded to ``width`` columns of a terminal, where a Chinese character takes two."""
-    columns = sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in text)
-    return text + " " * max(0, width - columns)
+def _columns(shown: str) -> int:
+    """How many columns of a terminal ``shown`` takes: a Chinese character takes two."""
+    return sum(2 if unicodedata.east_asian_width(character) in "WF" else 1 for character in shown)
+
+
+def _pad(shown: str, width: int) -> str:
+    """``shown`` padded on the right to ``width`` columns of a terminal."""
+    return shown + " " * max(0, width - _columns(shown))
+
+
+def _pad_left(shown: str, width: int) -> str:
+    """``shown`` padded on the left to ``width`` columns: a heading over a column of numbers."""
+    return " " * max(0, width - _columns(shown)) + shown
+
+
+def _drivers_message(report: dict, language: str) -> str:
+    """Why the key drivers fell back or left items out: the report's ``message``, which is English;
+    in another language worded from the numbers, as the site's items page words it."""
+    drivers = report["drivers"]
+    if language == "en":
+        return drivers["message"]
+    if drivers["method"] == "correlation":
+        separator = "、" if language == "zh" else ", "
+        few = separator.join(f"{row['id']} ({row['n']})" for row in drivers["items"]
+                             if row["importance_from"] == "too_few")
+        return text(language, "drivers_items_too_few", items=few, minimum=drivers["minimum"])
+    if not any(row.get("overall") for row in report["items"]):
+        return text(language, "drivers_no_overall")
+    return text(language, "drivers_too_few", count=drivers["n"], minimum=drivers["minimum"])
 
 
 def _items(report: dict, words: dict, language: str) -> list[str]:
     if not report["items"]:
         return []
-    lines = [f"{words['items']}:", f"  {words['item']:<24} {'n':>5} {'mean':>5} {'top':>7} {'bottom':>7}  "
-             f"{_pad(words['class'], 9)} {words['quadrant']}"]
+    # each number column as wide as its heading, which in Chinese may be wider than the numbers
+    widths = {key: max(least, _columns(words[key])) for key, least in (("n", 5), ("mean", 5), ("top", 7), ("bottom", 7))}
+    lines = [f"{words['items']}:", f"  {_pad(words['item'], 24)} "
+             + " ".join(_pad_left(words[key], width) for key, width in widths.items())
+             + f"  {_pad(words['class'], 9)} {words['quadrant']}"]
     for row in report["items"]:
-        lines.append(f"  {row['id']:<24} {row['n']:>5} {num(row['mean']):>5} {pct(row['top_share']):>7} "
-                     f"{pct(row['bottom_share']):>7}  {_pad(words['classes'][row['class']], 9)} "
-                     f"{label(language, 'quadrant', row['quadrant'])}".rstrip())
+        numbers = (str(row["n"]), num(row["mean"]), pct(row["top_share"]), pct(row["bottom_share"]))
+        lines.append(f"  {row['id']:<24} " + " ".join(value.rjust(width) for value, width in zip(numbers, widths.values()))
+                     + f"  {_pad(words['classes'][row['class']], 9)} {label(language, 'quadrant', row['quadrant'])}".rstrip())
     drivers = report.get("drivers")
     if drivers and drivers["message"]:  # all items on their stated weights, or some not placed
         # (under correlation the message names the items too few answered to be placed)
         heading = words["drivers" if drivers["method"] == "correlation" else "drivers_fallback"]
-        lines.append(f"  ({heading}: {drivers['message']})")
+        lines.append(f"  ({heading}: {_drivers_message(report, language)})")
     return lines
 
 
@@ -125,7 +158,7 @@ def _staff(report: dict, words: dict, language: str) -> list[str]:
         if "csi" in row:
             mark = f"  ({words['small_sample']})" if row["small_sample"] else f"  #{row['rank']}"
             lines.append(f"  {row['id']:<8} {role} {words['csi']} {num(row['csi']['value'])}"
-                         f"{_ci(row['csi'])} n={row['csi']['n']}  {words['satisfied']} {pct(row['satisfied_share'])}"
+                         f"{_ci(row['csi'])} {words['n_is'].format(row['csi']['n'])}  {words['satisfied']} {pct(row['satisfied_share'])}"
                          f"  {words['coverage']} {pct(row['coverage'])}{mark}")
         else:
             lines.append(f"  {row['id']:<8} {role} {row['attempts']} → {row['reached']} "
@@ -133,9 +166,9 @@ def _staff(report: dict, words: dict, language: str) -> list[str]:
     return lines
 
 
-def _rest(report: dict, words: dict) -> list[str]:
+def _rest(report: dict, words: dict, language: str) -> list[str]:
     a, care, r, integrity = report["actions"], report["care"], report["retention"], report["integrity"]
-    counts = ", ".join(f"{kind} {count}" for kind, count in care["counts"].items() if count)
+    counts = ", ".join(f"{label(language, 'care', kind)} {count}" for kind, count in care["counts"].items() if count)
     lines = [
         f"{words['actions']}: {words['open']} {a['open']}, {words['overdue']} {a['overdue']}, {words['done']} {a['done']}",
         f"{words['care'].format(days=care['horizon_days'])}: {care['total']}" + (f" ({counts})" if counts else ""),
@@ -144,7 +177,7 @@ def _rest(report: dict, words: dict) -> list[str]:
         f"{words['retention_rate']} {pct(r['retention_rate'])}",
         f"{words['integrity']}: {integrity['total'] or words['none']}",
     ]
-    lines += [f"  - {signal['message']}" for signal in integrity["signals"]]
+    lines += [f"  - {signal_sentence(language, signal, pct, num)}" for signal in integrity["signals"]]
     return lines
 
 
@@ -155,7 +188,7 @@ def format_text(report: dict, language: str = "en") -> str:
              f"{words['as_of']} {report['as_of']}", ""]
     lines += _headline(report, words) if report["responses"] else [words["no_data"]]
     for block in (_items(report, words, language), _operations(report, words), _staff(report, words, language),
-                  _rest(report, words)):
+                  _rest(report, words, language)):
         if block:
             lines += [""] + block
     return "\n".join(lines) + "\n"

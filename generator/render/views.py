@@ -49,7 +49,8 @@ def tiles(report: dict, records: Records, lookup: Lookup) -> list[dict]:
         return {"key": key, "title": text(lookup.language, key), "value": shown, "target": target_shown,
                 "meets": meets, "note": note}
     ci = ("" if csi.get("ci_low") is None else
-          f"{text(lookup.language, 'ci')} {csi['ci_low']:.1f}–{csi['ci_high']:.1f} · n={csi['n']}")
+          f"{text(lookup.language, 'ci')} {csi['ci_low']:.1f}–{csi['ci_high']:.1f} · "
+          f"{text(lookup.language, 'n_is', n=csi['n'])}")
     return [
         tile("csi", _num(csi["value"]), csi["value"], csi_target, _num(csi_target), ci),
         tile("satisfied_share", _pct(report["satisfied_share"]), report["satisfied_share"], share_target,

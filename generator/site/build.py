@@ -14,7 +14,7 @@ from generator.model import Records
 from generator.problems import Problem, file_system_reason
 from generator.render.env import RenderError
 from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_pages
-from generator.site.config import mkdocs_config, write_config
+from generator.site.config import OVERRIDES_DIR, mkdocs_config, write_config, write_overrides
 from generator.site.external import external_urls, neutralise_theme_loaders
 from generator.site.memo import MEMO_FILE, SiteMemo, memo_plugin
 from generator.site.publish import SITE_MARK, discard, fresh_folder, site_dir_refusal, swap_in
@@ -66,6 +66,7 @@ def build_site(root: Path, site_dir: Path, records: Records, report: dict, probl
         config = mkdocs_config(records.garage.name, records.garage.language, nav,
                                os.path.relpath(site_dir, target))
         write_config(staging / "mkdocs.yml", config)
+        write_overrides(staging / OVERRIDES_DIR)
         run_mkdocs(staging / "mkdocs.yml", output, template_cache=root / TEMPLATE_CACHE / "theme" if cache else None,
                    memo=memo, provenance=provenance_line(records, report, as_of, commit))
         neutralise_theme_loaders(output)

@@ -1,8 +1,9 @@
 """The MkDocs configuration written next to the generated pages.
 
 Kept plain on purpose (Material theme, the built-in search, standard Markdown
-extensions, no custom plugins) so that ``mkdocs build -f`` works on the
-generated folder and the site can move to a successor of MkDocs.
+extensions, no custom plugins; one theme template overridden the standard way,
+through theme.custom_dir) so that ``mkdocs build -f`` works on the generated
+folder and the site can move to a successor of MkDocs.
 """
 
 from __future__ import annotations
@@ -13,8 +14,24 @@ import yaml
 
 from generator.render.i18n import text
 
-MARKDOWN_EXTENSIONS = ["tables", "admonition", {"toc": {"permalink": True}}]
 ASSETS = ("assets/csi.css", "assets/csi.js")
+# Theme templates in place of Material's, in a folder beside the generated mkdocs.yml
+# (its theme.custom_dir).  Material's 404 page says "Not found" in English whatever
+# theme.language is; this one says what extra.csi_not_found holds, in the site's language.
+OVERRIDES_DIR = "overrides"
+OVERRIDES = {
+    "404.html": ('{#- Written by csi build (generator/site/config.py): Material\'s own says "Not found" in English -#}\n'
+                 '{% extends "main.html" %}\n'
+                 '{% block content %}\n'
+                 '  <h1>404 - {{ config.extra.csi_not_found | e }}</h1>\n'
+                 '{% endblock %}\n'),
+}
+
+
+def markdown_extensions(language: str) -> list:
+    """The Markdown extensions, with the heading links' title in ``language`` (toc's default is English)."""
+    return ["tables", "admonition",
+            {"toc": {"permalink": True, "permalink_title": text(language, "permalink")}}]
 
 
 def palette(language: str) -> list[dict]:
@@ -49,6 +66,7 @@ def mkdocs_config(site_name: str, language: str, nav: list[dict], site_dir: str)
         "use_directory_urls": False,
         "theme": {
             "name": "material",
+            "custom_dir": OVERRIDES_DIR,
             "language": language,
             # No Google Fonts: the site is often read where Google is blocked.
             "font": False,
@@ -56,13 +74,20 @@ def mkdocs_config(site_name: str, language: str, nav: list[dict], site_dir: str)
             "features": ["navigation.top", "search.highlight", "content.tooltips"],
         },
         "plugins": [{"search": {"lang": ["zh", "en"] if language == "zh" else ["en"]}}],
-        "markdown_extensions": MARKDOWN_EXTENSIONS,
+        "markdown_extensions": markdown_extensions(language),
         "extra_css": [ASSETS[0]],
         "extra_javascript": [ASSETS[1]],
         # Drops Material's "Made with" footer link: the site links nowhere outside.
-        "extra": {"generator": False},
+        "extra": {"generator": False, "csi_not_found": text(language, "not_found")},
         "nav": nav,
     }
+
+
+def write_overrides(folder: Path) -> None:
+    """The theme templates of ``OVERRIDES`` into ``folder``, the config's theme.custom_dir."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, content in OVERRIDES.items():
+        (folder / name).write_text(content, encoding="utf-8")
 
 
 def write_config(path: Path, config: dict) -> None:

@@ -108,7 +108,7 @@ def record_files(root: Path, problems: list[Problem], directories: list | None =
         if kind is None:
             problems.append(warning(f"records/{folder.name}", 0, 0, "unknown-folder",
                                     f"records/{folder.name}/ is not a record kind and is not read",
-                                    f"record folders are: {', '.join(schema.RECORD_KINDS)}"))
+                                    f"record folders are: {', '.join(schema.RECORD_KINDS)}", folder=folder.name))
             continue
         jobs.extend((path, kind) for path in _yaml_files(str(root), f"records/{folder.name}", visit))
     return jobs

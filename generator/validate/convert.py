@@ -443,7 +443,7 @@ class Converter:
                 self.problems.append(warning(self.path, node.key_pos.get(name, (node.line, node.col))[0],
                                              cut[name], "comment-cut",
                                              f"{name} stops at ' #': the rest of the line is a YAML comment and is lost",
-                                             f'put the whole text in quotes: {name}: "..."'))
+                                             f'put the whole text in quotes: {name}: "..."', field=name))
             values[attribute] = value
         for group in kind.one_of:
             present = [key for key in group if node.get(key) is not None]
@@ -485,7 +485,8 @@ class Converter:
                 # read as the same car all the same; the warning keeps the files in one form, so
                 # that a search of records/ for 粤B12345 finds every record of the car
                 self.problems.append(warning(self.path, line, col, "plate-form",
-                                             f"{field.name} {raw!r} is read as {value}", f"write it as {value}"))
+                                             f"{field.name} {raw!r} is read as {value}", f"write it as {value}",
+                                             field=field.name, typed=raw, read=value))
             return value
         except Invalid as invalid:
             self.fail(line, col, invalid)

@@ -259,7 +259,7 @@ def _checked_scores(raw_answers: Mapping, survey: _Survey, converter: Converter)
             if text is None:
                 converter.problems.append(warning(converter.path, line, col, "empty-answer",
                                                   f"answer to {item_id} is empty and counts as not applicable",
-                                                  "write a score or na"))
+                                                  "write a score or na", item=item_id))
                 scores[item_id] = None
                 continue
             converter.fail(line, col, Invalid("bad-score", f"answer to {item_id} must be a score or na",
@@ -273,7 +273,7 @@ def _checked_scores(raw_answers: Mapping, survey: _Survey, converter: Converter)
         if known is not None and item_id not in known:
             converter.problems.append(warning(converter.path, line, col, "unknown-item",
                                               f"questionnaire {questionnaire.id!r} has no item {item_id!r}; the answer is ignored",
-                                              _suggest(item_id, known)))
+                                              _suggest(item_id, known), questionnaire=questionnaire.id, item=item_id))
             del scores[item_id]
     return scores
 
@@ -308,7 +308,7 @@ def note_text_name(path: str, problems: list[Problem]) -> None:
     name = path.rpartition("/")[2]
     problems.append(warning(path, 1, 1, "txt-name", f"{name} is read as YAML, but its name ends in .txt",
                    f"rename it to {name[:-4]} (Windows Notepad adds .txt unless 'All files' is chosen "
-                   "when saving, and Explorer hides it)"))
+                   "when saving, and Explorer hides it)", name=name))
 
 
 def load_garage(root: Path, path: str, problems: list[Problem]) -> model.Garage | None:

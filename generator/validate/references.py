@@ -176,8 +176,9 @@ class ReferenceCheck:
     def _error(self, where: model.Source, key: str, code: str, message: str, hint: str) -> None:
         self.problems.append(error(*self.locate(where, key), code, message, hint))
 
-    def _warning(self, where: model.Source, key: str, code: str, message: str, hint: str) -> None:
-        self.problems.append(warning(*self.locate(where, key), code, message, hint))
+    def _warning(self, where: model.Source, key: str, code: str, message: str, hint: str, *, wording: str = "",
+                 **facts: object) -> None:
+        self.problems.append(warning(*self.locate(where, key), code, message, hint, wording=wording, **facts))
 
     def _ref(self, where: model.Source, key: str, kind: str, value: str | None) -> bool:
         if value is None or value in self.known[kind]:
@@ -195,7 +196,8 @@ class ReferenceCheck:
                         self._unknown_staff_hint(staff_id))
         elif role and member.role != role:
             self._warning(where, key, "wrong-role", f"{key} {staff_id} ({member.name}) is a {member.role}, not a {role}",
-                          "check the id or the person's role in garage.yaml")
+                          "check the id or the person's role in garage.yaml", field=key, staff=staff_id, name=member.name,
+                          role=member.role, expected_role=role)
 
     def _unknown_staff_hint(self, typed: str) -> str:
         """What to write instead: staff type a colleague's name for the id, or list ids with a
@@ -281,7 +283,8 @@ class ReferenceCheck:
             if visit and visit.customer != complaint.customer:
                 self._warning(complaint.where, "visit", "wrong-customer",
                               f"visit {visit.id} is a visit of customer {visit.customer}, not {complaint.customer}",
-                              "check the customer or the visit")
+                              "check the customer or the visit", visit=visit.id, visit_customer=visit.customer,
+                              customer=complaint.customer)
         self._staff(complaint.where, "owner", complaint.owner)
         for entry in complaint.log:
             self._staff(complaint.where, "log", entry.by)
@@ -307,7 +310,7 @@ class ReferenceCheck:
                           f"complaint has a resolved time but status {complaint.status}: it counts as open "
                           "(reopened)",
                           "if it was reopened, log when and why and remove the resolved time; "
-                          "if it was resolved, set status: resolved")
+                          "if it was resolved, set status: resolved", complaint_status=complaint.status)
 
     def _action(self, action: model.Action) -> None:
         self._staff(action.where, "owner", action.owner)
@@ -324,6 +327,7 @@ class ReferenceCheck:
                         "add `done: YYYY-MM-DD`")
         if action.done and action.status != "done":
             self._warning(action.where, "done", "status-mismatch",
-                          f"action has a done date but status {action.status}", "set status: done, or remove the date")
+                          f"action has a done date but status {action.status}", "set status: done, or remove the date",
+                          wording="status-mismatch-action", action_status=action.status)
         if action.done and action.start and action.done < action.start:
             self._error(action.where, "done", "time-order", "done before it started", "check start and done")

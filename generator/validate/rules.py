@@ -43,19 +43,24 @@ def business_rules(records: model.Records, as_of: date, locate: Locator) -> list
             problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
                                     f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up "
                                     f"attempt by SMS, mail or WeChat after {window} days (the customer asked not to be called)",
-                                    "send the customer a message and record the attempt under records/followups/"))
+                                    "send the customer a message and record the attempt under records/followups/",
+                                    wording="followup-overdue-no-call", visit=visit.id,
+                                    handed_over=f"{visit.handed_over:%Y-%m-%d}", window=window))
             continue
         problems.append(warning(*locate(visit.where, "handed_over"), "followup-overdue",
                                 f"visit {visit.id} was handed over {visit.handed_over:%Y-%m-%d} and has no follow-up attempt "
                                 f"after {window} days",
-                                "call the customer and record the attempt under records/followups/"))
+                                "call the customer and record the attempt under records/followups/",
+                                visit=visit.id, handed_over=f"{visit.handed_over:%Y-%m-%d}", window=window))
     for complaint in records.complaints:
         # open as it stood on the as-of day, like the statistics: not resolved until later
         if complaint.promised and complaint.promised < as_of and open_on(complaint, as_of):
             problems.append(warning(*locate(complaint.where, "promised"), "complaint-overdue",
                                     f"complaint {complaint.id} is {status_on(complaint, as_of)} past the date promised to the customer "
                                     f"({complaint.promised})",
-                                    "tell the customer where things stand and log it, or resolve it"))
+                                    "tell the customer where things stand and log it, or resolve it",
+                                    complaint=complaint.id, complaint_status=status_on(complaint, as_of),
+                                    promised=complaint.promised))
     _do_not_call(records, refused, locate, problems)
     _won_back(records, as_of, locate, problems)
     return problems
@@ -72,7 +77,9 @@ def _won_back(records: model.Records, as_of: date, locate: Locator, problems: li
             problems.append(warning(*locate(customer.where, "lost"), "lost-customer-back",
                                     f"customer {customer.id} is marked lost since {customer.lost.date} but came back "
                                     f"on {visit.check_in:%Y-%m-%d} (visit {visit.id})",
-                                    "remove the `lost:` entry, or update it if the customer has left again"))
+                                    "remove the `lost:` entry, or update it if the customer has left again",
+                                    customer=customer.id, lost=customer.lost.date, returned=f"{visit.check_in:%Y-%m-%d}",
+                                    visit=visit.id))
 
 
 def _visits_of(records: model.Records, customers: set[str]) -> dict[str, str]:
@@ -91,4 +98,5 @@ def _do_not_call(records: model.Records, visit_customer: dict[str, str], locate:
         if followup.channel in CALL_CHANNELS and followup.source == "internal" and followup.visit in visit_customer:
             problems.append(warning(*locate(followup.where, "channel"), "do-not-call",
                                     f"follow-up {followup.id} phoned customer {visit_customer[followup.visit]}, who asked not to be called",
-                                    "use SMS, mail or WeChat for this customer"))
+                                    "use SMS, mail or WeChat for this customer",
+                                    followup=followup.id, customer=visit_customer[followup.visit]))
