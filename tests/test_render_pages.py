@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -233,3 +233,34 @@ def test_a_lost_customer_who_came_back_is_listed_as_won_back(tmp_path):
     assert [row.split("|")[2:5] for row in rows] == [[" 2026-08-01 ", " 2026-09-15 ", " RO\\-BACK "]]
     # no longer among the lost
     assert "Marked lost" in won_back and lost.lost.note not in page
+
+
+def test_the_overview_shows_the_internal_external_gap_and_every_questionnaire(tmp_path):
+    import dataclasses
+
+    from generator import model
+    from tests.browser import questionnaire
+
+    records = sample_records("en")
+    express = dataclasses.replace(questionnaire(), id="express", title=model.Text("Express service survey", "快修调查"))
+    records.questionnaires["express"] = express
+    q3_visits = [v for v in records.visits if v.handed_over and Q3[0] <= v.handed_over.date() <= Q3[1]]
+    every_item = [entry.id for entry in express.items()]
+    for number, visit in enumerate(q3_visits[:4]):  # the survey firm: every item 6 of 1-10
+        records.followups.append(model.Followup(
+            f"X{number}", visit.handed_over + timedelta(days=20), "phone", "FIRM", "reached", visit=visit.id,
+            source="external", survey="service", answers={item_id: 6 for item_id in every_item}))
+    for number, visit in enumerate(q3_visits[4:7]):  # three express surveys, every item 10
+        records.followups.append(model.Followup(
+            f"E{number}", visit.handed_over + timedelta(days=2), "phone", "CS01", "reached", visit=visit.id,
+            survey="express", answers={item_id: 10 for item_id in every_item}))
+    report, _, pages = _render(tmp_path, records)
+    external_csi = (6 - 1) / (10 - 1) * 100  # every item at 6: a CSI of 55.6, whatever the weights
+    internal_csi = report["internal"]["csi"]["value"]
+    external = _row(pages["index.md"], "External")
+    assert (external[1], external[3]) == (f"{external_csi:.1f}", "4 (too few answers)")  # min_sample 10
+    assert _row(pages["index.md"], "Gap, internal − external")[1].split()[0] == f"{internal_csi - external_csi:+.1f}"
+    express_row = _row(pages["index.md"], "Express service survey")
+    assert (express_row[1], express_row[3], express_row[4]) == ("100.0", "3 (too few answers)", "100%")
+    express_items = pages["items.md"][pages["items.md"].index("## Express service survey"):]
+    assert _row(express_items, "Cared for while waiting")[2:5] == ["3", "10.0", "100%"]

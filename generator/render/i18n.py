@@ -77,6 +77,14 @@ _STRINGS = {
     "internal": ("Internal", "内部"),
     "external": ("External", "外部"),
     "internal_external": ("Internal and external satisfaction", "内部与外部满意度"),
+    "gap_internal_external": ("Gap, internal − external", "差距，内部 − 外部"),
+    "gap_explained": ("Internal: the garage's own follow-ups, timely but slightly biased; external: the survey "
+                      "firm's or the brand's, accurate but late. A large gap says the garage's own calls are "
+                      "too kind (or too few): listen to some of them.",
+                      "内部：本店自己的回访，及时但略有偏差；外部：调查公司或厂家的回访，准确但滞后。"
+                      "差距大，说明本店的回访偏于宽松（或太少）：请抽听部分回访录音。"),
+    "other_surveys": ("Other questionnaires", "其他问卷"),
+    "other_surveys_items": ("Their items are on the Items page.", "各题目的结果见“调查项目”页。"),
     "trend_csi": ("CSI by month, with 95% interval", "各月客户满意度指数（含95%置信区间）"),
     "trend_satisfied": ("Satisfied share by month (%)", "各月满意占比（%）"),
     "trend_coverage": ("Follow-up coverage and reach by month (%)", "各月回访覆盖率（%）"),

@@ -69,6 +69,11 @@ class Lookup:
                     return entry.text.get(self.language)
         return item_id
 
+    def survey_title(self, survey: str | None) -> str:
+        """A questionnaire's title in the site's language, or its id when unknown."""
+        questionnaire = self.records.questionnaires.get(survey or "")
+        return questionnaire.title.get(self.language) if questionnaire else survey or ""
+
     def section(self, survey: str | None, section_id: str | None) -> str:
         questionnaire = self.records.questionnaires.get(survey or "")
         for section in questionnaire.sections if questionnaire else []:

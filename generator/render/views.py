@@ -247,11 +247,29 @@ def comparison_rows(report: dict, lookup: Lookup) -> list[dict]:
     return rows
 
 
-def source_rows(report: dict, lookup: Lookup) -> list[dict]:
-    """Internal and external CSI side by side; the gap between them is telling."""
-    return [{"title": text(lookup.language, key), "csi": report[key]["csi"],
-             "satisfied": report[key]["satisfied_share"]}
+def source_rows(report: dict, lookup: Lookup, min_sample: int) -> list[dict]:
+    """Internal and external CSI side by side, then the gap between them (domain.md: "the gap
+    between them is telling"), which needs both; a side with fewer answers than the minimum
+    sample says so, as its interval alone does not."""
+    rows = [{"title": text(lookup.language, key), "csi": report[key]["csi"],
+             "satisfied": report[key]["satisfied_share"], "too_few": (report[key]["csi"]["n"] or 0) < min_sample}
             for key in ("internal", "external") if (report.get(key) or {}).get("responses")]
+    gap = report.get("gap") or {}
+    if len(rows) == 2 and gap.get("csi_change") is not None:
+        rows.append({"title": text(lookup.language, "gap_internal_external"), "gap": gap})
+    return rows
+
+
+def other_surveys(report: dict, lookup: Lookup, primary: str | None, min_sample: int) -> list[dict]:
+    """The questionnaires besides the headline one that were answered in the period (a dealer's
+    sales survey): each with its headline and its items, worded."""
+    found = []
+    for survey, block in (report.get("surveys") or {}).items():
+        if survey == primary or not block.get("responses"):
+            continue
+        found.append({"survey": survey, "title": lookup.survey_title(survey), "block": block,
+                      "too_few": (block["csi"]["n"] or 0) < min_sample, "items": item_rows(block, lookup, survey)})
+    return found
 
 
 def evidence_text(evidence: dict, lookup: Lookup) -> str:
