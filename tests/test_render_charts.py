@@ -88,3 +88,31 @@ def test_line_chart_leaves_room_for_the_last_month_label():
     assert float(last.get("x")) + 7 * 11 * 0.6 / 2 <= 640
     last_dot = [c for c in root.iter(f"{SVG}circle")][-1]
     assert last_dot.get("cx") == last.get("x")  # the label still sits under its point
+
+
+def test_a_trend_axis_starts_at_the_highest_round_floor_under_every_value():
+    from generator.render.charts import Point, line_chart, zoomed_floor
+
+    def points(*values):
+        return [Point(f"2026-{month:02d}", value) for month, value in enumerate(values, 1)]
+
+    assert zoomed_floor(points(84.2, 88.0, None, 86.1)) == 80
+    assert zoomed_floor(points(84.2, 88.0), target=79) == 60   # the target line stays on the chart
+    assert zoomed_floor(points(81.5, 95)) == 60                # within two of 80: room below the line
+    assert zoomed_floor(points(12, 50)) == 0 and zoomed_floor(points(None, None)) == 0
+    svg = line_chart("CSI", points(84.2, 88.0), x_label="month", y_label="CSI", y_min=None)
+    ticks = re.findall(r'class="csi-tick" x="[\d.]+" y="[\d.]+" text-anchor="end" fill="currentColor">([\d.]+)<', svg)
+    assert ticks == ["80", "85", "90", "95", "100"]
+
+
+def test_a_trend_starts_at_the_first_month_answered():
+    from types import SimpleNamespace
+
+    from generator.render.views import trend_charts
+
+    months = [f"2026-{month:02d}" for month in range(1, 13)]
+    series = [{"label": label, "csi": None if number < 5 else 85.0 + number % 3, "ci_low": None, "ci_high": None,
+               "satisfied_share": None if number < 5 else 0.9} for number, label in enumerate(months)]
+    csi_chart = trend_charts({"series": {"monthly": series}}, [], SimpleNamespace(language="en"), None)[0]
+    labels = re.findall(r'text-anchor="middle" fill="currentColor">(2026-\d\d)<', csi_chart)
+    assert labels[0] == "2026-06" and labels[-1] == "2026-12"

@@ -86,10 +86,27 @@ def _y_grid(y_min: float, y_max: float, scale, ticks: int = 4, right: float = RI
     return parts
 
 
+# Floors a 0-100 axis may start at: each splits what is left above it into four round steps.
+ZOOM_FLOORS = (80, 60, 40, 20, 0)
+
+
+def zoomed_floor(points: list[Point], target: float | None = None, margin: float = 2) -> float:
+    """The highest of ``ZOOM_FLOORS`` under every value and the target, with a little room:
+    a CSI moving between 84 and 88 on a 0-100 axis is a flat line, and the manager reads
+    the months apart.  The axis says where it starts, and a confidence band reaching below
+    it is cut at the floor."""
+    lowest = min([p.value for p in points if p.value is not None] + ([target] if target is not None else []),
+                 default=0)
+    return next(floor for floor in ZOOM_FLOORS if floor <= lowest - margin) if lowest - margin >= 0 else 0
+
+
 def line_chart(title: str, points: list[Point], *, x_label: str, y_label: str,
-               y_min: float = 0, y_max: float = 100, target: float | None = None,
+               y_min: float | None = 0, y_max: float = 100, target: float | None = None,
                empty_text: str = "") -> str:
-    """A trend line with its confidence band and an optional target line."""
+    """A trend line with its confidence band and an optional target line; ``y_min`` None: the
+    axis starts at ``zoomed_floor``."""
+    if y_min is None:
+        y_min = zoomed_floor(points, target)
     # The last tick label is centred on the right edge of the plot: leave room for its half.
     right = max(RIGHT, math.ceil(_text_width(points[-1].label) / 2) + 4) if points else RIGHT
     parts = _open(title, "line", HEIGHT, points) + _axis_labels(x_label, y_label, HEIGHT, right)

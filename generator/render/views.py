@@ -83,6 +83,10 @@ def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
     language = lookup.language
     month, empty = text(language, "month"), text(language, "no_data")
     series = report["series"]["monthly"][-TREND_MONTHS:]
+    # the months before the first answered one are left off: a garage in its first
+    # months would otherwise see a chart half empty
+    first = next((place for place, p in enumerate(series) if p["csi"] is not None), len(series))
+    series = series[first:] if first < len(series) else series
     csi = [charts.Point(p["label"], p["csi"], p["ci_low"], p["ci_high"]) for p in series]
     satisfied = [charts.Point(p["label"], _as_pct(p["satisfied_share"])) for p in series]
     chosen = monthly[-TREND_MONTHS:]
@@ -92,12 +96,13 @@ def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
     reach = [charts.Point(label, _as_pct(r["followups"]["reach_rate"])) for label, r in chosen]
     return [
         charts.line_chart(text(language, "trend_csi"), csi, x_label=month, y_label="CSI",
-                          target=csi_target, empty_text=empty),
+                          y_min=None, target=csi_target, empty_text=empty),
         charts.line_chart(text(language, "trend_satisfied"), satisfied, x_label=month, y_label="%",
-                          empty_text=empty),
+                          y_min=None, empty_text=empty),
         charts.line_chart(text(language, "trend_coverage"), coverage, x_label=month, y_label="%",
-                          target=100, empty_text=empty),
-        charts.line_chart(text(language, "trend_reach"), reach, x_label=month, y_label="%", empty_text=empty),
+                          y_min=None, target=100, empty_text=empty),
+        charts.line_chart(text(language, "trend_reach"), reach, x_label=month, y_label="%", y_min=None,
+                          empty_text=empty),
     ]
 
 
