@@ -27,8 +27,9 @@ class RenderError(Exception):
 def make_environment(root: Path, language: str, masker: Masker) -> Environment:
     """Templates in ``root/site_templates`` override the package's defaults, file by file.
 
-    ``md_text``/``md_cell`` also mask mobile numbers quoted in free text, so a
-    template cannot escape a value without masking it.
+    ``md_text``/``md_cell`` also mask mobile numbers and customers' names quoted in free
+    text, so a template cannot escape a value without masking it; text about one customer
+    names them: ``complaint.description|md_text(complaint.customer)``.
     """
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(root / "site_templates")),
@@ -40,9 +41,10 @@ def make_environment(root: Path, language: str, masker: Masker) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md_text=lambda value: md_text(masker.free_text(_text(value))),
-        md_cell=lambda value: md_cell(masker.free_text(_text(value))),
-        xml_text=lambda value: xml_text(masker.free_text(_text(value))),
+        # (``about``: the id of the customer the text is about: their complaint, their comment)
+        md_text=lambda value, about=None: md_text(masker.free_text(_text(value), about)),
+        md_cell=lambda value, about=None: md_cell(masker.free_text(_text(value), about)),
+        xml_text=lambda value, about=None: xml_text(masker.free_text(_text(value), about)),
         anchor=anchor, pct=percent, num=number, day=day, signed=signed,
         label=lambda value, group: label(language, group, value),
     )
