@@ -137,3 +137,50 @@ def test_a_customers_plate_in_free_text_is_masked_when_plates_are_however_it_was
     assert Masker(Privacy(mask_plates=True), plates=plates).free_text(said) == \
         "粤B1***5 的客户说京A0***X 也要保养；粤B123456 不是我们的车，粤B1***5、粤B1***5、粤B1***5 是"
     assert Masker(Privacy(), plates=plates).free_text(said) == said  # plates are shown unless the garage masks them
+
+
+# A customer called 高峰 ("peak") masked every 高峰 in staff's text: "早高*接待人员不足"
+_PEAK = Masker(Privacy(), NameFinder(["高峰", "平安", "曾婷", "李秀英"]), customers={"C0046": "高峰", "C0047": "曾婷"})
+
+
+@pytest.mark.parametrize("text, shown", [
+    # a two-character name that is a word, inside a sentence: the word
+    ("早高峰接待人员不足", "早高峰接待人员不足"),
+    ("第一阶段措施在暑期高峰执行不到位", "第一阶段措施在暑期高峰执行不到位"),
+    ("高峰时段增派一名客服驻休息区", "高峰时段增派一名客服驻休息区"),
+    ("周末客户高峰期接待不足，平安保险理赔慢", "周末客户高峰期接待不足，平安保险理赔慢"),
+    ("早高峰总是排队，早高峰 8:00-9:00，2026-10-08 起", "早高峰总是排队，早高峰 8:00-9:00，2026-10-08 起"),
+    # … and where it stands as a name: before a title, after 客户 and before a verb or the
+    # end, before a phone number, plate or id, or alone
+    ("客户高峰先生投诉等待太久", "客户高*先生投诉等待太久"),
+    ("客户高峰反映异响，回访高峰", "客户高*反映异响，回访高*"),
+    ("车主：高峰，电话13640995501", "车主：高*，电话136****5501"),
+    ("高峰 粤B12345 高峰（C0046）", "高* 粤B12345 高*（C0046）"),
+    ("高峰", "高*"),
+    ("高峰总：", "高*总："),
+    ("高峰说下次不来了。平安反映理赔慢", "高*说下次不来了。平*反映理赔慢"),  # a clause's first word, saying something
+    ("平安说明理赔流程；高峰电话多，平安也很重要", "平安说明理赔流程；高峰电话多，平安也很重要"),
+    # three characters or more: a name wherever it stands
+    ("昨天李秀英来店，早高峰人多", "昨天李**来店，早高峰人多"),
+])
+def test_a_two_character_name_is_masked_where_it_stands_as_a_name_not_inside_a_word(text, shown):
+    assert _PEAK.free_text(text) == shown
+
+
+def test_a_customers_own_text_masks_their_name_wherever_it_stands():
+    said = "高峰时段等了两小时，早高峰人多；客户高峰说下次不来了，客户曾婷也是"
+    assert _PEAK.free_text(said, "C0046") == "高*时段等了两小时，早高*人多；客户高*说下次不来了，客户曾*也是"
+    # another customer's text: 高峰 only where it is a name
+    assert _PEAK.free_text(said, "C0047") == "高峰时段等了两小时，早高峰人多；客户高*说下次不来了，客户曾*也是"
+    assert _PEAK.free_text(said, "C9999") == _PEAK.free_text(said)  # (an id that is no customer's: nobody's text)
+    assert Masker(Privacy(mask_names=False), _PEAK.names, customers=_PEAK.customers).free_text(said, "C0046") == said
+
+
+def test_latin_names_are_masked_as_whole_words_in_any_case_and_spacing():
+    masker = Masker(Privacy(), NameFinder(["Wang Wei", "Li Na", "Li", "Tom", "Mark"]), customers={"C1": "Li"})
+    said = "WANG Wei and wang  wei, Li Na; Wang Weiguo, Lina, Li, Tom, tom, Mark, mark"
+    assert masker.free_text(said) == "W*** W** and w*** w**, L* N*; Wang Weiguo, Lina, Li, T**, tom, M***, mark"
+    assert masker.free_text("客户Wang Wei反映，Li说", "C1") == "客户W*** W**反映，L*说"  # Li's own text: Li too
+    assert masker.free_text("Wang\nWei") == "Wang\nWei"  # two lines are not one name
+    # a name in another alphabet, as typed, wherever it stands (Cyrillic, Hangul)
+    assert Masker(Privacy(), NameFinder(["Иван", "김민수"])).free_text("Иван и 김민수가") == "И*** и 김**가"

@@ -146,6 +146,40 @@ def test_a_staff_member_who_shares_a_customers_name_is_still_named(tmp_path):
     assert "王强 (SA01)" in complaints and "客户王*来电" in complaints and "客户王强" not in complaints
 
 
+def test_a_customer_whose_name_is_a_word_is_masked_as_a_name_and_the_word_stays(tmp_path):
+    # a customer called 高峰 ("peak") turned an action's 早高峰接待人员不足 into 早高*接待人员不足
+    records = sample_records("zh")
+    records.customers[1] = records.customers[1]._replace(name="高峰")
+    records.customers[5] = records.customers[5]._replace(
+        name="平安", lost=records.customers[5].lost._replace(note="平安说平安车险到期就换店"))
+    records.actions[0] = records.actions[0]._replace(cause="早高峰接待人员不足", measures="客户高峰先生投诉后增派接待")
+    records.complaints[1] = records.complaints[1]._replace(description="高峰时段等了两小时")  # 高峰's own complaint
+    records.complaints[0] = records.complaints[0]._replace(description="高峰时段等了两小时")  # 张伟's
+    said_by = {visit.id: visit.customer for visit in records.visits}
+    records.followups = [followup._replace(comment="高峰时段没人接待") if followup.comment else followup
+                         for followup in records.followups]
+    site = _build(tmp_path, records, monthly=[])
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".md"):
+            content = path.read_text(encoding="utf-8")
+            for name in ("高峰先生", "高峰 (C0002)", "平安说", "平安 (C0006)"):
+                assert name not in content, (path, name)
+    index = json.loads((site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = " ".join(doc["text"] for doc in index["docs"])
+    actions = (site / "actions.html").read_text(encoding="utf-8")
+    for page in (actions, texts):
+        assert "早高峰接待人员不足" in page and "客户高*先生投诉后增派接待" in page
+    complaints = (site / "complaints.html").read_text(encoding="utf-8")
+    # the description of 高峰's complaint masks 高峰 even in a word; 张伟's keeps the word
+    assert re.search(r"CP2026-002.*?高\*时段等了两小时", complaints, re.S)
+    assert re.search(r"CP2026-001.*?: 高峰时段等了两小时", complaints, re.S)
+    assert "平*说平*车险到期就换店" in (site / "retention.html").read_text(encoding="utf-8")
+    followups = (site / "followups.html").read_text(encoding="utf-8")
+    not_fixed = [said_by[followup.visit] for followup in records.followups if followup.fixed is False]
+    assert "C0002" in not_fixed and any(customer != "C0002" for customer in not_fixed)
+    assert "高*时段没人接待" in followups and "高峰时段没人接待" in followups
+
+
 def test_complaints_are_in_the_search_index_by_id(sample_site):
     index = json.loads((sample_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     locations = [doc["location"] for doc in index["docs"] if "CP2026-002" in doc["title"]]

@@ -27,8 +27,9 @@ class RenderError(Exception):
 def make_environment(root: Path, language: str, masker: Masker) -> Environment:
     """Templates in ``root/site_templates`` override the package's defaults, file by file.
 
-    ``md_text``/``md_cell`` also mask mobile numbers quoted in free text, so a
-    template cannot escape a value without masking it.
+    ``md_text``/``md_cell`` also mask mobile numbers and customers' names quoted in free
+    text, so a template cannot escape a value without masking it; text about one customer
+    names them: ``complaint.description|md_text(complaint.customer)``.
     """
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader(str(root / "site_templates")),
@@ -40,9 +41,10 @@ def make_environment(root: Path, language: str, masker: Masker) -> Environment:
         lstrip_blocks=True,
     )
     env.filters.update(
-        md_text=unfolded(lambda value: md_text(masker.free_text(_text(value)))),
-        md_cell=unfolded(lambda value: md_cell(masker.free_text(_text(value)))),
-        xml_text=unfolded(lambda value: xml_text(masker.free_text(_text(value)))),
+        # (``about``: the id of the customer the text is about: their complaint, their comment)
+        md_text=unfolded(lambda value, about=None: md_text(masker.free_text(_text(value), about))),
+        md_cell=unfolded(lambda value, about=None: md_cell(masker.free_text(_text(value), about))),
+        xml_text=unfolded(lambda value, about=None: xml_text(masker.free_text(_text(value), about))),
         anchor=anchor, pct=percent, num=number, day=day, signed=signed,
         label=unfolded(lambda value, group: label(language, group, value)),
     )
@@ -65,8 +67,8 @@ def unfolded(build_filter):
     (template_cache.py), which a change of language does not invalidate: a filter Jinja
     must pass the context to is never run at compile time."""
     @pass_context
-    def run(_context, *args):
-        return build_filter(*args)
+    def run(_context, *args, **kwargs):
+        return build_filter(*args, **kwargs)
     return run
 
 

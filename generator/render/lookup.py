@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 
 from generator.model import Customer, Records
 from generator.render.i18n import label
@@ -28,8 +29,9 @@ class Lookup:
         names = NameFinder(customer.name for customer in records.customers) if garage.privacy.mask_names else None
         plates = PlateFinder(vehicle.plate for customer in records.customers for vehicle in customer.vehicles) \
             if garage.privacy.mask_plates else None
-        return cls(garage.language, Masker(garage.privacy, names, plates), records, as_of,
-                   {customer.id: customer for customer in records.customers})
+        customers = {customer.id: customer for customer in records.customers}
+        masker = Masker(garage.privacy, names, plates, {id_: customer.name for id_, customer in customers.items()})
+        return cls(garage.language, masker, records, as_of, customers)
 
     def staff(self, staff_id: str | None) -> str:
         """"王强 (SA01)"; an id that is not a staff member (a survey firm) as typed."""
@@ -47,6 +49,14 @@ class Lookup:
             return customer_id or ""
         return f"{self.masker.name(found.name)} ({found.id})"
 
+    @cached_property
+    def _visit_customers(self) -> dict[str, str]:
+        return {visit.id: visit.customer for visit in self.records.visits}
+
+    def customer_of_visit(self, visit_id: str | None) -> str | None:
+        """The id of the customer a visit was for: text about the visit is about them."""
+        return self._visit_customers.get(visit_id or "")
+
     def phone(self, customer_id: str | None) -> str:
         found = self._customer(customer_id)
         return self.masker.phone(found.phone) if found else ""
@@ -54,8 +64,8 @@ class Lookup:
     def plate(self, plate: str | None) -> str:
         return self.masker.plate(plate)
 
-    def free_text(self, value: str | None) -> str:
-        return self.masker.free_text(value)
+    def free_text(self, value: str | None, about: str | None = None) -> str:
+        return self.masker.free_text(value, about)
 
     def item(self, survey: str | None, item_id: str | None) -> str:
         """An item's question text in the site's language, or its id when unknown."""

@@ -7,6 +7,7 @@ builds from the pages) only ever see the masked form.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from generator.model import Privacy
@@ -141,8 +142,35 @@ def _replaced(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 
 class NameFinder:
-    """Customers' full names wherever free text quotes them (a complaint's "客户曾婷反映…",
-    a note "回访客户王伟飞"), masked as the customer column masks them.
+    """Customers' full names wherever free text quotes them as names (a complaint's
+    "客户曾婷反映…", a note "回访客户王伟飞"), masked as the customer column masks them.
+
+    The rule, and why (``privacy.mask_names``: a customer's full name never shows):
+
+    - A text about a customer (their complaint and its log, their follow-up's comment, their
+      notes: ``owner``) masks that customer's name wherever it stands, even inside a word:
+      there the name is almost surely the person, and it is theirs to hide.
+    - Any other customer's name, and every name in text about nobody (an action's cause and
+      measures), is masked wherever it stands when it has three Chinese characters or more
+      (李秀英, 欧阳娜娜: almost never an ordinary word).
+    - A two-character Chinese name (a surname and a one-character given name) is often an
+      ordinary word: 高峰 "peak", 文明, 平安 (also the insurer), 建国, 金山, 海燕.  Masking it
+      wherever it stood turned an action's "早高峰接待人员不足" into "早高*接待人员不足".  Chinese
+      has no spaces, so where a word ends cannot be told without a dictionary, and guesses
+      from the neighbouring characters are unsafe both ways (客户高峰期 is "the customers'
+      peak season", 客户曾婷反映 a customer).  So such a name is masked only where it stands
+      *as a name* (``_stands_as_name``): before a title (高峰先生, 高峰师傅); after a word that
+      introduces a customer (客户, 车主, 顾客, 回访…) when what follows cannot go on the same
+      word (the text's end, punctuation, or a verb a name is followed by: 客户高峰反映, but
+      not 客户高峰期); before a phone number, plate or id (高峰 138****5501); or alone in
+      its text (a table cell).  Inside a sentence otherwise it is left as typed: the rule
+      fails towards masking for names typed as names, towards the words for words.
+    - A name in Latin letters is masked only as whole words (Tom, not Tom in Tomorrow).  A
+      name of several words (Wang Wei, Li Na, John Smith) in any case and with any spacing
+      (WANG Wei, wang  wei); a name of one word only as written (Mark, not mark), since one
+      English word may be any word; one of fewer than three letters ("Li") only in its
+      owner's text, as too many words are that short.
+    - A one-character name (李) is masked nowhere in text: it identifies nobody.
 
     Why not a regular expression of every name: a large dealer has 20,000 customers, and an
     alternation of them is tried name by name at each character.  Here the places a name can
@@ -152,18 +180,30 @@ class NameFinder:
 
     def __init__(self, names) -> None:
         self.by_length: dict[int, set[str]] = {}
+        self.words: dict[int, set[tuple[str, ...]]] = {}  # Latin names by their number of words
+        self.first_words: set[str] = set()
+        self.one_word: set[str] = set()
         for name in {name.strip() for name in names if name}:  # (20,000 at a large dealer, once per build)
-            if len(name) >= (3 if name.isascii() else 2):  # one letter, or "Li", is in too many words
-                found = self.by_length.get(len(name))
-                if found is None:
-                    self.by_length[len(name)] = {name}
-                else:
-                    found.add(name)
+            if _CJK.search(name) or not _LATIN_LETTER.search(name):  # (Chinese; or Cyrillic, Hangul…: as typed)
+                if len(name) >= 2:
+                    self.by_length.setdefault(len(name), set()).add(name)
+                continue
+            words = _latin_words(name)
+            if len(words) > 1:
+                self.words.setdefault(len(words), set()).add(words)
+                self.first_words.add(words[0])
+            elif len(name) >= 3:  # one letter, or "Li", is in too many words
+                self.one_word.add(name)
         self.lengths = sorted(self.by_length, reverse=True)
+        self.sizes = sorted(self.words, reverse=True)
         starts = {name[0] for found in self.by_length.values() for name in found}
         self.starts = re.compile("[" + "".join(map(re.escape, sorted(starts))) + "]") if starts else None
 
-    def __call__(self, text: str) -> str:
+    def __call__(self, text: str, owner: str | None = None) -> str:
+        """``owner``: the name of the customer the text is about, masked wherever it stands."""
+        owner = owner.strip() if owner else None
+        if (self.first_words or self.one_word or owner) and _LATIN_LETTER.search(text):
+            text = self._latin(text, owner)
         if self.starts is None:
             return text
         pieces, start, resume = [], 0, 0
@@ -173,7 +213,8 @@ class NameFinder:
                 continue
             for length in self.lengths:
                 name = text[position:position + length]
-                if name in self.by_length[length] and not _inside_a_word(text, position, position + length):
+                if name in self.by_length[length] and (
+                        length > 2 or name == owner or _stands_as_name(text, position, position + length)):
                     pieces += [text[start:position], mask_name(name)]
                     start = resume = position + length
                     break
@@ -182,14 +223,91 @@ class NameFinder:
         pieces.append(text[start:])
         return "".join(pieces)
 
+    def _latin(self, text: str, owner: str | None) -> str:
+        owner_words = _latin_words(owner) if owner and not _CJK.search(owner) and _LATIN_LETTER.search(owner) else ()
+        # (most texts hold no name: found by sets in C, without a step a word in Python)
+        if self.first_words.isdisjoint(_latin_words(text)) and self.one_word.isdisjoint(_LATIN_WORD.findall(text)) \
+                and not owner_words:
+            return text
+        words = list(_LATIN_WORD.finditer(text))
+        folded = [word.group().casefold() for word in words]
+        found, index = [], 0
+        while index < len(words):
+            size = self._names_at(text, words, folded, index, owner, owner_words)
+            if size:
+                begin, end = words[index].start(), words[index + size - 1].end()
+                found.append((begin, end, mask_name(text[begin:end])))
+                index += size
+            else:
+                index += 1
+        return _replaced(text, found) if found else text
 
-def _inside_a_word(text: str, start: int, end: int) -> bool:
-    """A Latin-letter name inside a longer word (Tom in Tomorrow) is not the name; Chinese has
-    no spaces between words, so a Chinese name is a name wherever it stands."""
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    return (text[start].isascii() and before.isascii() and before.isalnum()) or \
-        (text[end - 1].isascii() and after.isascii() and after.isalnum())
+    def _names_at(self, text: str, words: list, folded: list[str], index: int, owner: str | None,
+                  owner_words: tuple) -> int:
+        """How many words from ``index`` on are a customer's name (0: none)."""
+        if folded[index] in self.first_words:
+            for size in self.sizes:
+                if index + size <= len(words) and tuple(folded[index:index + size]) in self.words[size] and \
+                        _one_name(text, words, index, size):
+                    return size
+        if owner_words and len(owner_words) > 1 and tuple(folded[index:index + len(owner_words)]) == owner_words \
+                and _one_name(text, words, index, len(owner_words)):
+            return len(owner_words)
+        word = words[index].group()
+        return 1 if word in self.one_word or (len(owner_words) == 1 and word == owner) else 0
+
+
+_CJK_CHARS = "\u3400-\u9fff\uf900-\ufaff"
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f\u1e00-\u1eff]")  # (with pinyin's and Vietnamese's accents)
+# a word in Latin letters: digits belong to it, so Tom2 is not Tom
+_LATIN_WORD = re.compile(r"[0-9A-Za-z\u00c0-\u024f\u1e00-\u1eff]+")
+# what may stand between the words of one name: spaces, or the dot of an initial (J. Smith),
+# a hyphen or an apostrophe; not a line break or a comma
+_NAME_GAP = re.compile(r"[ \t\u00a0\u3000.'\u2019\u00b7-]{1,3}")
+
+
+def _latin_words(name: str) -> tuple[str, ...]:
+    return tuple(_LATIN_WORD.findall(name.casefold()))
+
+
+def _one_name(text: str, words: list, index: int, size: int) -> bool:
+    return all(_NAME_GAP.fullmatch(text, words[at].end(), words[at + 1].start())
+               for at in range(index, index + size - 1))
+
+
+# After a two-character name, what shows it is a name: a title (高峰先生; 总 only where no
+# character follows, 王建总, since 高峰总是 is "the peak is always"; not 客户 or 车主, since
+# 平安客户 are the insurer's customers and 高峰客户 the peak hour's)
+_TITLE = re.compile(rf"先生|女士|小姐|太太|师傅|老师|老板|阿姨|同志|总(?![{_CJK_CHARS}])")
+# … or a phone number (masked by then, or not), a plate or an id in brackets, after a space or
+# a comma: 高峰 138****5501, 高峰，粤B12345, 高峰（C0046）.  (Not any figure: 高峰 2026-10-08
+# or 早高峰 8:00 are times.)
+_CONTACT = re.compile(r"[\s,，:：/、]*(?:电话|手机|[（(])?[\s:：]*"
+                      rf"(?:1[3-9][0-9](?:[ -]?[0-9*]){{8}}(?![0-9])|0[0-9]{{2,3}}[ -]?[0-9*]{{7,8}}(?![0-9])|"
+                      rf"[{_CJK_CHARS}][A-Za-z][ ·-]?[0-9A-Za-z*]{{5,6}}(?![0-9A-Za-z])|[A-Za-z]+[0-9]+[)）])")
+# Before it, a word that introduces a customer (客户高峰, 车主：高峰, 回访高峰) …
+_INTRODUCED = re.compile(r"(?:客户|顾客|客人|车主|姓名|联系人|回访|致电|联系)[\s:：]*$")
+# … when what follows ends the name: the text's end, punctuation, a space, or a word that
+# follows a name (客户高峰反映, 客户高峰也说), not a character that may go on the word
+# (客户高峰期, 客户高峰时段; nor 来, 到, 等, 在, 是: 客户高峰来临, 客户高峰等待, 客户高峰在周六;
+# nor 电话: 客户高峰电话多, while 高峰电话 138… is a contact).  At a clause's start, with no
+# word before it, only a verb shows a name: 高峰说…, 高峰反映…, not 平安也很重要.
+_SAYS = re.compile(r"反映|投诉|表示|来电|来店|到店|进店|要求|认为|希望|询问|咨询|抱怨|不满|同意|确认|拒绝|答应|"
+                   r"回复|表扬|提出|说(?![明法服])|称(?![为重号呼赞])")
+_AFTER_NAME = re.compile(rf"$|[^{_CJK_CHARS}]|{_SAYS.pattern}|本人|的车|[也还又已再都就对把被给跟和与不没很曾讲问要想让请]")
+_WORDY = re.compile(r"\w")
+
+
+def _stands_as_name(text: str, start: int, end: int) -> bool:
+    """Whether the two characters at ``start`` stand as a name rather than in a word."""
+    if _TITLE.match(text, end) or _CONTACT.match(text, end):
+        return True
+    if _INTRODUCED.search(text, max(0, start - 6), start):
+        return _AFTER_NAME.match(text, end) is not None
+    if start == 0 or not _WORDY.match(text, start - 1):  # a clause's first word: a name when it says something
+        if _SAYS.match(text, end):
+            return True
+    return _WORDY.search(text, 0, start) is None and _WORDY.search(text, end) is None  # alone in its text
 
 
 # A Chinese plate as staff type one into a note: a province's character, the city's letter,
@@ -223,11 +341,13 @@ class Unmasked(str):
 @dataclass(frozen=True)
 class Masker:
     """The garage's privacy settings as functions the templates call; ``names``: the
-    customers' full names, masked in free text too (with ``privacy.mask_names``)."""
+    customers' full names, masked in free text too (with ``privacy.mask_names``);
+    ``customers``: their names by id, for text about one of them."""
 
     privacy: Privacy
     names: NameFinder | None = field(default=None, compare=False)
     plates: PlateFinder | None = field(default=None, compare=False)  # with privacy.mask_plates
+    customers: Mapping[str, str] = field(default_factory=dict, compare=False)
 
     def name(self, value: str | None) -> str:
         return mask_name(value) if self.privacy.mask_names else (value or "")
@@ -238,8 +358,11 @@ class Masker:
     def plate(self, value: str | None) -> str:
         return mask_plate(value) if self.privacy.mask_plates else (value or "")
 
-    def free_text(self, value: str | None) -> str:
-        """Free text may quote a customer's number, name or plate: mask them there too."""
+    def free_text(self, value: str | None, about: str | None = None) -> str:
+        """Free text may quote a customer's number, name or plate: mask them there too.
+
+        ``about``: the id of the customer the text is about (their complaint, their comment),
+        whose name is masked there wherever it stands (``NameFinder``)."""
         if value is None:
             return ""
         if isinstance(value, Unmasked):
@@ -248,7 +371,9 @@ class Masker:
             value = mask_mobiles_in_text(value)
         if self.plates is not None and self.privacy.mask_plates:
             value = self.plates(value)
-        return self.names(value) if self.names is not None and self.privacy.mask_names else value
+        if self.names is None or not self.privacy.mask_names:
+            return value
+        return self.names(value, self.customers.get(about) if about else None)
 
 
 # Characters a phone number is typed with; runs of them are where a number can hide.
