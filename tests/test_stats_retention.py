@@ -62,3 +62,49 @@ def test_a_lost_customer_who_came_back_is_won_back():
         {"customer": "W5", "lost": "2026-02-01", "returned": "2026-05-01", "visit": "e1"},
         {"customer": "W3", "lost": "2025-01-01", "returned": "2025-02-01", "visit": "c"},
     ]
+
+
+def test_early_warning_signs_of_customers_not_yet_lost():
+    from datetime import datetime
+
+    from generator.model import Complaint, Staff
+    from tests.stats_factories import followup
+
+    def complaint(id, customer, received, status, **fields):
+        return Complaint(id, received, "phone", customer, "noise", "medium", "text", "SA01", status, **fields)
+
+    customers = [customer(f"C{n}") for n in range(1, 9)] + [customer("C9", lost=Lost(date(2026, 8, 1), "moved"))]
+    visits = [visit(f"V{n}", date(2026, 9, 1), customer=f"C{n}", vehicle=f"P{n}") for n in range(1, 10)]
+    visits[5] = visit("V6", date(2026, 9, 1), customer="C6", vehicle="P6", advisor="SA09")  # has left
+    visits[8] = visit("V9", date(2026, 7, 1), customer="C9", vehicle="P9")  # before C9 was marked lost
+    visits.append(visit("V1b", date(2025, 12, 1), customer="C1", vehicle="P1"))
+    complaints = [
+        complaint("K1", "C1", datetime(2026, 9, 2, 10), "resolved", resolved=datetime(2026, 9, 3, 10),
+                  customer_satisfied=False),                       # C1: complained, not satisfied
+        complaint("K2", "C2", datetime(2026, 9, 2, 10), "open"),   # C2: complained, still open
+        complaint("K3", "C2", datetime(2026, 10, 9, 10), "open"),  # after the as-of day: not known
+        complaint("K4", "C3", datetime(2025, 9, 2, 10), "resolved", resolved=datetime(2025, 9, 3, 10),
+                  customer_satisfied=False),                       # C3: more than a year ago
+        complaint("K9", "C9", datetime(2026, 7, 2, 10), "open"),   # C9 is lost: no warning
+    ]
+    followups = [
+        followup("F4", "V4", datetime(2026, 9, 2, 10), fixed=False),                   # C4: not fixed...
+        followup("F5", "V5", datetime(2026, 9, 2, 10), fixed=False),                   # C5: not fixed,
+        followup("F5b", "V5", datetime(2026, 9, 9, 10), fixed=True),                   # then fixed after all
+        followup("F7", "V7", datetime(2026, 9, 2, 10), outcome="refused"),              # C7: refused
+        followup("F8", "V8", datetime(2026, 9, 2, 10), outcome="refused", source="external"),  # the firm's
+        followup("F1", "V1b", datetime(2025, 12, 2, 10), fixed=False),                 # C1, an older visit
+    ]
+    staff = [Staff("SA01", "王强", "service_advisor"), Staff("SA09", "赵六", "service_advisor", active=False)]
+    found = retention_stats(customers, visits, AS_OF, at_risk_days=180, lost_days=365,
+                            followups=followups, complaints=complaints, staff=staff)
+    assert [(row["customer"], row["state"], row["signs"]) for row in found["warning_list"]] == [
+        ("C1", "active", ["complaint_unsatisfied", "complained", "fault_not_fixed"]),
+        ("C2", "active", ["complaint_open", "complained"]),
+        ("C4", "active", ["fault_not_fixed"]),
+        ("C6", "active", ["advisor_left"]),
+        ("C7", "active", ["refused_followup"]),
+    ]
+    assert found["warning"] == 5
+    assert found["warning_counts"] == {"complaint_unsatisfied": 1, "complaint_open": 1, "complained": 2,
+                                       "fault_not_fixed": 2, "refused_followup": 1, "advisor_left": 1}

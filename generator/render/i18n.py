@@ -210,6 +210,14 @@ _STRINGS = {
     "lost_causes": ("Causes of loss", "流失原因"),
     "last_visit": ("Last visit", "最近到店"),
     "days_since": ("Days since", "间隔天数"),
+    "warning_signs": ("Early warning signs", "流失预警信号"),
+    "warning_signs_explained": (
+        "Customers not lost who, in the last 365 days, complained, said a fault is not fixed, refused a "
+        "follow-up call or lost their service advisor: most signs first. Call them before the silence shows.",
+        "近 365 天内投诉过、反映故障未排除、拒绝回访或其服务顾问已离职的未流失客户，信号多者在前。"
+        "请在客户久未到店之前主动联系。"),
+    "signs": ("Signs", "信号"),
+    "state": ("State", "状态"),
     "cause_label": ("Cause", "原因"),
     "note": ("Note", "备注"),
     # quality
@@ -294,6 +302,12 @@ _LABELS = {
     "source": {"internal": ("internal", "内部"), "external": ("external", "外部")},
     "language": {"en": ("English", "英文"), "zh": ("Simplified Chinese", "简体中文")},
     "report_period": {"month": ("month", "月"), "quarter": ("quarter", "季度")},
+    "warning_sign": {"complaint_unsatisfied": ("complaint outcome not satisfying", "投诉处理结果不满意"),
+                     "complaint_open": ("complaint still open", "投诉未结"), "complained": ("complained", "投诉过"),
+                     "fault_not_fixed": ("fault not fixed", "故障未排除"),
+                     "refused_followup": ("refused a follow-up", "拒绝回访"),
+                     "advisor_left": ("service advisor left", "服务顾问已离职")},
+    "customer_state": {"active": ("active", "活跃"), "at_risk": ("at risk", "流失风险")},
     "survey_kind": {"service": ("service", "售后服务"), "sales": ("sales", "销售")},
     "band": {"very_satisfied": ("very satisfied", "非常满意"), "satisfied": ("satisfied", "满意"),
              "neutral": ("neutral", "一般"), "dissatisfied": ("dissatisfied", "不满意"),

@@ -176,7 +176,13 @@ Top level
   ``retention_rate`` with ``retention_ci_low``/``high``, ``at_risk_list``
   (``customer``, ``last_visit``, ``days_since``), ``won_back_list``
   (``customer``, ``lost`` (the date marked lost), ``returned`` (the first
-  check-in after it) and ``visit`` (that visit's id), latest return first).
+  check-in after it) and ``visit`` (that visit's id), latest return first),
+  ``warning`` (customers not lost with an early sign of leaving in the last
+  365 days), ``warning_counts`` (customers per sign), ``warning_list``
+  (``customer``, ``state``: active or at_risk, ``last_visit``, ``signs``:
+  complaint_unsatisfied, complaint_open, complained, fault_not_fixed (their
+  latest answer about a visit's fault), refused_followup, advisor_left (the
+  service advisor of their last visit is no longer active); most signs first).
 - ``integrity``: ``signals`` (``kind``: self_followup,
   straight_lining, identical_timestamps, implausible_reach_rate,
   implausible_scores, internal_external_gap; ``subject`` (a staff id or
@@ -323,12 +329,17 @@ CARE = obj({
     "list": array(obj({"kind": {"enum": CARE_KINDS}, "customer": TEXT, "vehicle": TEXT_OR_NULL, "date": DATE,
                        "days": {"type": "integer"}, "remind_on": DATE, "do_not_call": BOOL})),
 })
+WARNING_SIGNS = ["complaint_unsatisfied", "complaint_open", "complained", "fault_not_fixed", "refused_followup",
+                 "advisor_left"]
 RETENTION = obj({
     "customers": COUNT, "active": COUNT, "at_risk": COUNT, "lost": COUNT, "no_visits": COUNT,
     "won_back": COUNT, "lost_by_cause": mapping(COUNT), "retention_base": COUNT, "retained": COUNT, "retention_rate": SHARE,
     "retention_ci_low": SHARE, "retention_ci_high": SHARE,
     "at_risk_list": array(obj({"customer": TEXT, "last_visit": DATE, "days_since": COUNT})),
     "won_back_list": array(obj({"customer": TEXT, "lost": DATE, "returned": DATE, "visit": TEXT})),
+    "warning": COUNT, "warning_counts": obj({sign: COUNT for sign in WARNING_SIGNS}),
+    "warning_list": array(obj({"customer": TEXT, "state": {"enum": ["active", "at_risk"]}, "last_visit": DATE,
+                               "signs": array({"enum": WARNING_SIGNS})})),
 })
 SIGNAL_KINDS = ["self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
                 "implausible_scores", "internal_external_gap"]

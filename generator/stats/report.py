@@ -180,7 +180,7 @@ def comebacks_and_retention(records: Records, as_of: date,
     garage = records.garage
     return (comeback_map(records.visits, garage.comeback_days, as_of),
             to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days,
-                                    won_back)))
+                                    won_back, records.followups, records.complaints, garage.staff)))
 
 
 def care_block(records: Records, as_of: date, won_back: dict | None = None) -> dict:

@@ -15,6 +15,13 @@ state now, because winning customers back is what the loss analysis is for.
 12-month retention rate: of the customers who visited in the twelve months
 before the last twelve, the share who visited again in the last twelve
 (months are 365 days, ending on the as-of day).
+
+Warning signs (流失预警信号): time since the last visit is the late signal; the
+early ones are in the records of the last 365 days before it shows
+(``warning_signs``): a complaint, one still open or whose outcome did not
+satisfy the customer, a fault the customer said is not fixed, a follow-up
+call refused, and the service advisor of their last visit gone (domain.md:
+"staff who left and took customers").  Only customers not lost have them.
 """
 
 from __future__ import annotations
@@ -22,10 +29,14 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from generator.model import LOST_CAUSES, Customer, Visit
+from generator.model import LOST_CAUSES, Complaint, Customer, Followup, Staff, Visit
+from generator.stats.complaints import standing
 from generator.stats.intervals import share, wilson
+from generator.stats.periods import known_until
 
 YEAR_DAYS = 365
+WARNING_SIGNS = ("complaint_unsatisfied", "complaint_open", "complained", "fault_not_fixed", "refused_followup",
+                 "advisor_left")
 
 
 def won_back_customers(customers: list[Customer], visits: list[Visit], as_of: date) -> dict[str, Visit]:
@@ -48,9 +59,13 @@ def won_back_customers(customers: list[Customer], visits: list[Visit], as_of: da
 
 
 def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
-                    at_risk_days: int, lost_days: int, won_back: dict[str, Visit] | None = None) -> dict:
-    """``won_back``: ``won_back_customers(customers, visits, as_of)`` when the caller has it."""
+                    at_risk_days: int, lost_days: int, won_back: dict[str, Visit] | None = None,
+                    followups: list[Followup] = (), complaints: list[Complaint] = (),
+                    staff: list[Staff] = ()) -> dict:
+    """``won_back``: ``won_back_customers(customers, visits, as_of)`` when the caller has it;
+    ``followups``, ``complaints`` and ``staff`` give the warning signs."""
     last_visit: dict[str, date] = {}
+    latest: dict[str, Visit] = {}
     earlier_year, last_year = set(), set()
     year_ago = as_of - timedelta(days=YEAR_DAYS)
     two_years_ago = year_ago - timedelta(days=YEAR_DAYS)
@@ -60,11 +75,13 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
             continue
         if day > last_visit.get(visit.customer, date.min):
             last_visit[visit.customer] = day
+            latest[visit.customer] = visit
         if year_ago < day <= as_of:
             last_year.add(visit.customer)
         elif two_years_ago < day <= year_ago:
             earlier_year.add(visit.customer)
     state_counts, causes, at_risk, no_visits = Counter(), Counter(), [], 0
+    staying: dict[str, str] = {}  # customer -> active | at_risk
     for customer in customers:
         state, cause, reference = classify_customer(customer, last_visit.get(customer.id), as_of,
                                                     at_risk_days, lost_days)
@@ -72,6 +89,8 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
             no_visits += 1
             continue
         state_counts[state] += 1
+        if state != "lost":
+            staying[customer.id] = state
         if state == "lost":
             causes[cause] += 1
         elif state == "at_risk":
@@ -86,6 +105,8 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
     retained = len(earlier_year & last_year)
     low, high = wilson(retained, len(earlier_year))
     cause_order = [c for c in LOST_CAUSES if causes.get(c)] + (["unknown"] if causes.get("unknown") else [])
+    warnings = warning_signs(staying, latest, visits, followups, complaints, staff, as_of)
+    sign_counts = Counter(sign for row in warnings for sign in row["signs"])
     return {
         "customers": len(customers),
         "active": state_counts["active"], "at_risk": state_counts["at_risk"], "lost": state_counts["lost"],
@@ -96,7 +117,61 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
         "retention_ci_low": low, "retention_ci_high": high,
         "at_risk_list": at_risk,
         "won_back_list": won_back,
+        "warning": len(warnings),
+        "warning_counts": {sign: sign_counts[sign] for sign in WARNING_SIGNS},
+        "warning_list": warnings,
     }
+
+
+def warning_signs(staying: dict[str, str], latest: dict[str, Visit], visits: list[Visit],
+                  followups: list[Followup], complaints: list[Complaint], staff: list[Staff],
+                  as_of: date) -> list[dict]:
+    """The customers not lost (``staying``: id -> active | at_risk; ``latest``: their last visit)
+    with an early sign of leaving in the last ``YEAR_DAYS`` days, most signs first:
+    [{customer, state, last_visit, signs}]."""
+    until, since = known_until(as_of), as_of - timedelta(days=YEAR_DAYS)
+    signs: dict[str, set[str]] = {}
+
+    def note(customer_id: str | None, sign: str) -> None:
+        if customer_id in staying:
+            signs.setdefault(customer_id, set()).add(sign)
+
+    for complaint in complaints:
+        if complaint.customer in staying and since < complaint.received.date() and complaint.received < until:
+            note(complaint.customer, "complained")
+            if standing(complaint, until).open:
+                note(complaint.customer, "complaint_open")
+            elif complaint.customer_satisfied is False:
+                note(complaint.customer, "complaint_unsatisfied")
+    refused: set[str] = set()
+    fixed_answer: dict[str, tuple] = {}  # visit -> (time, fixed) of its latest answer about the fault
+    for followup in followups:
+        if followup.source != "internal" or not followup.visit or followup.at >= until \
+                or followup.at.date() <= since:
+            continue
+        if followup.outcome == "refused":
+            refused.add(followup.visit)
+        elif followup.fixed is not None:
+            known = fixed_answer.get(followup.visit)
+            if known is None or followup.at >= known[0]:
+                fixed_answer[followup.visit] = (followup.at, followup.fixed)
+    not_fixed = {visit_id for visit_id, (_, fixed) in fixed_answer.items() if fixed is False}
+    if refused or not_fixed:
+        for visit in visits:  # (the few visits with such a follow-up: their customers)
+            if visit.id in refused:
+                note(visit.customer, "refused_followup")
+            if visit.id in not_fixed:
+                note(visit.customer, "fault_not_fixed")
+    gone = {member.id for member in staff if not member.active}
+    for customer_id, visit in latest.items():
+        if visit.service_advisor in gone:
+            note(customer_id, "advisor_left")
+    rows = [{"customer": customer_id, "state": staying[customer_id],
+             "last_visit": latest[customer_id].check_in.date().isoformat(),
+             "signs": [sign for sign in WARNING_SIGNS if sign in found]}
+            for customer_id, found in signs.items() if customer_id in latest]
+    rows.sort(key=lambda row: (-len(row["signs"]), row["state"] != "at_risk", row["customer"]))
+    return rows
 
 
 def classify_customer(customer: Customer, last_visit: date | None, as_of: date,
