@@ -136,7 +136,11 @@ def _one_signal_of_each_kind() -> list[dict]:
     signals = (integrity.self_followups(statuses) + integrity.straight_lining(flat + varied, {"service": 10}, 5)
                + integrity.identical_timestamps(burst) + integrity.implausible_reach_rates(attempts, 5)
                + integrity.implausible_scores(flat + varied, 5)
-               + integrity.internal_external_gap((95, 100), (60, 100), 0.1))
+               + integrity.internal_external_gap((95, 100), (60, 100), 0.1)
+               + integrity.repeat_surveys([SimpleNamespace(
+                   prompted_by=None,
+                   first=SimpleNamespace(followup="F1", by="CS02", score=40.0, satisfied=False),
+                   response=SimpleNamespace(followup="R1", by="CS01", visit="RO1", score=95.0, satisfied=True))]))
     assert sorted({s["kind"] for s in signals}) == sorted(integrity.KINDS)
     return signals
 
@@ -160,6 +164,12 @@ def _signal_rows(language: str) -> list[list[str]]:
     return [[cells[0].strip(), cells[2].strip()] for cells in rows[1:]]
 
 
+def test_a_repeat_surveys_evidence_shows_the_answer_it_repeats_and_both_scores():
+    [signal] = [s for s in _one_signal_of_each_kind() if s["kind"] == "repeat_survey"]
+    lookup = SimpleNamespace(label=lambda group, value: label("zh", group, value))
+    assert views.evidence_text(signal["evidence"], lookup) == "数量: 1; 得分高于首次: 1; 回访: R1 (RO1: F1 40 → 95)"
+
+
 def test_each_signal_kind_is_worded_in_chinese():
     assert _signal_rows("zh") == [
         ["经手人自行回访", "SA01 回访了 1 台次本人经手的工单"],
@@ -168,6 +178,7 @@ def test_each_signal_kind_is_worded_in_chinese():
         ["接通率异常偏高", "CS01 回访 40 次接通 40 次（100&#37;），其他人为 50&#37;"],
         ["得分异常偏高", "CS01：40 份有效回访平均分 100\\.0，其他人为 59\\.5"],
         ["内部满意度高于外部", "内部回访满意占比 95&#37;，外部调查为 60&#37;"],
+        ["重复调查", "CS01 对 1 个已作答的工单或购车再次调查，其中 1 次得分高于首次"],
     ]
 
 
@@ -179,6 +190,7 @@ def test_each_signal_kind_is_worded_in_english_as_the_report_words_it_but_counte
         "CS01 reached 40 of 40 \\(100&#37;\\) against 50&#37; for the others",
         "CS01&#58; mean score 100\\.0 on 40 responses against 59\\.5 for the others",
         "internal satisfied share 95&#37; against 60&#37; from external surveys",
+        "CS01 surveyed 1 answered visit or car sale again; 1 scored higher than the first answer",
     ]
 
 

@@ -234,6 +234,17 @@ def test_a_visit_counts_once_per_source_and_a_car_bought_once_per_sales_survey()
     assert sales["responses"] == 1 and sales["csi"]["value"] == pytest.approx(200 / 9)
     # the follow-up process still sees every attempt
     assert report["followups"]["attempts"] == 7
+    # the later answers are not lost: CS01 surveyed V1, V2 and the car again, each time for a higher
+    # score (the survey firm's second call, E1b, is not the garage's doing)
+    [repeats] = [signal for signal in report["integrity"]["signals"] if signal["kind"] == "repeat_survey"]
+    assert (repeats["subject"], repeats["evidence"]["count"], repeats["evidence"]["raised"]) == ("CS01", 3, 3)
+    assert [(row["followup"], row["visit"], row["first"], row["first_score"], row["score"])
+            for row in repeats["evidence"]["followups"]] == [
+        ("F1d", "V1", "F1c", pytest.approx(100 / 3), 100.0), ("F2b", "V2", "F2a", pytest.approx(200 / 3), 100.0),
+        ("S1", None, "S2", pytest.approx(200 / 9), pytest.approx(800 / 9))]
+    check_contract(report)
+    assert "CS01 surveyed 3 answered visits or car sales again; 3 scored higher than the first answer" in \
+        format_text(report, "en")
 
 
 def test_the_summary_says_stated_weights_only_when_the_drivers_are_on_them():

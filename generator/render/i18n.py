@@ -248,6 +248,26 @@ _STRINGS = {
     "signal_internal_external_gap": ("internal satisfied share {internal_share} against {external_share} "
                                      "from external surveys",
                                      "内部回访满意占比 {internal_share}，外部调查为 {external_share}"),
+    "signal_repeat_survey": (("{subject} surveyed {count} answered visit or car sale again; {raised} scored "
+                              "higher than the first answer",
+                              "{subject} surveyed {count} answered visits or car sales again; {raised} scored "
+                              "higher than the first answer"),
+                             "{subject} 对 {count} 个已作答的工单或购车再次调查，其中 {raised} 次得分高于首次"),
+    # why a repeat survey is a signal, and when it is not (generator.stats.integrity.repeat_surveys)
+    "repeat_survey_rule": ("Each visit (each car sold) is surveyed once: only the first answer counts in the "
+                           "CSI. A caller who surveys answered visits again is flagged as “repeat survey” "
+                           "at three such calls, or at the first one that scored higher than the first "
+                           "answer, because calling a happy customer again is how scores get faked good; "
+                           "its evidence shows each repeat with the answer it repeats and both scores (0–100). "
+                           "A call after the customer said the fault was not fixed, or complained about "
+                           "the visit, is checking the repair or the complaint's outcome and is not "
+                           "flagged. The signals on all top scores and implausible scores count every "
+                           "answer a caller took, repeats included.",
+                           "每个工单（每台售出的车）只调查一次，满意度指数只计首次答复。客服对已作答的工单再次调查"
+                           "达到三次，或有一次得分高于首次答复，即标记为“重复调查”：再次致电满意的客户正是"
+                           "制造虚假好成绩的常见做法；依据列出每次重复调查、其所重复的首次答复及两次得分"
+                           "（0–100）。客户此前反映故障未排除或就该工单投诉后的回访，是在核实维修或投诉处理"
+                           "结果，不作标记。“全部满分”和“得分异常偏高”两项信号计入客服的全部答复，包括重复调查。"),
     "monthly_report": ("Customer-relations monthly report", "客户关系中心月度报表"),
     "months": ("Months", "月份列表"),
 }
@@ -322,7 +342,8 @@ _LABELS = {
                "identical_timestamps": ("identical times", "回访时间雷同"),
                "implausible_reach_rate": ("implausible reach rate", "接通率异常偏高"),
                "implausible_scores": ("implausible scores", "得分异常偏高"),
-               "internal_external_gap": ("internal above external", "内部满意度高于外部")},
+               "internal_external_gap": ("internal above external", "内部满意度高于外部"),
+               "repeat_survey": ("repeat survey", "重复调查")},
     # the keys of an integrity signal's evidence
     "evidence": {"count": ("count", "数量"), "followups": ("follow-ups", "回访"), "n": ("n", "样本数"),
                  "rate": ("rate", "比率"), "garage_rate": ("garage rate", "全店比率"),
@@ -332,7 +353,8 @@ _LABELS = {
                  "rest_mean": ("others' mean", "其他人平均分"), "internal_n": ("internal n", "内部样本数"),
                  "internal_share": ("internal share", "内部满意占比"),
                  "external_n": ("external n", "外部样本数"),
-                 "external_share": ("external share", "外部满意占比")},
+                 "external_share": ("external share", "外部满意占比"),
+                 "raised": ("scored higher", "得分高于首次")},
     # a validator warning's code (generator.problems.WARNING_CODES) in words
     "warning": {"unknown-folder": ("folder not read", "未读取的文件夹"),
                 "txt-name": (".txt file name", "文件名以 .txt 结尾"),
@@ -450,6 +472,8 @@ def signal_sentence(language: str, signal: dict, percent, number) -> str:
         values = {"n": e["n"], "mean": number(e["mean"]), "rest_mean": number(e["rest_mean"])}
     elif kind == "internal_external_gap":
         values = {"internal_share": percent(e["internal_share"]), "external_share": percent(e["external_share"])}
+    elif kind == "repeat_survey":
+        values = {"count": e["count"], "raised": e["raised"]}
     else:
         return signal["message"]
     return text(language, f"signal_{kind}", subject=signal.get("subject"), **values)

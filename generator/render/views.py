@@ -284,10 +284,21 @@ def evidence_text(evidence: dict, lookup: Lookup) -> str:
         if isinstance(value, float):
             value = f"{value:.3g}"
         elif isinstance(value, list):
-            value = ", ".join(str(entry.get("followup", entry)) if isinstance(entry, dict) else str(entry)
-                              for entry in value)
+            value = ", ".join(_evidence_entry(entry) for entry in value)
         parts.append(f"{lookup.label('evidence', key)}: {value}")
     return "; ".join(parts)
+
+
+def _evidence_entry(entry) -> str:
+    """A follow-up of the evidence by its id; a repeat survey with the answer it repeats and both
+    scores, which is what the manager compares ("R2 (RO1: F1 40 → 95)")."""
+    if not isinstance(entry, dict):
+        return str(entry)
+    if "first" not in entry:
+        return str(entry.get("followup", entry))
+    scores = " → ".join("–" if score is None else f"{score:.0f}" for score in (entry["first_score"], entry["score"]))
+    where = f"{entry['visit']}: " if entry["visit"] else ""
+    return f"{entry['followup']} ({where}{entry['first']} {scores})"
 
 
 def cause_bars(report: dict, lookup: Lookup) -> list[charts.Bar]:

@@ -185,9 +185,18 @@ Top level
   service advisor of their last visit is no longer active); most signs first).
 - ``integrity``: ``signals`` (``kind``: self_followup,
   straight_lining, identical_timestamps, implausible_reach_rate,
-  implausible_scores, internal_external_gap; ``subject`` (a staff id or
-  null), ``message`` (English), ``evidence`` (the numbers and record ids
-  behind it)), ``counts`` (per kind), ``total``.
+  implausible_scores, internal_external_gap, repeat_survey; ``subject`` (a
+  staff id or null), ``message`` (English), ``evidence`` (the numbers and
+  record ids behind it)), ``counts`` (per kind), ``total``.  The per-caller
+  signals judge every response a caller took, the repeat surveys the CSI
+  leaves out included.  ``repeat_survey``: a caller who surveyed again
+  visits (cars sold) already answered for the same questionnaire, with no
+  "fault not fixed" answer or complaint about the visit on record before
+  the call; flagged at 3 such repeats, or at one that scored higher than
+  the first answer; evidence ``count``, ``raised`` (scored higher) and
+  ``followups`` (``followup``, ``visit`` (null for a car sale), ``first``
+  (the follow-up it repeats), ``first_by``, ``first_score``, ``score``;
+  scores 0-100 or null), the raised ones first.
 """
 
 from __future__ import annotations
@@ -342,7 +351,7 @@ RETENTION = obj({
                                "signs": array({"enum": WARNING_SIGNS})})),
 })
 SIGNAL_KINDS = ["self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
-                "implausible_scores", "internal_external_gap"]
+                "implausible_scores", "internal_external_gap", "repeat_survey"]
 INTEGRITY = obj({
     "signals": array(obj({"kind": {"enum": SIGNAL_KINDS}, "subject": TEXT_OR_NULL, "message": TEXT,
                           "evidence": {"type": "object"}})),

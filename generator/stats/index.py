@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from operator import attrgetter
 
-from generator.model import Customer, Followup, Records, Visit
+from generator.model import Complaint, Customer, Followup, Records, Visit
 from generator.stats.periods import Period, known_until
 from generator.stats.scores import SurveyFrame, finishing, score_and_satisfied, survey_frame, weigh_answers
 
 
 @dataclass(slots=True)
 class Response:
-    """A reached follow-up with at least one scored item, dated by the event it is about; the
-    first such of its visit (or purchase), questionnaire and source."""
+    """A reached follow-up with at least one scored item, dated by the event it is about.  In
+    ``Index.responses``, the first such of its visit (or purchase), questionnaire and source;
+    in ``Index.repeats``, a later one."""
     followup: str
     survey: str
     source: str  # internal | external
@@ -30,6 +31,28 @@ class Response:
     scores: dict[str, int]
     score: float | None  # 0-100, None when only the overall item was answered
     satisfied: bool | None
+
+
+# what made a repeat survey the garage's work rather than a second survey (RepeatSurvey.prompted_by)
+NOT_FIXED = "not_fixed"
+COMPLAINT = "complaint"
+
+
+@dataclass(slots=True)
+class RepeatSurvey:
+    """A response to a visit (a car sold) already answered for the same questionnaire and source.
+
+    Not counted in the CSI or any other statistic (a customer called twice would count
+    twice), but kept: calling a happy customer again is how scores get "faked good", and the
+    integrity signals judge callers on every response they took.
+    """
+    response: Response  # the repeat itself, dated by the visit (purchase) like the first
+    first: Response  # the response it repeats: the one the statistics count
+    # NOT_FIXED or COMPLAINT when, before this call, the customer said the fault was not fixed or
+    # complained about the visit: calling again was checking the fault or the complaint's outcome
+    # (domain: follow-up confirms the fault is fixed; the specialist checks the customer's
+    # satisfaction with a complaint's handling).  None: nothing recorded made it necessary.
+    prompted_by: str | None
 
 
 @dataclass
@@ -44,6 +67,8 @@ class Index:
     followups_by_visit: dict[str, list[Followup]]  # internal attempts, sorted by time
     responses: list[Response]  # sorted by day
     response_days: list[date] = field(default_factory=list)
+    repeats: list[RepeatSurvey] = field(default_factory=list)  # sorted by their responses' day
+    repeat_days: list[date] = field(default_factory=list)
     # internal follow-ups by the day they were logged; records' order within a day
     logged: list[Followup] = field(default_factory=list)
     logged_days: list[date] = field(default_factory=list)
@@ -78,6 +103,16 @@ class Index:
         return [response for response in self.responses[low:high]
                 if (survey is None or response.survey == survey)
                 and (source is None or response.source == source)]
+
+    def repeats_in(self, period: Period, survey: str | None = None,
+                   source: str | None = None) -> list[RepeatSurvey]:
+        """The repeat surveys of the visits (cars sold) in the period: dated as their responses
+        are, so a period's repeats are those of the responses ``responses_in`` gives."""
+        low = bisect_left(self.repeat_days, period.start)
+        high = bisect_right(self.repeat_days, period.end)
+        return [repeat for repeat in self.repeats[low:high]
+                if (survey is None or repeat.response.survey == survey)
+                and (source is None or repeat.response.source == source)]
 
 
 def survey_of(followup: Followup) -> str:
@@ -135,25 +170,38 @@ def build_index(records: Records, as_of: date | None = None) -> Index:
                 attempts.reverse()
         elif len(attempts) > 2:
             attempts.sort(key=attrgetter("at", "id"))
-    responses = _responses(followups, frames, visits_by_id, purchases, followups_by_visit)
+    responses, later = _responses(followups, frames, visits_by_id, purchases, followups_by_visit)
     responses.sort(key=attrgetter("followup"))
     responses.sort(key=attrgetter("day"))  # by (day, follow-up), as above
+    repeats = _repeat_surveys(later, records.complaints) if later else []
     # by the day logged, records' order within a day (a stable sort on the day alone)
     internal_days = [followup.at.date() for followup in internal]
     order = sorted(range(len(internal)), key=internal_days.__getitem__)
     return Index(records, frames, primary_survey(frames), visits_by_id, customers_by_id,
                  handed_over, [v.handed_over.date() for v in handed_over], followups_by_visit,
-                 responses, [r.day for r in responses], [internal[at] for at in order],
-                 [internal_days[at] for at in order], as_of=as_of)
+                 responses, [r.day for r in responses],
+                 repeats=repeats, repeat_days=[repeat.response.day for repeat in repeats],
+                 logged=[internal[at] for at in order], logged_days=[internal_days[at] for at in order],
+                 as_of=as_of)
+
+
+# a later response found by ``_later_internal`` / ``_later_others``: (its follow-up, the id of the
+# first response's follow-up, the reached calls of the same visit or car before it, in order)
+Later = tuple[Followup, str, tuple[Followup, ...]]
+# a repeat survey before its reason is looked up: (its response, the first response, ``Later``)
+Repeated = tuple[Response, Response, Later]
 
 
 def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits_by_id: dict[str, Visit],
-               purchases: dict, followups_by_visit: dict[str, list[Followup]]) -> list[Response]:
-    """The responses: per visit (per purchased car, for a sales survey), questionnaire and
-    source, the first reached follow-up with a scored answer, by time then id.
+               purchases: dict, followups_by_visit: dict[str, list[Followup]]
+               ) -> tuple[list[Response], list[Repeated]]:
+    """(The responses, the repeat surveys): per visit (per purchased car, for a sales survey),
+    questionnaire and source, the first reached follow-up with a scored answer, by time then
+    id, is the response; the later ones are its repeats.
 
     One per visit: a customer called twice counted twice, and a happy one called again is
     how scores get "faked good"; the survey firm's response is the external one, apart.
+    The repeats are kept aside for the integrity signals, which judge that calling again.
     One loop, each questionnaire's constants taken once: 130,000 follow-ups at a large
     dealer, where the calls per follow-up were most of the index's time.  The garage's
     own calls of a visit are in ``followups_by_visit`` already, in order: only the visits
@@ -188,46 +236,91 @@ def _responses(followups: list[Followup], frames: dict[str, SurveyFrame], visits
             taken_at[len(found)] = followup
         found.append(Response(followup.id, frame.id, followup.source, followup.by, day, followup.visit,
                               scores, score, happy))
-    dropped = _later_internal(found, followups_by_visit) | _later_others(found, taken_at)
-    return [response for response in found if response.followup not in dropped] if dropped else found
+    later = _later_internal(found, followups_by_visit)
+    later.update(_later_others(found, taken_at))
+    return _set_apart(found, later) if later else (found, [])
 
 
-def _later_internal(found: list[Response], followups_by_visit: dict[str, list[Followup]]) -> set[str]:
-    """The follow-up ids of the garage's own responses to a visit after its first of the same
-    questionnaire (its calls are in order by time, then id).  Only visits reached more than
+def _set_apart(found: list[Response], later: dict[str, Later]) -> tuple[list[Response], list[Repeated]]:
+    """(The responses counted, the repeats with the responses they repeat); two passes over
+    the responses, made only when there is a repeat."""
+    kept = [response for response in found if response.followup not in later]
+    firsts = {first for _, first, _ in later.values()}
+    first_of = {response.followup: response for response in kept if response.followup in firsts}
+    repeated = []
+    for response in found:
+        entry = later.get(response.followup)
+        if entry is not None:
+            repeated.append((response, first_of[entry[1]], entry))
+    return kept, repeated
+
+
+def _later_internal(found: list[Response], followups_by_visit: dict[str, list[Followup]]) -> dict[str, Later]:
+    """The garage's own responses to a visit after its first of the same questionnaire, by
+    follow-up id (its calls are in order by time, then id).  Only visits reached more than
     once can have one: most visits called twice were not reached the first time."""
     reached_again = [reached for attempts in followups_by_visit.values() if len(attempts) > 1
                      if len(reached := [followup for followup in attempts if followup.outcome == "reached"]) > 1]
     if not reached_again:
-        return set()
+        return {}
     candidates = {followup.id for reached in reached_again for followup in reached}
     survey_of_response = {response.followup: response.survey for response in found
                           if response.followup in candidates and response.source == "internal"}
-    dropped = set()
+    later: dict[str, Later] = {}
     for reached in reached_again:
-        first: set[str] = set()  # the questionnaires this visit was answered for
-        for followup in reached:
+        first: dict[str, str] = {}  # questionnaire -> the follow-up that answered it first for this visit
+        for place, followup in enumerate(reached):
             survey = survey_of_response.get(followup.id)
             if survey is None:
                 continue
             if survey in first:
-                dropped.add(followup.id)
+                later[followup.id] = (followup, first[survey], tuple(reached[:place]))
             else:
-                first.add(survey)
-    return dropped
+                first[survey] = followup.id
+    return later
 
 
-def _later_others(found: list[Response], taken_at: dict[int, Followup]) -> set[str]:
+def _later_others(found: list[Response], taken_at: dict[int, Followup]) -> dict[str, Later]:
     """The same for the survey firm's responses and the sales surveys' (per purchased car)."""
-    first: dict[tuple, Followup] = {}
-    dropped = set()
+    groups: dict[tuple, list[Followup]] = {}
     for place, followup in taken_at.items():
         kind = (found[place].survey, followup.source, followup.visit, followup.purchase)
-        kept = first.get(kind)
-        if kept is None:
-            first[kind] = followup
-            continue
-        earlier, later = sorted((kept, followup), key=attrgetter("at", "id"))
-        first[kind] = earlier
-        dropped.add(later.id)
-    return dropped
+        group = groups.get(kind)
+        if group is None:
+            groups[kind] = [followup]
+        else:
+            group.append(followup)
+    later: dict[str, Later] = {}
+    for group in groups.values():
+        if len(group) > 1:
+            group.sort(key=attrgetter("at", "id"))
+            for place in range(1, len(group)):
+                later[group[place].id] = (group[place], group[0].id, tuple(group[:place]))
+    return later
+
+
+def _repeat_surveys(repeated: list[Repeated], complaints: list[Complaint]) -> list[RepeatSurvey]:
+    """The repeat surveys, each with what prompted it, by (day, follow-up) as the responses."""
+    visits = {entry[0].visit for _, _, entry in repeated if entry[0].visit}
+    received: dict[str, list[datetime]] = {}  # visit -> when its complaints came in
+    for complaint in complaints:
+        if complaint.visit in visits:
+            received.setdefault(complaint.visit, []).append(complaint.received)
+    repeats = [RepeatSurvey(response, first, _prompted_by(followup, earlier, received.get(followup.visit, ())))
+               for response, first, (followup, _, earlier) in repeated]
+    repeats.sort(key=attrgetter("response.followup"))
+    repeats.sort(key=attrgetter("response.day"))
+    return repeats
+
+
+def _prompted_by(followup: Followup, earlier: tuple[Followup, ...], complaints_received) -> str | None:
+    """``RepeatSurvey.prompted_by``: only what was on record before the call counts (a repeat
+    that turns up a fault was still not made for it)."""
+    for call in earlier:
+        if call.fixed is False:
+            return NOT_FIXED
+        if call.complaint:
+            return COMPLAINT
+    if any(at <= followup.at for at in complaints_received):
+        return COMPLAINT
+    return None

@@ -1,9 +1,12 @@
 """Integrity signals: patterns that suggest scores were "faked good" (虚假好成绩).
 
 None of these proves anything and nothing is dropped: each signal carries its
-evidence so the manager can listen to the recordings and decide.  Callers are
-compared with the rest of the garage, not with a fixed bar, and only on at
-least the minimum sample, at the stricter level ``SIGNAL_P``.
+evidence so the manager can listen to the recordings and decide.  Callers'
+shares and scores are compared with the rest of the garage, not with a fixed
+bar, and only on at least the minimum sample, at the stricter level
+``SIGNAL_P``; what should not happen at all (following up one's own visit,
+a burst of identical times, surveying an answered visit again) is counted
+against a small fixed bar instead.
 """
 
 from __future__ import annotations
@@ -15,9 +18,14 @@ from generator.stats.intervals import Summary, share, two_proportion_p, welch_p
 SIGNAL_P = 0.01
 MIN_ITEMS_FOR_STRAIGHT_LINE = 3
 BURST_SIZE = 3  # identical timestamps by one caller: two can be a typo, three is a pattern
+# Repeat surveys by one caller, none prompted by a complaint or a "fault not fixed": one or two
+# can be the slips of a busy desk (a call typed in twice, a customer who rang back to finish
+# the questions), three is a habit.  A repeat that scored higher than the answer it repeats is
+# flagged from the first: surveying a customer again until the answer is better is the faking.
+REPEAT_HABIT = 3  # (the quality page words the rule: i18n "repeat_survey_rule")
 EVIDENCE_LIMIT = 20
 KINDS = ("self_followup", "straight_lining", "identical_timestamps", "implausible_reach_rate",
-         "implausible_scores", "internal_external_gap")
+         "implausible_scores", "internal_external_gap", "repeat_survey")
 
 
 def _signal(kind: str, subject: str | None, message: str, evidence: dict) -> dict:
@@ -144,3 +152,41 @@ def internal_external_gap(internal: tuple[int, int], external: tuple[int, int], 
                     f"internal satisfied share {k_in / n_in:.0%} against {k_ex / n_ex:.0%} from external surveys",
                     {"internal_n": n_in, "internal_share": k_in / n_in, "external_n": n_ex,
                      "external_share": k_ex / n_ex, "p_value": p})]
+
+
+def repeat_surveys(repeats) -> list[dict]:
+    """Callers who surveyed again visits (cars sold) already answered for the same questionnaire
+    and source, with nothing on record to make it their work (``RepeatSurvey.prompted_by``):
+    at least ``REPEAT_HABIT`` such repeats, or one that scored higher than the first answer."""
+    per_caller = defaultdict(list)
+    for repeat in repeats:
+        if repeat.prompted_by is None:
+            per_caller[repeat.response.by].append(repeat)
+    signals = []
+    for by, found in sorted(per_caller.items()):
+        raised = [repeat for repeat in found if scored_higher(repeat)]
+        if len(found) < REPEAT_HABIT and not raised:
+            continue
+        # the raised ones first: they are what the evidence limit must not cut
+        shown = raised + [repeat for repeat in found if not scored_higher(repeat)]
+        signals.append(_signal("repeat_survey", by,
+                               f"{by} surveyed {len(found)} answered visit(s) or car sale(s) again; "
+                               f"{len(raised)} scored higher than the first answer",
+                               {"count": len(found), "raised": len(raised),
+                                "followups": [_repeat_row(repeat) for repeat in shown[:EVIDENCE_LIMIT]]}))
+    return signals
+
+
+def scored_higher(repeat) -> bool:
+    """The repeat's score above the first answer's; on the satisfied verdict when either has no
+    score (only the overall item answered)."""
+    first, again = repeat.first, repeat.response
+    if first.score is not None and again.score is not None:
+        return again.score > first.score
+    return first.satisfied is False and again.satisfied is True
+
+
+def _repeat_row(repeat) -> dict:
+    first, again = repeat.first, repeat.response
+    return {"followup": again.followup, "visit": again.visit, "first": first.followup, "first_by": first.by,
+            "first_score": first.score, "score": again.score}

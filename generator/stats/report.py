@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from operator import attrgetter
 
 from generator.model import Record, Records
 from generator.stats.actions import action_stats
@@ -227,23 +228,39 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
 
 
 def integrity_block(index: Index, period: Period, statuses, responses, main: dict) -> dict:
+    """``responses``: the period's internal responses of the primary questionnaire, as the CSI counts them."""
     min_sample = index.records.garage.thresholds.min_sample
     tops = {survey: frame.high for survey, frame in index.frames.items()}
     attempts = [f for status in statuses for f in status.attempts]
     logged = index.internal_followups_logged_in(period)
     internal_share = (main["internal"]["satisfied"]["count"], main["internal"]["satisfied"]["n"])
     external_share = (main["external"]["satisfied"]["count"], main["external"]["satisfied"]["n"])
+    # the garage's own repeats of every questionnaire: a car buyer surveyed again is the same
+    # faking; the survey firm's are not a caller of the garage's doing
+    repeats = index.repeats_in(period, source="internal")
+    taken = responses_taken(responses, repeats, index.primary)
     signals = (integrity.self_followups(statuses)
-               + integrity.straight_lining(responses, tops, min_sample)
+               + integrity.straight_lining(taken, tops, min_sample)
                + integrity.identical_timestamps(logged)
                + integrity.implausible_reach_rates(attempts, min_sample)
-               + integrity.implausible_scores(responses, min_sample)
+               + integrity.implausible_scores(taken, min_sample)
                + integrity.internal_external_gap(internal_share, external_share,
-                                                 index.records.garage.thresholds.drop))
+                                                 index.records.garage.thresholds.drop)
+               + integrity.repeat_surveys(repeats))
     counts = {kind: 0 for kind in integrity.KINDS}
     for signal in signals:
         counts[signal["kind"]] += 1
     return {"signals": signals, "counts": counts, "total": len(signals)}
+
+
+def responses_taken(responses: list, repeats: list, survey: str | None) -> list:
+    """Every response the callers took: ``responses`` and the repeats of ``survey`` among
+    ``repeats``, by (day, follow-up).  The per-caller signals judge how a caller works, so
+    the calls the CSI leaves out count there; the period is the responses' (the visit's day)."""
+    again = [repeat.response for repeat in repeats if repeat.response.survey == survey]
+    if not again:
+        return responses
+    return sorted(responses + again, key=attrgetter("day", "followup"))
 
 
 def _empty_block() -> dict:
