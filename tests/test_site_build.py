@@ -458,3 +458,21 @@ def test_switching_the_sites_language_leaves_no_word_of_the_other_in_cached_temp
     assert "客服专员" not in english["staff.html"] and ">customer service<a" in english["staff.html"]
     again = _html_files(_build(tmp_path, sample_records("zh"), tmp_path / "zh-again", []))
     assert "客服专员" in again["staff.html"] and ">customer service<a" not in again["staff.html"]
+
+
+def test_templates_compiled_when_a_filter_took_no_context_are_not_reused_once_it_does(tmp_path):
+    # compiled code passes the context to a filter that takes it: code compiled for the
+    # filter as it was would call the new one without it ("missing 'group'")
+    from jinja2 import DictLoader, Environment, pass_context
+
+    from generator.render.template_cache import use_template_cache
+
+    def environment(label):
+        env = Environment(loader=DictLoader({"page": "{{ role|label('role') }}"}))
+        env.filters["label"] = label
+        return use_template_cache(env, tmp_path)
+
+    plain = environment(lambda value, group: f"{group}:{value}")
+    assert plain.get_template("page").render(role="technician") == "role:technician"
+    taking = environment(pass_context(lambda context, value, group: f"{group}={value}"))
+    assert taking.get_template("page").render(role="technician") == "role=technician"

@@ -4,7 +4,10 @@ Why: every build compiles our page templates and Material's theme templates
 again, about a second of each build at any size.  Jinja's bytecode cache
 keys a template by its name and the checksum of its source, so an edited
 template is compiled anew; the folder name adds the environment's syntax
-options and Jinja's version, which the key leaves out.  Like the rest of the
+options and Jinja's version, which the key leaves out, and what each filter
+and test is passed: compiled code calls a filter that takes the context with
+it, so a filter that came to take it (or stopped) must not meet code
+compiled before.  Like the rest of the
 cache it is safe to delete, and a cache that cannot be written or read is
 only a miss.
 """
@@ -26,6 +29,7 @@ class TemplateCache(FileSystemBytecodeCache):
             env.variable_end_string, env.comment_start_string, env.comment_end_string,
             env.line_statement_prefix, env.line_comment_prefix, env.trim_blocks, env.lstrip_blocks,
             env.newline_sequence, env.keep_trailing_newline, sorted(env.extensions), env.optimized,
+            _passed(env.filters), _passed(env.tests),
         )).encode()).hexdigest()[:16]
         self.folder = folder / signature
         super().__init__(str(self.folder))
@@ -42,6 +46,12 @@ class TemplateCache(FileSystemBytecodeCache):
             super().dump_bytecode(bucket)
         except OSError:  # read-only checkout, disk full: the build goes on without it
             pass
+
+
+def _passed(functions: dict) -> list[tuple[str, str]]:
+    """(name, what Jinja passes it first: context, eval context, environment or nothing) of each."""
+    # (the mark jinja2.pass_context and its kin set on a function)
+    return sorted((name, str(getattr(function, "jinja_pass_arg", None))) for name, function in functions.items())
 
 
 def use_template_cache(env: Environment, folder: Path) -> Environment:
