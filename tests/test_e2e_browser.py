@@ -59,7 +59,7 @@ def browser_page(chromium, served):
 def test_overview_shows_tiles_and_charts(browser_page, served):
     page, seen = browser_page
     page.goto(served + "/index.html")
-    assert page.locator(".csi-tile").count() == 7
+    assert page.locator(".csi-tile").count() == 9
     assert page.locator("[data-tile=csi] .csi-tile-value").inner_text() != "–"
     assert page.locator("svg.csi-chart").count() == 4
     assert page.locator("svg.csi-chart title").first.text_content() == "各月客户满意度指数（含95%置信区间）"

@@ -8,6 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from tests.browser import AS_OF, sample_records
+from generator import model
 from generator.render.env import RenderError
 from generator.render.pages import PROVENANCE_SLOT, provenance_line, render_pages
 from generator.stats.periods import parse_period
@@ -80,7 +81,8 @@ def test_overview_tiles_and_complaint_counts(zh):
     records, report, _, pages = zh
     overview = pages["index.md"]
     received = [c for c in records.complaints if Q3[0] <= c.received.date() <= Q3[1]]
-    still_open = [c for c in received if c.status in ("open", "in_progress")]
+    # the backlog: open on the as-of day, whenever received
+    still_open = [c for c in records.complaints if c.status in ("open", "in_progress") and c.received.date() <= AS_OF]
     tile = re.search(r'data-tile="complaints_received">.*?csi-tile-value">([^<]*)<', overview).group(1)
     assert tile == str(len(received)) == "3"
     tile = re.search(r'data-tile="complaints_open">.*?csi-tile-value">([^<]*)<', overview).group(1)
@@ -204,13 +206,12 @@ def test_a_complaint_resolved_after_the_as_of_day_is_open_on_the_pages(tmp_path)
     # resolved four days after the as-of day: on the as-of day it was still being handled
     later = resolved._replace(resolved=datetime(2026, 10, 12, 10))
     records.complaints = [later if c is resolved else c for c in records.complaints]
-    received = [c for c in records.complaints if Q3[0] <= c.received.date() <= Q3[1]]
-    still_open = [c for c in received if c.status in ("open", "in_progress")] + [later]
+    still_open = [c for c in records.complaints if c.status in ("open", "in_progress")] + [later]
     report, _, pages = _render(tmp_path, records)
     overview = pages["index.md"]
     tile = re.search(r'data-tile="complaints_open">.*?csi-tile-value">([^<]*)<', overview).group(1)
     assert tile == str(len(still_open)) == "3"
-    open_table = pages["complaints.md"].split("## Open complaints")[1].split("## ")[0]
+    open_table = pages["complaints.md"].split("### Open complaints on 2026-10-08")[1].split("\n### ")[0]
     row = _row(open_table, f"[{later.id.replace('-', chr(92) + '-')}](#complaint-{later.id.lower()})")
     # someone had responded before the as-of day: in progress, not merely open
     assert later.log and later.first_response.date() <= AS_OF
@@ -264,3 +265,91 @@ def test_the_overview_shows_the_internal_external_gap_and_every_questionnaire(tm
     assert (express_row[1], express_row[3], express_row[4]) == ("100.0", "3 (too few answers)", "100%")
     express_items = pages["items.md"][pages["items.md"].index("## Express service survey"):]
     assert _row(express_items, "Cared for while waiting")[2:5] == ["3", "10.0", "100%"]
+
+
+def _with_late_complaints(records):
+    """The sample's three Q3 complaints (CP2026-001 answered in time and resolved before the day promised,
+    -002 and -003 still open past it) with four more, and an action aimed at noise."""
+    def add(id, received, status, category, **fields):
+        return model.Complaint(id, received, "phone", "C0004", category, "medium", "text", "SA01", status, **fields)
+    records.complaints = records.complaints + [
+        # answered after 52 h, promised the 11th, resolved on the 14th at 16:00; the customer not yet asked
+        add("CP-LATE", datetime(2026, 9, 10, 9), "resolved", "noise", promised=date(2026, 9, 11),
+            log=[model.LogEntry(datetime(2026, 9, 12, 13), "SA01", "called")], resolved=datetime(2026, 9, 14, 16)),
+        add("CP-PRICE", datetime(2026, 8, 20, 9), "closed", "price", promised=date(2026, 8, 25),
+            log=[model.LogEntry(datetime(2026, 8, 20, 10), "SA01", "called")], resolved=datetime(2026, 8, 22, 9),
+            customer_satisfied=True),
+        # before the period, still open: in the backlog only
+        add("CP-OLD", datetime(2026, 6, 20, 9), "open", "attitude"),
+        # after the period, unanswered for 24 h on 7 October 09:00; to be resolved within 7 days (13 October)
+        add("CP-MUTE", datetime(2026, 10, 6, 9), "open", "attitude"),
+    ]
+    records.actions = records.actions + [model.Action(
+        "A2026-09", "improve", "Road-test every noise repair", "SM01", date(2026, 11, 30), "in_progress",
+        category="noise", start=date(2026, 9, 1))]
+    return records
+
+
+def test_complaints_page_labels_the_periods_figures_and_the_backlog(tmp_path):
+    records = _with_late_complaints(sample_records("en"))
+    report, _, pages = _render(tmp_path, records)
+    page = pages["complaints.md"]
+    received = page.split("## Received in 2026\\-Q3")[1].split("\n## ")[0]
+    # received in Q3: CP2026-001, -002, -003, CP-LATE, CP-PRICE; of these -002 and -003 open and past the promise
+    assert [_row(received, title)[1] for title in (
+        "Received", "Of these, open on 2026-10-08", "Of these, overdue on 2026-10-08", "Escalated", "Compensated")] == [
+        "5", "2", "2", "3", "1"]   # the sample escalates its three; only -001 is resolved with its compensation
+    assert _row(received, "First response within 24 h")[1] == "4 of 5 (80%)"   # CP-LATE after 52 h
+    assert _row(received, "Resolved by the date promised (without a promise: within 7 days)")[1] == \
+        "2 of 5 (40%)"   # -001 and CP-PRICE
+    assert _row(received, "Satisfied with the outcome")[1] == \
+        "100% (n=2) · outcome not yet confirmed: 1 (CP\\-LATE)"
+    late = received.split("### First responses later than 24 h")[1].split("### ")[0]
+    assert _row(late, "CP\\-LATE")[4:] == ["2026-09-11 09:00", "2026-09-12 13:00", "52.0", "28.0"]
+    late = received.split("### Resolved after the deadline, or still open past it")[1]
+    assert [(_row(late, id)[4:]) for id in ("CP2026\\-003", "CP2026\\-002", "CP\\-LATE")] == [
+        ["2026-08-14 (promised)", "still open", "55"],        # 15 August to 9 October 00:00
+        ["2026-09-23 (promised)", "still open", "15"],
+        ["2026-09-11 (promised)", "2026-09-14 16:00", "3"],
+    ]
+    backlog = page.split("## Backlog on 2026-10-08")[1].split("## Complaints by category")[0]
+    assert _row(backlog, "Open on 2026-10-08, received in any period")[1] == "4"      # and CP-OLD, CP-MUTE
+    assert _row(backlog, "Overdue on 2026-10-08, received in any period")[1] == "4"
+    overdue = backlog.split("### Overdue complaints on 2026-10-08")[1]
+    # each reason beside the deadline it passed: to respond by, or to resolve by
+    assert _row(overdue, "CP\\-MUTE")[-1] == "no first response in time: 2026-10-07 09:00"
+    assert _row(overdue, "CP\\-OLD")[-1] == ("past the resolution limit: 2026-06-27, "
+                                            "no first response in time: 2026-06-21 09:00")
+    pareto = page.split("## Complaints by category")[1].split("\n## ")[0]
+    assert _row(pareto, "noise")[1:] == ["2", "40%", "A2026\\-09 Road\\-test every noise repair "
+                                                        "\\(in progress, due 2026\\-11\\-30\\)"]
+    assert _row(pareto, "price")[1:] == ["2", "40%", "**needs an action**"]
+    assert _row(pareto, "waiting time")[1:] == ["1", "20%", "–"]
+    assert "**needs an action**: a frequent category" in pareto
+    tiles = pages["index.md"]
+    def tile(key):
+        found = re.search(rf'data-tile="{key}"><div class="csi-tile-title">([^<]*)</div>'
+                          r'<div class="csi-tile-value">([^<]*)</div>.*?csi-tile-note">([^<]*)<', tiles)
+        return found.groups()
+    assert tile("complaints_received") == ("Complaints received this period", "5", "2026-Q3")
+    assert tile("complaints_open") == ("Complaints open on 2026-10-08 (backlog)", "4", "received this period: 2")
+    assert tile("complaints_overdue") == ("Complaints overdue on 2026-10-08 (backlog)", "4",
+                                          "received this period: 2")
+    assert tile("complaints_responded_in_time") == ("Complaints answered within 24 h", "80%", "4/5")
+    assert tile("complaints_resolved_in_time") == ("Complaints resolved on time", "40%", "2/5")
+
+
+def test_monthly_report_shows_the_months_timeliness_in_both_languages(tmp_path):
+    for language in ("en", "zh"):
+        records = _with_late_complaints(sample_records(language))
+        monthly = [("2026-09", build_report(records, parse_period("2026-09"), AS_OF))]
+        _, _, pages = _render(tmp_path / language, records, monthly)
+        page = pages["monthly/2026-09.md"]
+        # September: CP2026-001 and -002 answered within the hour, CP-LATE after 52 h
+        responded = {"en": ("First response within 24 h", "2 of 3 (67%)"),
+                     "zh": ("24 小时内首次响应", "2/3 件（67%）")}[language]
+        assert _row(page, responded[0])[1] == responded[1]
+        backlog = {"en": "Open on 2026-10-08, received in any period", "zh": "截至 2026-10-08 未结（不论何时收到）"}
+        assert _row(page, backlog[language])[1] == "4"
+        assert "CP\\-LATE" in page.split({"en": "## First responses later than 24 h",
+                                          "zh": "## 首次响应超过 24 小时"}[language])[1]

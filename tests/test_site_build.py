@@ -7,13 +7,14 @@ import random
 import re
 import subprocess
 import sys
+from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
 from tests.browser import AS_OF, PHONES, sample_records
-from generator.model import Privacy
+from generator.model import Action, Privacy
 from generator.site import SiteBuildError, build_site
 from generator.site import external
 from generator.site.external import external_urls
@@ -61,7 +62,11 @@ class _Elements(HTMLParser):
 @pytest.fixture(scope="module")
 def hostile_site(tmp_path_factory):
     root = tmp_path_factory.mktemp("hostile")
-    return _build(root, sample_records("en", text=HOSTILE), monthly=[])
+    records = sample_records("en", text=HOSTILE)
+    # a counter-measure aimed at a complaint category: its title is shown beside the Pareto chart
+    records.actions.append(Action("A2026-09", "improve", HOSTILE, "SM01", date(2026, 11, 30), "in_progress",
+                                  category="noise", start=date(2026, 9, 1)))
+    return _build(root, records, monthly=[])
 
 
 def test_hostile_text_appears_only_as_text(hostile_site):
@@ -81,6 +86,12 @@ def test_hostile_text_appears_only_as_text(hostile_site):
     assert seen >= 20  # every free-text field, on several pages
     complaints = "".join(_Elements_text(pages["complaints.html"]))
     assert "second line <img src=x onerror=alert(2)>" in complaints
+
+
+def test_a_counter_measures_title_beside_the_pareto_chart_is_text(hostile_site):
+    complaints = "".join(_Elements_text((hostile_site / "complaints.html").read_text(encoding="utf-8")))
+    pareto = complaints.split("Complaints by category (Pareto)")[-1]
+    assert "A2026-09 <script>alert(1)</script> [x](javascript:alert(1))" in pareto
 
 
 def _Elements_text(html: str) -> list[str]:

@@ -106,9 +106,9 @@ def table(markdown: str, heading: str, first: str | None = None) -> Table:
     return chosen[0]
 
 
-def section(markdown: str, heading: str) -> str:
-    """The text between ``## heading`` and the next heading of the same level."""
-    parts = re.split(r"^## (.*)$", markdown, flags=re.M)
+def section(markdown: str, heading: str, level: int = 2) -> str:
+    """The text between ``## heading`` (``level`` hashes) and the next heading of that level or above."""
+    parts = re.split(rf"^#{{2,{level}}} (.*)$", markdown, flags=re.M)
     for title, body in zip(parts[1::2], parts[2::2]):
         if unescape(title) == heading:
             return body
@@ -289,6 +289,12 @@ def test_every_page_is_on_the_period_csi_stats_reports(garage):
         assert re.fullmatch(expected, line), (name, line)
 
 
+def tile_title(garage, key: str) -> str:
+    words = {"complaints_open": {"day": garage.report["as_of"]}, "complaints_overdue": {"day": garage.report["as_of"]},
+             "complaints_responded_in_time": {"hours": response_hours(garage)}}
+    return garage.t(key, **words.get(key, {}))
+
+
 def test_overview_tiles_equal_the_json(garage):
     report = garage.report
     shown = tiles(garage.page("index.md"))
@@ -299,12 +305,20 @@ def test_overview_tiles_equal_the_json(garage):
         "satisfied_share": pct(report["satisfied_share"]),
         "coverage": pct(followups["coverage"]),
         "complaints_received": str(complaints["received"]),
-        "complaints_open": str(complaints["open"]),
-        "complaints_overdue": str(complaints["overdue"]),
+        # the backlog on the as-of day, with the period's share of it in the note
+        "complaints_open": str(complaints["backlog_open"]),
+        "complaints_overdue": str(complaints["backlog_overdue"]),
+        "complaints_responded_in_time": pct(complaints["responded_in_time"]["share"]),
+        "complaints_resolved_in_time": pct(complaints["resolved_in_time"]["share"]),
         "actions_overdue": str(actions["overdue"]),
     }
     assert {key: tile["value"] for key, tile in shown.items()} == expected
-    assert {key: tile["title"] for key, tile in shown.items()} == {key: garage.t(key) for key in expected}
+    assert {key: tile["title"] for key, tile in shown.items()} == {key: tile_title(garage, key) for key in expected}
+    assert [shown[key]["note"] for key in ("complaints_received", "complaints_open", "complaints_overdue")] == [
+        report["period"]["label"], garage.t("of_them_this_period", count=complaints["open"]),
+        garage.t("of_them_this_period", count=complaints["overdue"])]
+    for key in ("responded_in_time", "resolved_in_time"):
+        assert shown[f"complaints_{key}"]["note"] == f"{complaints[key]['count']}/{complaints[key]['n']}"
     assert shown["csi"]["note"] == (f"{garage.t('ci')} {one(csi_['ci_low'])}–{one(csi_['ci_high'])} · "
                                     f"{garage.t('n_is', n=csi_['n'])}")
     assert shown["coverage"]["note"] == f"{followups['covered']}/{followups['eligible']}"
@@ -453,28 +467,68 @@ def test_followups_page_figures_and_overdue_worklist(garage):
             [row["followup"] for row in followups["not_fixed_list"]]
 
 
+def response_hours(garage) -> str:
+    return garage.settings().get("complaint_response_hours", "24")  # (as typed; the default when unset)
+
+
+def in_time(garage, block: dict) -> str:
+    shown = garage.t("in_time_of", count=block["count"], n=block["n"], share=pct(block["share"]))
+    return shown + (f" · {garage.t('not_yet_due', count=block['not_yet_due'])}" if block["not_yet_due"] else "")
+
+
 def test_complaints_page_counts_overdue_ids_and_pareto(garage):
-    complaints = garage.report["complaints"]
+    report = garage.report
+    complaints, as_of = report["complaints"], report["as_of"]
     page = garage.page("complaints.md")
-    figures = table(page, garage.t("complaints")).pairs()
-    assert [figures[garage.t(key)] for key in ("received", "open", "overdue")] == \
-        [str(complaints[key]) for key in ("received", "open", "overdue")]
-    assert figures[garage.t("satisfied_outcome")] == \
-        f"{pct(complaints['satisfied_with_outcome'])} ({garage.t('n_is', n=complaints['outcome_answered'])})"
+    hours = response_hours(garage)
+    days = garage.settings().get("complaint_resolution_days", "7")
+    received = garage.t("received_in_period", period=report["period"]["label"])
+    figures = table(page, received).pairs()
+    unconfirmed = complaints["outcome_unconfirmed"]
+    assert figures == {
+        garage.t("received_count"): str(complaints["received"]),
+        garage.t("open_of_received", day=as_of): str(complaints["open"]),
+        garage.t("overdue_of_received", day=as_of): str(complaints["overdue"]),
+        garage.t("responded_in_time", hours=hours): in_time(garage, complaints["responded_in_time"]),
+        garage.t("resolved_in_time", days=days): in_time(garage, complaints["resolved_in_time"]),
+        garage.t("escalated_count"): str(complaints["escalated"]),
+        garage.t("compensated_count"): str(complaints["compensated"]),
+        garage.t("median_response_hours"): one(complaints["median_hours_to_first_response"]),
+        garage.t("median_resolution_days"): one(complaints["median_days_to_resolution"]),
+        garage.t("satisfied_outcome"):
+            f"{pct(complaints['satisfied_with_outcome'])} ({garage.t('n_is', n=complaints['outcome_answered'])}) · "
+            f"{garage.t('outcome_unconfirmed', count=len(unconfirmed))}"
+            + (f" ({', '.join(unconfirmed)})" if unconfirmed else ""),
+    }
+    for key, heading in (("responded_in_time", garage.t("late_responses", hours=hours)),
+                         ("resolved_in_time", garage.t("late_resolutions"))):
+        late = [row["complaint"] for row in complaints[key]["late_list"]]
+        if late:
+            assert table(page, heading).column(garage.t("complaint")) == late
+        else:
+            assert section(page, heading, level=3).strip() == garage.t("none")
+    backlog = table(page, garage.t("backlog_on", day=as_of)).pairs()
+    assert backlog == {garage.t("backlog_open", day=as_of): str(complaints["backlog_open"]),
+                       garage.t("backlog_overdue", day=as_of): str(complaints["backlog_overdue"])}
     overdue_ids = list(dict.fromkeys(row["complaint"] for row in
                                      complaints["overdue_list"] + complaints["backlog_overdue_list"]))
+    assert len(overdue_ids) == complaints["backlog_overdue"]
     if overdue_ids:
-        assert table(page, garage.t("overdue_complaints")).column(garage.t("complaint")) == overdue_ids
+        assert table(page, garage.t("overdue_complaints", day=as_of)).column(garage.t("complaint")) == overdue_ids
     else:
-        assert section(page, garage.t("overdue_complaints")).strip() == garage.t("none")
+        assert section(page, garage.t("overdue_complaints", day=as_of), level=3).strip() == garage.t("none")
     still_open = [c["id"] for c in garage.records("complaints") if c["status"] in ("open", "in_progress")]
     assert len(still_open) == complaints["backlog_open"]
     if still_open:
-        shown = table(page, garage.t("open_complaints")).column(garage.t("complaint"))
+        shown = table(page, garage.t("open_complaints", day=as_of)).column(garage.t("complaint"))
         assert sorted(shown) == sorted(still_open)
     pareto = table(page, garage.t("pareto"), garage.t("category"))
-    assert pareto.rows == [[garage.label("category", row["key"]), str(row["count"]), pct(row["share"])]
-                           for row in complaints["by_category"]]
+    assert [row[:3] for row in pareto.rows] == [[garage.label("category", row["key"]), str(row["count"]),
+                                                 pct(row["share"])] for row in complaints["by_category"]]
+    for row, aimed in zip(pareto.rows, complaints["prevention"]):
+        expected = [action["id"] for action in aimed["actions"]] or \
+            [garage.t("needs_action") if aimed["frequent"] else DASH]
+        assert [part.split(" ")[0] for part in row[3].split("<br>")] == expected
     severity = table(page, garage.t("pareto"), garage.t("severity"))
     assert severity.rows == [[garage.label("severity", row["key"]), str(row["count"])]
                              for row in complaints["by_severity"]]
@@ -597,7 +651,7 @@ def test_english_and_chinese_sites_have_their_own_labels(sample, sample_en):
             assert f"<title>{html.escape(title, quote=False)}" in built, (garage.language, name)
         assert f'<html lang="{garage.language}"' in (garage.site / "index.html").read_text(encoding="utf-8")
         shown = tiles(garage.page("index.md"))
-        assert [tile["title"] for tile in shown.values()] == [garage.t(key) for key in shown]
+        assert [tile["title"] for tile in shown.values()] == [tile_title(garage, key) for key in shown]
         assert table(garage.page("items.md"), garage.t("items")).header[0] == garage.t("item")
     assert text("en", "items") != text("zh", "items")
 

@@ -14,9 +14,11 @@ from generator.render import charts
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
 # (status_on for the complaints page, which calls views.status_on)
-from generator.stats.complaints import open_on, status_on
+from generator.stats.complaints import FREQUENT_MIN_COMPLAINTS, VITAL_FEW_SHARE, open_on, status_on
 
 TREND_MONTHS = 24
+# what the complaints page says makes a category frequent (generator.stats.complaints.prevention)
+VITAL_FEW, FREQUENT_MIN = f"{VITAL_FEW_SHARE:.0%}", FREQUENT_MIN_COMPLAINTS
 
 
 def _target_for(records: Records, role: str, field: str, quarter: str | None) -> float | None:
@@ -42,11 +44,11 @@ def tiles(report: dict, records: Records, lookup: Lookup) -> list[dict]:
     share_target = _target_for(records, "service_advisor", "satisfied_share", quarter)
     coverage_target = (_target_for(records, "customer_service", "followup_coverage", quarter)
                        or _target_for(records, "service_advisor", "followup_coverage", quarter))
-    def tile(key, shown, value=None, target=None, target_shown=None, note="", higher_is_better=True):
+    def tile(key, shown, value=None, target=None, target_shown=None, note="", higher_is_better=True, **words):
         meets = None
         if value is not None and target is not None:
             meets = value >= target if higher_is_better else value <= target
-        return {"key": key, "title": text(lookup.language, key), "value": shown, "target": target_shown,
+        return {"key": key, "title": text(lookup.language, key, **words), "value": shown, "target": target_shown,
                 "meets": meets, "note": note}
     ci = ("" if csi.get("ci_low") is None else
           f"{text(lookup.language, 'ci')} {csi['ci_low']:.1f}–{csi['ci_high']:.1f} · "
@@ -57,12 +59,22 @@ def tiles(report: dict, records: Records, lookup: Lookup) -> list[dict]:
              _pct(share_target)),
         tile("coverage", _pct(followups["coverage"]), followups["coverage"], coverage_target,
              _pct(coverage_target), f"{followups['covered']}/{followups['eligible']}"),
-        tile("complaints_received", str(complaints["received"])),
-        tile("complaints_open", str(complaints["open"])),
-        tile("complaints_overdue", str(complaints["overdue"]), complaints["overdue"], 0, "0",
-             higher_is_better=False),
+        tile("complaints_received", str(complaints["received"]), note=report["period"]["label"]),
+        # the backlog, with how many of it came in this period: the two counts the complaints page shows
+        tile("complaints_open", str(complaints["backlog_open"]),
+             note=text(lookup.language, "of_them_this_period", count=complaints["open"]), day=report["as_of"]),
+        tile("complaints_overdue", str(complaints["backlog_overdue"]), complaints["backlog_overdue"], 0, "0",
+             note=text(lookup.language, "of_them_this_period", count=complaints["overdue"]),
+             higher_is_better=False, day=report["as_of"]),
+        _in_time_tile(tile, "complaints_responded_in_time", complaints["responded_in_time"],
+                      hours=records.garage.complaint_response_hours),
+        _in_time_tile(tile, "complaints_resolved_in_time", complaints["resolved_in_time"]),
         tile("actions_overdue", str(actions["overdue"]), actions["overdue"], 0, "0", higher_is_better=False),
     ]
+
+
+def _in_time_tile(tile, key: str, in_time: dict, **words) -> dict:
+    return tile(key, _pct(in_time["share"]), note=f"{in_time['count']}/{in_time['n']}", **words)
 
 
 def _num(value: float | None) -> str | None:
@@ -213,6 +225,40 @@ def lost_customers(records: Records, report: dict) -> list:
     back = {row["customer"] for row in report["retention"].get("won_back_list", ())}
     return sorted((c for c in records.customers if c.lost is not None and c.id not in back),
                   key=lambda c: c.lost.date, reverse=True)
+
+
+def overdue_reasons(row: dict, lookup: Lookup) -> list[str]:
+    """Each reason an overdue complaint row gives, with the deadline it passed: the response's
+    for a missing first response, the resolution's otherwise."""
+    return [text(lookup.language, "reason_deadline", reason=lookup.label("overdue_reason", reason),
+                 deadline=_moment(row["response_due"] if reason == "no_first_response" else row["deadline"]))
+            for reason in row["reasons"]]
+
+
+def deadline_text(row: dict, lookup: Lookup, limit_days: int) -> str:
+    """A late resolution's deadline, saying whether it was promised or the configured limit."""
+    if row["promised"]:
+        return text(lookup.language, "deadline_promised", day=row["deadline"])
+    return text(lookup.language, "deadline_limit", day=row["deadline"], days=limit_days)
+
+
+def in_time(block: dict, lookup: Lookup) -> str:
+    """``5 of 6 (83%)``, and how many are not yet due when some are."""
+    shown = text(lookup.language, "in_time_of", count=block["count"], n=block["n"], share=_pct(block["share"]) or "–")
+    if block["not_yet_due"]:
+        shown += " · " + text(lookup.language, "not_yet_due", count=block["not_yet_due"])
+    return shown
+
+
+def action_line(action: dict, lookup: Lookup) -> str:
+    """A counter-measure as one line (its title is record text: the template escapes the line)."""
+    status = "overdue" if action["overdue"] else action["status"]
+    return text(lookup.language, "action_on", id=action["id"], title=action["title"],
+                status=lookup.label("action_status", status), due=action["due"])
+
+
+def _moment(value: str) -> str:
+    return value.replace("T", " ")
 
 
 def overdue_complaints(report: dict) -> list[dict]:

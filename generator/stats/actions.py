@@ -64,6 +64,17 @@ def _difference(now: float | None, then: float | None) -> float | None:
     return None if now is None or then is None else now - then
 
 
+def status_on(action: Action, as_of: date) -> str:
+    """Where the action stood on the as-of day, from its dates: done only once its ``done`` day
+    had come, started (in progress) only once its ``start`` day had; planned and cancelled as
+    recorded (undated)."""
+    if action.status in ("planned", "cancelled"):
+        return action.status
+    if action.status == "done" and (action.done is None or action.done <= as_of):
+        return "done"
+    return "planned" if action.start is not None and action.start > as_of else "in_progress"
+
+
 def action_stats(actions: list[Action], index, as_of: date) -> dict:
     rows = []
     for action in sorted(actions, key=lambda a: (a.due, a.id)):

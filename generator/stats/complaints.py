@@ -13,20 +13,33 @@ not say when.
 A complaint is *overdue* when open and, by the as-of day, past the date
 promised to the customer (or, without a promise, past the configured
 resolution limit), or still without a first response past the response limit.
+
+Timeliness is judged the same way for every complaint received in the
+period, open or not: a first response is *in time* when made by the response
+limit, a resolution when made by the end of the promised day (without a
+promise, by the resolution limit after receipt); one still awaited past its
+limit is late already, one still awaited within it is not yet due.
 """
 
 from __future__ import annotations
 
+import math
 from collections import Counter, defaultdict
 from datetime import date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 
-from generator.model import SEVERITIES, Complaint, Garage
+from generator.model import SEVERITIES, Action, Complaint, Garage
+from generator.stats.actions import status_on as action_status_on
 from generator.stats.intervals import median, share, wilson
 from generator.stats.periods import Period, known_until
 
 RESOLVED_STATUSES = ("resolved", "closed")
 REPEAT_LOOKBACK_DAYS = 365
+# A category is *frequent* when it is among the few that make up this share of the
+# period's complaints (Pareto's vital few) and has at least FREQUENT_MIN_COMPLAINTS: one
+# complaint is not yet a pattern to prevent.
+VITAL_FEW_SHARE = 0.8
+FREQUENT_MIN_COMPLAINTS = 2
 
 
 class Standing(NamedTuple):
@@ -74,6 +87,19 @@ def resolution_deadline(complaint: Complaint, garage: Garage) -> date:
     return complaint.promised or (complaint.received + timedelta(days=garage.complaint_resolution_days)).date()
 
 
+def resolution_due(complaint: Complaint, garage: Garage) -> datetime:
+    """The moment after which a resolution is late: the end of the promised day, else the
+    configured limit after receipt."""
+    if complaint.promised is not None:
+        return datetime.combine(complaint.promised + timedelta(days=1), time.min)
+    return complaint.received + timedelta(days=garage.complaint_resolution_days)
+
+
+def response_due(complaint: Complaint, garage: Garage) -> datetime:
+    """The moment after which a first response is late."""
+    return complaint.received + timedelta(hours=garage.complaint_response_hours)
+
+
 def overdue_reasons(complaint: Complaint, garage: Garage, as_of: date) -> list[str]:
     """Why a complaint open at the end of ``as_of`` is overdue then (empty: it is not, or not open)."""
     until = known_until(as_of)
@@ -85,15 +111,11 @@ def overdue_reasons(complaint: Complaint, garage: Garage, as_of: date) -> list[s
 def _overdue_reasons(complaint: Complaint, now: Standing, garage: Garage, as_of: date) -> list[str]:
     if not now.open:
         return []
-    end_of_day = datetime.combine(as_of, time.max)
+    until = known_until(as_of)
     reasons = []
-    if complaint.promised is not None:
-        if as_of > complaint.promised:
-            reasons.append("past_promise")
-    elif end_of_day > complaint.received + timedelta(days=garage.complaint_resolution_days):
-        reasons.append("past_resolution_limit")
-    if now.first_response is None and \
-            end_of_day > complaint.received + timedelta(hours=garage.complaint_response_hours):
+    if resolution_due(complaint, garage) < until:
+        reasons.append("past_promise" if complaint.promised is not None else "past_resolution_limit")
+    if now.first_response is None and response_due(complaint, garage) < until:
         reasons.append("no_first_response")
     return reasons
 
@@ -126,43 +148,133 @@ def standings_on(complaints: list[Complaint], as_of: date) -> list[tuple[Complai
 
 
 def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, garage: Garage,
-                    visits_in_period: int, standings: list[tuple[Complaint, Standing]] | None = None) -> dict:
+                    visits_in_period: int, standings: list[tuple[Complaint, Standing]] | None = None,
+                    actions: Iterable[Action] = ()) -> dict:
     """The period's complaints (those received by the end of ``as_of``) and the backlog, as they
-    stood on the as-of day; ``standings``: ``standings_on(complaints, as_of)`` when the caller has it."""
+    stood on the as-of day; ``standings``: ``standings_on(complaints, as_of)`` when the caller has it;
+    ``actions``: the improvement actions, for the counter-measures aimed at each category."""
     until = known_until(as_of)
     known = standings if standings is not None else standings_on(complaints, as_of)
     received = [(complaint, now) for complaint, now in known if complaint.received.date() in period]
     backlog = [(complaint, now) for complaint, now in known if now.open]
     overdue = [(c, reasons) for c, now in received if (reasons := _overdue_reasons(c, now, garage, as_of))]
+    backlog_overdue = [(c, reasons) for c, now in backlog if (reasons := _overdue_reasons(c, now, garage, as_of))]
     response_hours = [_hours(c.received, now.first_response) for c, now in received if now.first_response]
     late_responses = sum(1 for hours in response_hours if hours > garage.complaint_response_hours)
     resolution_days = [_hours(c.received, now.resolved) / 24 for c, now in received if now.resolved]
-    outcome = [c.customer_satisfied for c, now in received
-               if not now.open and c.customer_satisfied is not None]
+    resolved = [c for c, now in received if not now.open]
+    outcome = [c.customer_satisfied for c in resolved if c.customer_satisfied is not None]
     satisfied_low, satisfied_high = wilson(sum(outcome), len(outcome))
+    by_category = pareto(Counter(c.category for c, _ in received))
     return {
         "received": len(received),
         "open": sum(1 for _, now in received if now.open),
         "overdue": len(overdue),
         "escalated": sum(1 for c, _ in received if c.escalation is not None and c.escalation.at < until),
-        "compensated": sum(1 for c, _ in received if c.compensation is not None),
-        "by_category": pareto(Counter(c.category for c, _ in received)),
+        # (a compensation is undated: agreed as part of the outcome, it is known once resolved)
+        "compensated": sum(1 for c in resolved if c.compensation is not None),
+        "by_category": by_category,
         "by_severity": pareto(Counter(c.severity for c, _ in received), SEVERITIES),
         "by_channel": pareto(Counter(c.channel for c, _ in received)),
         "median_hours_to_first_response": median(response_hours),
         "late_first_responses": late_responses,
         "median_days_to_resolution": median(resolution_days),
+        "responded_in_time": _in_time([_response_judgement(c, now, garage, until) for c, now in received],
+                                      "hours_late"),
+        "resolved_in_time": _in_time([_resolution_judgement(c, now, garage, until) for c, now in received],
+                                     "days_late"),
         "outcome_answered": len(outcome),
         "satisfied_with_outcome": share(sum(outcome), len(outcome)),
         "satisfied_with_outcome_ci_low": satisfied_low,
         "satisfied_with_outcome_ci_high": satisfied_high,
+        "outcome_unconfirmed": [c.id for c in resolved if c.customer_satisfied is None],
         "per_100_visits": share(100 * len(received), visits_in_period),
         "repeat_complainants": repeat_complainants(complaints, period, as_of),
+        "prevention": prevention(by_category, actions, as_of),
         "overdue_list": [_overdue_row(c, reasons, garage) for c, reasons in overdue],
         "backlog_open": len(backlog),
-        "backlog_overdue_list": [_overdue_row(c, reasons, garage) for c, now in backlog
-                                 if (reasons := _overdue_reasons(c, now, garage, as_of))],
+        "backlog_overdue": len(backlog_overdue),
+        "backlog_overdue_list": [_overdue_row(c, reasons, garage) for c, reasons in backlog_overdue],
     }
+
+
+class _Judgement(NamedTuple):
+    verdict: str  # in_time | late | not_yet_due | unknown
+    late: dict | None = None  # the row listing it, when late
+
+
+def _response_judgement(complaint: Complaint, now: Standing, garage: Garage, until: datetime) -> _Judgement:
+    due = response_due(complaint, garage)
+    responded = now.first_response
+    if responded is not None and responded <= due:
+        return _Judgement("in_time")
+    if responded is None and due >= until:
+        return _Judgement("not_yet_due")
+    moment = responded or until  # (still awaited: as late as the end of the as-of day)
+    return _Judgement("late", {**_late_row(complaint), "due": due.isoformat(timespec="minutes"),
+                               "responded": responded.isoformat(timespec="minutes") if responded else None,
+                               "hours": _hours(complaint.received, moment), "hours_late": _hours(due, moment)})
+
+
+def _resolution_judgement(complaint: Complaint, now: Standing, garage: Garage, until: datetime) -> _Judgement:
+    due = resolution_due(complaint, garage)
+    if not now.open:
+        if now.resolved is None:  # resolved, undated (the validator refuses it): not judged
+            return _Judgement("unknown")
+        if now.resolved <= due:
+            return _Judgement("in_time")
+    elif due >= until:
+        return _Judgement("not_yet_due")
+    moment = now.resolved or until
+    return _Judgement("late", {**_late_row(complaint), "deadline": resolution_deadline(complaint, garage).isoformat(),
+                               "promised": complaint.promised is not None,
+                               "resolved": now.resolved.isoformat(timespec="minutes") if now.resolved else None,
+                               # (counted in days begun: resolved on the day after the promised one is 1 day late)
+                               "days_late": math.ceil((moment - due) / timedelta(days=1))})
+
+
+def _late_row(complaint: Complaint) -> dict:
+    return {"complaint": complaint.id, "category": complaint.category, "severity": complaint.severity,
+            "owner": complaint.owner, "received": complaint.received.isoformat(timespec="minutes")}
+
+
+def _in_time(judgements: list[_Judgement], lateness: str) -> dict:
+    """How many of the judged were in time, and the late ones, latest first."""
+    verdicts = Counter(judgement.verdict for judgement in judgements)
+    judged = verdicts["in_time"] + verdicts["late"]
+    late = sorted((j.late for j in judgements if j.late is not None),
+                  key=lambda row: (-row[lateness], row["received"], row["complaint"]))
+    return {"count": verdicts["in_time"], "n": judged, "share": share(verdicts["in_time"], judged),
+            "not_yet_due": verdicts["not_yet_due"], "late_list": late}
+
+
+def prevention(by_category: list[dict], actions: Iterable[Action], as_of: date) -> list[dict]:
+    """Each category of the period's Pareto with the improvement actions aimed at it (but those
+    cancelled), each as it stood on the as-of day; ``frequent``: among the vital few."""
+    aimed: dict[str, list[Action]] = defaultdict(list)
+    for action in actions:
+        if action.category is not None and action.status != "cancelled":
+            aimed[action.category].append(action)
+    rows, before, smallest_vital = [], 0.0, None
+    for row in by_category:
+        # the vital few: the largest categories until, with this one, the share is reached
+        # (and any as large as the last of them: the order among equals is only alphabetical)
+        vital = before < VITAL_FEW_SHARE or row["count"] == smallest_vital
+        if vital:
+            smallest_vital = row["count"]
+        before = row["cumulative_share"] or 0.0
+        rows.append({"category": row["key"], "count": row["count"],
+                     "frequent": vital and row["count"] >= FREQUENT_MIN_COMPLAINTS,
+                     "actions": [_action_row(a, as_of) for a in sorted(aimed.get(row["key"], ()),
+                                                                       key=lambda a: (a.due, a.id))]})
+    return rows
+
+
+def _action_row(action: Action, as_of: date) -> dict:
+    status = action_status_on(action, as_of)
+    return {"id": action.id, "title": action.title, "kind": action.kind, "owner": action.owner,
+            "status": status, "due": action.due.isoformat(),
+            "overdue": status in ("planned", "in_progress") and action.due < as_of}
 
 
 def _overdue_row(complaint: Complaint, reasons: list[str], garage: Garage) -> dict:
@@ -170,7 +282,8 @@ def _overdue_row(complaint: Complaint, reasons: list[str], garage: Garage) -> di
     return {"complaint": complaint.id, "customer": complaint.customer, "owner": complaint.owner,
             "category": complaint.category, "severity": complaint.severity,
             "received": complaint.received.isoformat(timespec="minutes"),
-            "deadline": deadline.isoformat(), "reasons": reasons}
+            "deadline": deadline.isoformat(),
+            "response_due": response_due(complaint, garage).isoformat(timespec="minutes"), "reasons": reasons}
 
 
 def repeat_complainants(complaints: list[Complaint], period: Period, as_of: date) -> list[dict]:

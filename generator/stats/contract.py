@@ -108,20 +108,40 @@ Top level
   ``open`` (not resolved by the as-of day), ``overdue`` (open and past the promised
   date, or without one past ``complaint_resolution_days``, or with no first
   response past ``complaint_response_hours``), ``escalated``,
-  ``compensated``, ``by_category``/``by_severity``/``by_channel`` (Pareto:
+  ``compensated`` (resolved by the as-of day with a compensation: the
+  compensation is undated, part of the outcome),
+  ``by_category``/``by_severity``/``by_channel`` (Pareto:
   ``key``, ``count``, ``share``, ``cumulative_share``),
   ``median_hours_to_first_response`` (first log entry),
-  ``late_first_responses``, ``median_days_to_resolution`` (of complaints
+  ``late_first_responses`` (responded, after the limit),
+  ``median_days_to_resolution`` (of complaints
   resolved or closed: an open one with a ``resolved`` time was reopened),
+  ``responded_in_time`` and ``resolved_in_time`` (``count`` in time of
+  ``n`` judged, ``share``, ``not_yet_due``: awaited and still within the
+  limit, not judged; ``late_list``, latest first: ``complaint``,
+  ``category``, ``severity``, ``owner``, ``received``, and for a response
+  ``due`` (received + ``complaint_response_hours``), ``responded`` (null:
+  still awaited), ``hours`` (to the response, or to the end of the as-of
+  day) and ``hours_late``; for a resolution ``deadline`` (the promised
+  date, else received + ``complaint_resolution_days``), ``promised``,
+  ``resolved`` (null: still open) and ``days_late`` (days begun after the
+  deadline, to the resolution or the end of the as-of day)),
   ``outcome_answered``, ``satisfied_with_outcome`` (share of closed/resolved
   complaints whose customer was satisfied) with ``_ci_low``/``_ci_high``,
-  ``per_100_visits`` (visits handed over in the period),
+  ``outcome_unconfirmed`` (ids of those resolved whose customer was not
+  asked yet), ``per_100_visits`` (visits handed over in the period),
   ``repeat_complainants`` (``customer``, ``count``, ``complaints``: two or
   more in the 365 days to the period's end, one in the period),
+  ``prevention`` (per ``by_category`` row: ``category``, ``count``,
+  ``frequent`` (among the categories making up 80% of the complaints, with
+  at least 2), ``actions`` aimed at the category, not cancelled: ``id``,
+  ``title``, ``kind``, ``owner``, ``status`` on the as-of day (from its
+  ``start`` and ``done`` dates), ``due``, ``overdue``),
   ``overdue_list`` (``complaint``, ``customer``, ``owner``, ``category``,
-  ``severity``, ``received``, ``deadline``, ``reasons``: past_promise,
+  ``severity``, ``received``, ``deadline`` (to resolve by), ``response_due``
+  (to respond by), ``reasons``: past_promise,
   past_resolution_limit, no_first_response); ``escalated`` counts
-  escalations made by the as-of day; ``backlog_open`` and
+  escalations made by the as-of day; ``backlog_open``, ``backlog_overdue`` and
   ``backlog_overdue_list``: the same for every complaint still open at the
   as-of day, whatever its period.
 - ``comebacks``: repairs (types repair, warranty, and a visit of any type a
@@ -284,18 +304,37 @@ FOLLOWUPS = obj({
 })
 PARETO = array(obj({"key": TEXT, "count": COUNT, "share": SHARE, "cumulative_share": SHARE}))
 OVERDUE_COMPLAINT = obj({"complaint": TEXT, "customer": TEXT, "owner": TEXT, "category": TEXT,
-                         "severity": TEXT, "received": TIME, "deadline": DATE,
+                         "severity": TEXT, "received": TIME, "deadline": DATE, "response_due": TIME,
                          "reasons": array({"enum": ["past_promise", "past_resolution_limit",
                                                     "no_first_response"]})})
+LATE_COMPLAINT = {"complaint": TEXT, "category": TEXT, "severity": TEXT, "owner": TEXT, "received": TIME}
+TIME_OR_NULL = {"type": ["string", "null"], "pattern": TIME["pattern"]}
+HOURS = {"type": "number", "minimum": 0}
+
+
+def in_time(late: dict) -> dict:
+    return obj({"count": COUNT, "n": COUNT, "share": SHARE, "not_yet_due": COUNT,
+                "late_list": array(obj({**LATE_COMPLAINT, **late}))})
+
+
 COMPLAINTS = obj({
     "received": COUNT, "open": COUNT, "overdue": COUNT, "escalated": COUNT, "compensated": COUNT,
     "by_category": PARETO, "by_severity": PARETO, "by_channel": PARETO,
     "median_hours_to_first_response": NUMBER, "late_first_responses": COUNT,
-    "median_days_to_resolution": NUMBER, "outcome_answered": COUNT, "satisfied_with_outcome": SHARE,
+    "median_days_to_resolution": NUMBER,
+    "responded_in_time": in_time({"due": TIME, "responded": TIME_OR_NULL, "hours": HOURS, "hours_late": HOURS}),
+    "resolved_in_time": in_time({"deadline": DATE, "promised": BOOL, "resolved": TIME_OR_NULL,
+                                 "days_late": {"type": "integer", "minimum": 1}}),
+    "outcome_answered": COUNT, "satisfied_with_outcome": SHARE,
     "satisfied_with_outcome_ci_low": SHARE, "satisfied_with_outcome_ci_high": SHARE,
+    "outcome_unconfirmed": array(TEXT),
     "per_100_visits": NUMBER,
     "repeat_complainants": array(obj({"customer": TEXT, "count": COUNT, "complaints": array(TEXT)})),
-    "overdue_list": array(OVERDUE_COMPLAINT), "backlog_open": COUNT,
+    "prevention": array(obj({"category": TEXT, "count": COUNT, "frequent": BOOL,
+                             "actions": array(obj({"id": TEXT, "title": TEXT, "kind": TEXT, "owner": TEXT,
+                                                   "status": {"enum": ["planned", "in_progress", "done"]},
+                                                   "due": DATE, "overdue": BOOL}))})),
+    "overdue_list": array(OVERDUE_COMPLAINT), "backlog_open": COUNT, "backlog_overdue": COUNT,
     "backlog_overdue_list": array(OVERDUE_COMPLAINT),
 })
 COMEBACKS = obj({
