@@ -94,7 +94,7 @@ Fault not fixed, said the customer: no complaint or return visit since (0)
 
 Complaints: promise past or near (3)
   CP1  C0001 张伟  0755123456 (phone)  2026-06-29  1 day overdue  SA01  high: past the promised date, no first response in time
-  CP3  C0001 张伟  0755123456 (phone)  2026-07-10  in 10 days  SA01  critical: no first response in time
+  CP3  C0001 张伟  0755123456 (phone)  2026-06-30  today  SA01  critical: no first response in time
   CP2  C0003 王芳  (online / WeChat)  2026-07-02  in 2 days  SA01  low: promised date near
 
 Complaints resolved: ask whether the customer is satisfied with the outcome (1)
@@ -113,8 +113,8 @@ def test_period_and_care_days_widen_the_list(garage):
     assert [(row["group"], row["id"], row["days"]) for row in rows] == [
         ("followup_overdue", "RO6", "57"),  # due 2026-05-04: 27 days of May and 30 of June
         ("followup_open", "RO5", "2"),
-        # CP3 is overdue too: no first response 24 hours after it came in
-        ("complaint", "CP1", "-1"), ("complaint", "CP3", "10"), ("complaint", "CP2", "2"),
+        # CP3 is overdue too: no first response 24 hours after it came in (due on the 30th, its row says)
+        ("complaint", "CP1", "-1"), ("complaint", "CP3", "0"), ("complaint", "CP2", "2"),
         # the insurance expiring on 20 July is to be renewed from 20 June: first
         ("care", "C0001", "20"), ("care", "C0003", "3"),
     ]
@@ -179,7 +179,7 @@ def test_a_complaint_resolved_after_the_day_is_on_that_days_worklist(garage):
     # the longest overdue first
     assert [(row["id"], row["days"], row["detail"]) for row in on_the_30th if row["group"] == "complaint"] == [
         ("CP5", "-2", "medium: past_promise"), ("CP1", "-1", "high: past_promise, no_first_response"),
-        ("CP3", "10", "critical: no_first_response"), ("CP2", "2", "low: deadline_near")]
+        ("CP3", "0", "critical: no_first_response"), ("CP2", "2", "low: deadline_near")]
     after = list(csv.DictReader(io.StringIO(due(root, "--date", "2026-07-02", "--format", "csv")
                                             .output.lstrip("\ufeff"))))
     assert "CP5" not in [row["id"] for row in after if row["group"] == "complaint"]

@@ -23,7 +23,7 @@ from generator.model import SEVERITIES, Customer, Records
 from generator.render.i18n import label
 from generator.stats.care import care_reminders
 from generator.stats.comebacks import REPAIR_TYPES
-from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline, standings_on
+from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline, response_due, standings_on
 from generator.stats.followups import CALL_CHANNELS, followup_process, last_outcome, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range, known_until
@@ -115,6 +115,8 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
         deadline = resolution_deadline(complaint, garage)
         if not reasons and (deadline - as_of).days > COMPLAINT_NEAR_DAYS:
             continue
+        if reasons == ["no_first_response"]:  # the deadline the row is late for: the first response's
+            deadline = response_due(complaint, garage).date()
         rows.append({"group": "complaint", "id": complaint.id, **_who(index, complaint.customer),
                      "date": deadline.isoformat(), "days": (deadline - as_of).days, "staff": complaint.owner,
                      "severity": complaint.severity, "reasons": reasons or ["deadline_near"]})
