@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from generator.model import Records
+from generator.model import FOLLOWUP_OUTCOMES, Records
 from generator.render import charts
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
@@ -98,6 +98,27 @@ def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
                           target=100, empty_text=empty),
         charts.line_chart(text(language, "trend_reach"), reach, x_label=month, y_label="%", empty_text=empty),
     ]
+
+
+def outcome_columns(followups: dict) -> list[str]:
+    """Every outcome a follow-up can record, in the records' order, then any other the report holds:
+    the table keeps its columns from month to month, zeros included."""
+    seen = [outcome for outcome in followups["outcomes"] if outcome not in FOLLOWUP_OUTCOMES]
+    return [*FOLLOWUP_OUTCOMES, *seen]
+
+
+def outcome_rows(followups: dict, lookup: Lookup) -> list[dict]:
+    """One row per channel (most attempts first) and a total: attempts, each outcome's count and
+    attempts reached / attempts made."""
+    columns = outcome_columns(followups)
+    rows = [{"title": lookup.label("channel", channel), "attempts": row["attempts"],
+             "counts": [row["outcomes"].get(outcome, 0) for outcome in columns],
+             "reached": row["attempts_reached"], "rate": row["attempt_reach_rate"]}
+            for channel, row in followups["by_channel"].items()]
+    rows.append({"title": text(lookup.language, "total"), "attempts": followups["attempts"],
+                 "counts": [(followups["outcomes"].get(outcome) or {}).get("count", 0) for outcome in columns],
+                 "reached": followups["attempts_reached"], "rate": followups["attempt_reach_rate"]})
+    return rows
 
 
 def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> dict | None:
