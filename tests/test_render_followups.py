@@ -1,6 +1,6 @@
 """The follow-ups and staff pages on a garage small enough to count by hand, in both languages:
 the two reach rates under their own names, attempts by outcome and channel, why the worklist is
-not "eligible minus covered", and each specialist's own coverage."""
+not "eligible minus covered", each specialist's own coverage, and the weekly satisfied share."""
 
 from __future__ import annotations
 
@@ -183,6 +183,26 @@ def test_each_specialist_has_the_coverage_of_the_visits_they_picked_up(site):
             "zh": "不计入任何客服专员的：无人回访的应回访台次 1 台，由其他员工首次回访的 0 台。"
                   "全店回访覆盖率（团队目标）为 67%（4/6）。"}[language]
     assert note in lines_under(page, heading)[0]
+
+
+def test_the_weekly_satisfied_share_with_n_and_the_target(site):
+    language, report, pages = site
+    page = pages["followups.md"]
+    heading = text(language, "weekly_satisfied")
+    rows = rows_under(page, heading)
+    assert rows[0] == [text(language, "week"), text(language, "dates"), text(language, "n"),
+                       text(language, "satisfied_count"), text(language, "share"), text(language, "ci")]
+    weeks = {row[0]: row[1:] for row in rows[1:]}
+    assert list(weeks) == [f"2026-W{number}" for number in range(28, 41)]  # 13 weeks up to 30 September's
+    # W38: RO1 (9) and RO2 (5), one satisfied, under the 90% target; W39: RO3 (10) and RO6 (8)
+    assert weeks["2026-W38"][:4] == ["2026-09-14 – 2026-09-20", "2", "1", "50% ▼"]
+    assert weeks["2026-W39"][:4] == ["2026-09-21 – 2026-09-27", "2", "2", "100%"]
+    assert weeks["2026-W30"][1:4] == ["0", "0", "–"]
+    note = {"en": "The dashed line is the target of 2026-Q3: 90%.", "zh": "虚线为 2026-Q3 的目标：90%。"}[language]
+    assert note in lines_under(page, heading)[0]
+    chart = re.search(r'<svg class="csi-chart csi-chart-line".*?</svg>', page.split(f"## {heading}")[1])[0]
+    assert text(language, "weekly_satisfied_chart") in html.unescape(chart)
+    assert 'class="csi-target"' in chart
 
 
 def test_the_guide_tells_the_two_reach_rates_apart(site):

@@ -161,6 +161,18 @@ _STRINGS = {
                       "清单列出全部仍未联系上客户的台次（{listed} 台次）。"),
     "outcomes_by_channel": ("Attempts by outcome and channel", "回访结果（按渠道）"),
     "total": ("Total", "合计"),
+    "weekly_satisfied": ("Satisfied + very satisfied by week", "每周满意及非常满意占比"),
+    "weekly_satisfied_chart": ("Satisfied + very satisfied by week (%), with 95% interval",
+                               "每周满意及非常满意占比（%，含95%置信区间）"),
+    "weekly_satisfied_note": ("A response counts in the week the car was handed over; n is the responses "
+                              "judged. The dashed line is the target of {quarter}: {target}.",
+                              "有效回访计入交车所在的周；样本数为参与判定的有效回访数。虚线为 {quarter} 的目标：{target}。"),
+    "weekly_satisfied_note_no_target": ("A response counts in the week the car was handed over; n is the "
+                                        "responses judged. No target is set for {quarter}.",
+                                        "有效回访计入交车所在的周；样本数为参与判定的有效回访数。{quarter} 未设定目标。"),
+    "week": ("Week", "周"),
+    "dates": ("Dates", "日期"),
+    "satisfied_count": ("Satisfied + very satisfied", "满意及非常满意"),
     "visit": ("Visit", "工单"),
     "customer": ("Customer", "客户"),
     "phone": ("Phone", "电话"),

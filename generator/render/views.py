@@ -121,6 +121,26 @@ def outcome_rows(followups: dict, lookup: Lookup) -> list[dict]:
     return rows
 
 
+def weekly_satisfied(report: dict, records: Records, lookup: Lookup) -> dict:
+    """The share of satisfied + very satisfied responses week by week (the report's 13 ISO weeks),
+    as staff report it, against the garage's satisfied-share target of the period's quarter."""
+    language = lookup.language
+    quarter = _quarter_of(report["period"]["end"])
+    target = _target_for(records, "service_advisor", "satisfied_share", quarter)
+    weeks = report["series"]["weekly"]
+    rows = [{"label": p["label"], "start": p["start"], "end": p["end"], **p["satisfied"],
+             "meets": None if target is None or p["satisfied"]["share"] is None
+             else p["satisfied"]["share"] >= target - 1e-9}
+            for p in weeks]
+    points = [charts.Point(p["label"], _as_pct(p["satisfied"]["share"]), _as_pct(p["satisfied"]["ci_low"]),
+                           _as_pct(p["satisfied"]["ci_high"])) for p in weeks]
+    chart = charts.line_chart(text(language, "weekly_satisfied_chart"), points, x_label=text(language, "week"),
+                              y_label="%", target=_as_pct(target), empty_text=text(language, "no_data"))
+    note = (text(language, "weekly_satisfied_note", quarter=quarter, target=_pct(target)) if target is not None
+            else text(language, "weekly_satisfied_note_no_target", quarter=quarter))
+    return {"rows": rows, "chart": chart, "note": note}
+
+
 def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> dict | None:
     """The action record that answers a strength or weakness: the latest one not cancelled."""
     found = [a for a in records.actions

@@ -76,7 +76,9 @@ Top level
 - ``series``: ``monthly`` (the 12 months up to the period's end, or every
   month of a longer period) and ``weekly`` (13 ISO weeks up to the period's
   end): ``label``, ``start``, ``end``, ``csi``, ``n``, ``ci_low``,
-  ``ci_high``, ``satisfied_share``, ``responses``.
+  ``ci_high``, ``satisfied_share``, ``satisfied`` (``count``, ``n``,
+  ``share``, ``ci_low``, ``ci_high``, as the headline's: the weekly share of
+  satisfied + very satisfied staff report), ``responses``.
 - ``surveys``: questionnaire id -> the same block (``survey``,
   ``responses``, ``csi``, ``satisfied_share``, ``satisfied``, ``items``,
   ``drivers``, ``internal``, ``external``, ``gap``, ``comparison``,
@@ -258,7 +260,7 @@ DRIVERS = obj({
                         "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
 POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,
-             "ci_high": SCORE, "satisfied_share": SHARE, "responses": COUNT})
+             "ci_high": SCORE, "satisfied_share": SHARE, "satisfied": SATISFIED, "responses": COUNT})
 SURVEY_BLOCK = {
     "survey": TEXT_OR_NULL, **HEADLINE, "items": array(ITEM), "drivers": DRIVERS,
     "internal": obj(HEADLINE), "external": obj(HEADLINE),

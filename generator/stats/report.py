@@ -114,7 +114,7 @@ def series_months(period: Period) -> list[Period]:
 def _point(period: Period, block: dict) -> dict:
     csi = block["csi"]
     return {**period.to_json(), "csi": csi["value"], "n": csi["n"], "ci_low": csi["ci_low"],
-            "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"],
+            "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"], "satisfied": block["satisfied"],
             "responses": block["responses"]}
 
 
