@@ -16,7 +16,7 @@ from pathlib import Path
 import click
 
 from generator import __version__
-from generator.cli_options import ROOT_OPTION, IsoDate
+from generator.cli_options import PERIOD_FORMS, ROOT_OPTION, IsoDate
 from generator.model import DEMO_YEARS
 
 
@@ -209,7 +209,7 @@ def _period_or_usage_error(text: str | None, loaded):
 @main.command()
 @ROOT_OPTION
 @click.option("--period", default=None, metavar="PERIOD",
-              help="2026-10, 2026-Q3, 2026 or 2026-04-01..2026-06-30 (default: latest complete month or quarter).")
+              help=f"{PERIOD_FORMS} (default: latest complete month or quarter).")
 @AS_OF_OPTION
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def stats(root: Path, period: str | None, as_of: date | None, output_format: str) -> None:
@@ -290,7 +290,8 @@ def _report_build(outcome) -> None:
 @ROOT_OPTION
 @click.option("--site-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Where to publish the site (default: ROOT/site).")
-@click.option("--period", default=None, metavar="PERIOD", help="Report period (default: latest complete one).")
+@click.option("--period", default=None, metavar="PERIOD",
+              help=f"Report period: {PERIOD_FORMS} (default: latest complete month or quarter).")
 @AS_OF_OPTION
 @click.option("--profile", is_flag=True, help="Print how long each stage took.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the build cache in ROOT/.csi/cache.")

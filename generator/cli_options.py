@@ -9,6 +9,10 @@ import click
 
 from generator.model import EARLIEST_YEAR, LATEST_YEAR
 
+# every form generator.stats.periods.parse_period reads, for every command's --period help:
+# a form missing here is one a service manager never learns of (weekly reviews need the week)
+PERIOD_FORMS = "2026-10, 2026-Q3, 2026, 2026-W40 (an ISO week, Monday to Sunday) or 2026-04-01..2026-06-30"
+
 ROOT_OPTION = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                            show_default=True, help="The garage repository (holds garage.yaml).")
 

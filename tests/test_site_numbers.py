@@ -441,7 +441,10 @@ def test_staff_page_rows_match_the_json(garage):
             assert cells[9] == one((person["target"] or {}).get("csi"))
     desk = [s for s in garage.report["staff"] if s["role"] == "customer_service"]
     shown = table(page, garage.label("role", "customer_service"))
-    assert shown.rows == [[garage.staff(s["id"]), str(s["attempts"]), pct(s["reach_rate"]), pct(s["coverage"])]
+    assert shown.rows == [[garage.staff(s["id"]), str(s["attempts"]),
+                           f"{pct(s['attempt_reach_rate'])} ({s['attempts_reached']}/{s['attempts']})",
+                           f"{pct(s['coverage'])} ({s['covered']}/{s['eligible']})"
+                           + (" ▼" if s["meets"]["followup_coverage"] is False else "")]
                           for s in desk]
 
 
@@ -452,7 +455,10 @@ def test_followups_page_figures_and_overdue_worklist(garage):
     assert figures[garage.t("eligible")] == str(followups["eligible"])
     assert figures[garage.t("covered")] == str(followups["covered"])
     assert figures[garage.t("coverage")] == pct(followups["coverage"])
-    assert figures[garage.t("reach_rate")] == pct(followups["reach_rate"])
+    assert figures[garage.t("visit_reach_rate")] == \
+        f"{pct(followups['reach_rate'])} ({followups['reached']}/{followups['attempted']})"
+    assert figures[garage.t("attempt_reach_rate")] == \
+        f"{pct(followups['attempt_reach_rate'])} ({followups['attempts_reached']}/{followups['attempts']})"
     assert figures[garage.t("not_fixed")] == f"{followups['not_fixed']} / {followups['fixed_answered']}"
     if followups["overdue"]:
         worklist = table(page, garage.t("overdue_worklist"))

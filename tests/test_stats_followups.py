@@ -120,3 +120,56 @@ def test_fault_not_fixed_counts_once_recorded_whatever_the_window_or_customer():
     assert found["not_fixed_list"] == [{"visit": "V1", "followup": "F1", "comment": "still noisy"}]
     # coverage keeps its rule: only V2's window has closed
     assert (found["eligible"], found["covered"]) == (1, 1)
+
+
+# (visit, [(attempt id, day of July, hour, channel, outcome)]): every visit handed over 1 July 15:00,
+# due 4 July 15:00; checked by hand in the comments and counted independently below
+ATTEMPTS = {
+    "V1": [("A1", 2, 10, "phone", "reached")],                                    # in time, reached
+    "V2": [("A2", 2, 10, "phone", "no_answer"), ("A3", 2, 16, "phone", "busy"),
+           ("A4", 6, 10, "sms", "reached")],                                      # in time, reached late
+    "V3": [("A5", 3, 10, "phone", "wrong_number"), ("A6", 5, 10, "mail", "no_answer")],  # in time, never reached
+    "V4": [("A7", 6, 10, "phone", "reached")],                                    # late, reached: not listed
+    "V5": [("A8", 7, 10, "phone", "refused"), ("A9", 8, 10, "online", "call_back")],     # late, never reached
+    "V6": [],                                                                     # nobody
+}
+
+
+def _attempted_month():
+    visits = [visit(visit_id, date(2026, 7, 1), customer=f"C{visit_id}") for visit_id in ATTEMPTS]
+    customers = [customer(f"C{visit_id}") for visit_id in ATTEMPTS]
+    followups = [followup(attempt, visit_id, datetime(2026, 7, day, hour), channel=channel, outcome=outcome)
+                 for visit_id, made in ATTEMPTS.items() for attempt, day, hour, channel, outcome in made]
+    index = build_index(records(customers=customers, visits=visits, followups=followups))
+    return followup_process(visit_statuses(index, index.visits_in(JULY), AS_OF), AS_OF)
+
+
+def test_attempts_by_channel_and_outcome_equal_an_independent_tally():
+    found = _attempted_month()
+    made = [attempt for attempts in ATTEMPTS.values() for attempt in attempts]
+    expected = {}
+    for _, _, _, channel, outcome in made:
+        row = expected.setdefault(channel, {})
+        row[outcome] = row.get(outcome, 0) + 1
+    assert {channel: row["outcomes"] for channel, row in found["by_channel"].items()} == expected
+    for channel, row in found["by_channel"].items():
+        assert row["attempts"] == sum(expected[channel].values())
+        assert row["attempts_reached"] == expected[channel].get("reached", 0)
+        assert row["attempt_reach_rate"] == pytest.approx(row["attempts_reached"] / row["attempts"])
+    # phone 6 attempts (2 reached), then sms, mail and online with one each
+    assert list(found["by_channel"])[0] == "phone"
+    assert (found["by_channel"]["phone"]["attempts"], found["by_channel"]["phone"]["attempts_reached"]) == (6, 2)
+    # two different reach rates: 3 of 9 attempts reached someone, 3 of 5 attempted visits were reached
+    assert (found["attempts"], found["attempts_reached"], found["attempt_reach_rate"]) == (9, 3, 3 / 9)
+    assert (found["attempted"], found["reached"], found["reach_rate"]) == (5, 3, 3 / 5)
+
+
+def test_not_covered_and_not_reached_are_told_apart():
+    found = _attempted_month()
+    # covered: V1, V2, V3; not covered: V4 (reached late), V5 (late, never reached), V6 (nobody)
+    assert (found["eligible"], found["covered"]) == (6, 3)
+    assert (found["late_reached"], found["covered_not_reached"], found["no_attempt"]) == (1, 1, 1)
+    # the worklist: V3 (in time, never reached), V5 and V6; V4 was reached, late
+    assert [row["visit"] for row in found["overdue"]] == ["V3", "V5", "V6"]
+    assert len(found["overdue"]) == (found["eligible"] - found["covered"] - found["late_reached"]
+                                     + found["covered_not_reached"])

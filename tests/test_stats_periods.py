@@ -1,3 +1,4 @@
+import re
 from datetime import date
 
 import pytest
@@ -96,3 +97,19 @@ def test_resolve_as_of_prefers_explicit_then_pinned_then_today():
     assert resolve_as_of(pinned, date(2026, 5, 5), today) == date(2026, 5, 5)
     assert resolve_as_of(pinned, None, today) == date(2026, 10, 8)
     assert resolve_as_of(Garage("g"), None, today) == today
+
+
+@pytest.mark.parametrize("command", ["stats", "build", "due", "export"])
+def test_every_period_option_names_every_form_and_each_form_named_parses(command):
+    from click.testing import CliRunner
+
+    from generator.cli import main
+
+    result = CliRunner().invoke(main, [command, "--help"])
+    assert result.exit_code == 0, result.output
+    words = " ".join(result.output.split())
+    helped = words.split("--period PERIOD ")[1].split(" --")[0]
+    named = re.findall(r"\b\d{4}(?:-Q\d|-W\d\d|-\d\d-\d\d\.\.\d{4}-\d\d-\d\d|-\d\d)?\b", helped)
+    # month, quarter, year, the week a weekly review needs (the parser read it all along) and a range
+    assert named == ["2026-10", "2026-Q3", "2026", "2026-W40", "2026-04-01..2026-06-30"], helped
+    assert [parse_period(text).label for text in named] == named

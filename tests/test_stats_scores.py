@@ -254,3 +254,30 @@ def test_sections_all_of_weight_zero_give_no_score_not_one_below_zero():
     for answers in ({"a": 9, "b": 9, "overall": 9}, {"a": 9, "b": None, "overall": 9}):
         scores, score, _ = score_answers(answers, frame(form))
         assert (scores["a"], score) == (9, None), answers
+
+
+def test_the_weekly_satisfied_share_counts_each_weeks_responses():
+    # (overall answer, day of July): ISO weeks W27 (29 June - 5 July), W28 (6-12), W29 (13-19)
+    answers = [(9, 1), (6, 3), (8, 6), (10, 7), (3, 9), (4, 10), (7, 14)]
+    visits, followups = [], []
+    for number, (overall, day) in enumerate(answers):
+        made, calls = answered(date(2026, 7, day), [{"a": 5, "b": 5, "c": 5, "overall": overall}], prefix=f"W{number}")
+        visits += made
+        followups += calls
+    report = build_report(records([WEIGHTED], visits=visits, followups=followups), parse_period("2026-07"),
+                          date(2026, 8, 1))
+    weeks = {point["label"]: point for point in report["series"]["weekly"]}
+    expected = {}
+    for overall, day in answers:
+        iso_year, iso_week, _ = date(2026, 7, day).isocalendar()
+        label = f"{iso_year}-W{iso_week:02d}"
+        happy, n = expected.get(label, (0, 0))
+        expected[label] = (happy + (overall >= 7), n + 1)
+    assert expected == {"2026-W27": (1, 2), "2026-W28": (2, 4), "2026-W29": (1, 1)}
+    for label, (happy, n) in expected.items():
+        satisfied = weeks[label]["satisfied"]
+        assert (satisfied["count"], satisfied["n"], satisfied["share"]) == (happy, n, happy / n)
+        assert (satisfied["ci_low"], satisfied["ci_high"]) == pytest.approx(wilson(happy, n))
+    # thirteen weeks up to the period's end, the empty ones with n 0 and no share
+    assert len(weeks) == 13 and weeks["2026-W30"]["satisfied"] == {
+        "count": 0, "n": 0, "share": None, "ci_low": None, "ci_high": None}

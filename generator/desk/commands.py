@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from generator.cli_options import ROOT_OPTION, IsoDate
+from generator.cli_options import PERIOD_FORMS, ROOT_OPTION, IsoDate
 
 from generator.desk import store
 from generator.validate.schema import Field
@@ -23,7 +23,7 @@ from generator.validate.schema import Field
 MIN_FILES_FOR_PROGRESS = 200  # below this, loading takes well under a second
 
 PERIOD_OPTION = click.option("--period", default=None, metavar="PERIOD",
-                             help="2026-10, 2026-Q3, 2026 or 2026-04-01..2026-06-30.")
+                             help=f"{PERIOD_FORMS}.")
 
 
 def shows_progress() -> bool:

@@ -63,7 +63,10 @@ _STRINGS = {
     "csi": ("CSI", "客户满意度指数"),
     "satisfied_share": ("Satisfied + very satisfied", "满意及非常满意占比"),
     "coverage": ("Follow-up coverage", "回访覆盖率"),
-    "reach_rate": ("Reach rate", "接通率"),
+    # two reach rates, never one word for both: a visit counts once, however many calls it took;
+    # every call counts in the second (per specialist and per channel too)
+    "visit_reach_rate": ("Visits reached / visits attempted", "回访成功率（联系上台次/已回访台次）"),
+    "attempt_reach_rate": ("Attempts reached / attempts made", "接通率（接通次数/回访次数）"),
     "received": ("Received", "收到"),
     "open": ("Open", "未结"),
     "overdue": ("Overdue", "逾期"),
@@ -91,8 +94,8 @@ _STRINGS = {
     "other_surveys_items": ("Their items are on the Items page.", "各题目的结果见“调查项目”页。"),
     "trend_csi": ("CSI by month, with 95% interval", "各月客户满意度指数（含95%置信区间）"),
     "trend_satisfied": ("Satisfied share by month (%)", "各月满意占比（%）"),
-    "trend_coverage": ("Follow-up coverage and reach by month (%)", "各月回访覆盖率（%）"),
-    "trend_reach": ("Reach rate by month (%)", "各月接通率（%）"),
+    "trend_coverage": ("Follow-up coverage by month (%)", "各月回访覆盖率（%）"),
+    "trend_reach": ("Visits reached / visits attempted by month (%)", "各月回访成功率（联系上台次/已回访台次，%）"),
     "no_data": ("No data for this period.", "本期无数据。"),
     # items
     "item": ("Item", "项目"),
@@ -150,6 +153,15 @@ _STRINGS = {
     "comebacks": ("Comebacks", "返修"),
     "small_sample_note": ("* fewer answers than the minimum sample: shown, not ranked.",
                           "* 样本少于最小样本数：仅显示，不参与排名。"),
+    "caller_coverage": ("Coverage of the visits they picked up", "本人首次回访台次的覆盖率"),
+    # the specialists' coverage leaves out the visits nobody followed up: they are the team's (stats.staff)
+    "caller_coverage_note": ("A specialist's coverage counts the eligible visits whose first follow-up was "
+                             "theirs: covered / picked up. In no specialist's row: eligible visits followed up "
+                             "by nobody, {no_attempt}; first followed up by other staff, {others}. The garage's "
+                             "coverage, the team's target: {coverage} ({covered}/{eligible}).",
+                             "客服专员的回访覆盖率只计首次回访由本人完成的应回访台次：按时回访台次 / 本人首次回访台次。"
+                             "不计入任何客服专员的：无人回访的应回访台次 {no_attempt} 台，由其他员工首次回访的 {others} 台。"
+                             "全店回访覆盖率（团队目标）为 {coverage}（{covered}/{eligible}）。"),
     # follow-ups
     "eligible": ("Eligible visits", "应回访台次"),
     "covered": ("Covered in the window", "按时回访"),
@@ -157,7 +169,30 @@ _STRINGS = {
     "median_days_first": ("Median days to first attempt", "首次回访中位天数"),
     "channel_mix": ("Channel mix", "回访渠道构成"),
     "channel": ("Channel", "渠道"),
-    "overdue_worklist": ("Overdue follow-ups (worklist)", "逾期未回访（待办清单）"),
+    "overdue_worklist": ("Past the window, customer not reached yet (worklist)",
+                         "已过回访时限、仍未联系上客户（待办清单）"),
+    # why the worklist's length is not eligible minus covered (stats.followups.coverage_and_reach)
+    "worklist_note": ("Visits not followed up within the window: {not_covered}, of which reached later, and so "
+                      "not listed: {late_reached}. Visits followed up in time whose customer has not been "
+                      "reached yet, and so listed: {covered_not_reached}. The list holds every visit whose "
+                      "customer has not been reached ({listed}).",
+                      "{not_covered} 台次未在回访时限内回访：其中 {late_reached} 台次之后已联系上客户，不在清单中。"
+                      "另有 {covered_not_reached} 台次在时限内回访过但仍未联系上客户，列入清单。"
+                      "清单列出全部仍未联系上客户的台次（{listed} 台次）。"),
+    "outcomes_by_channel": ("Attempts by outcome and channel", "回访结果（按渠道）"),
+    "total": ("Total", "合计"),
+    "weekly_satisfied": ("Satisfied + very satisfied by week", "每周满意及非常满意占比"),
+    "weekly_satisfied_chart": ("Satisfied + very satisfied by week (%), with 95% interval",
+                               "每周满意及非常满意占比（%，含95%置信区间）"),
+    "weekly_satisfied_note": ("A response counts in the week the car was handed over; n is the responses "
+                              "judged. The dashed line is the target of {quarter}: {target}.",
+                              "有效回访计入交车所在的周；样本数为参与判定的有效回访数。虚线为 {quarter} 的目标：{target}。"),
+    "weekly_satisfied_note_no_target": ("A response counts in the week the car was handed over; n is the "
+                                        "responses judged. No target is set for {quarter}.",
+                                        "有效回访计入交车所在的周；样本数为参与判定的有效回访数。{quarter} 未设定目标。"),
+    "week": ("Week", "周"),
+    "dates": ("Dates", "日期"),
+    "satisfied_count": ("Satisfied + very satisfied", "满意及非常满意"),
     "visit": ("Visit", "工单"),
     "customer": ("Customer", "客户"),
     "phone": ("Phone", "电话"),

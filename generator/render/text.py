@@ -16,7 +16,8 @@ LABELS = {
         "responses": "responses", "previous": "vs previous", "year_before": "vs a year before",
         "significant": "significant", "not_significant": "not significant", "internal": "Internal",
         "external": "External", "items": "Items", "item": "item", "class": "class", "quadrant": "quadrant",
-        "followups": "Follow-ups", "eligible": "eligible", "coverage": "coverage", "reach_rate": "reach rate",
+        "followups": "Follow-ups", "eligible": "eligible", "coverage": "coverage", "visit_reach_rate": "visits reached/attempted",
+        "attempt_reach_rate": "attempts reached/made",
         "attempts_per_visit": "attempts/visit", "overdue": "overdue", "not_fixed": "fault not fixed",
         "complaints": "Complaints", "received": "received", "open": "open", "escalated": "escalated",
         "per_100_visits": "per 100 visits", "comebacks": "Comebacks", "per_100_repairs": "per 100 repairs",
@@ -34,7 +35,8 @@ LABELS = {
         "responses": "份回答", "previous": "较上期", "year_before": "较去年同期",
         "significant": "显著", "not_significant": "不显著", "internal": "内部", "external": "外部",
         "items": "调查项目", "item": "项目", "class": "分类", "quadrant": "象限",
-        "followups": "回访", "eligible": "应回访", "coverage": "回访率", "reach_rate": "接通率",
+        "followups": "回访", "eligible": "应回访", "coverage": "回访率", "visit_reach_rate": "回访成功率",
+        "attempt_reach_rate": "接通率",
         "attempts_per_visit": "次/工单", "overdue": "逾期", "not_fixed": "故障未修复",
         "complaints": "投诉", "received": "收到", "open": "未结", "escalated": "升级",
         "per_100_visits": "每百工单", "comebacks": "返修", "per_100_repairs": "每百次维修",
@@ -142,7 +144,8 @@ def _operations(report: dict, words: dict) -> list[str]:
     f, c, b = report["followups"], report["complaints"], report["comebacks"]
     return [
         f"{words['followups']}: {words['eligible']} {f['eligible']}, {words['coverage']} {pct(f['coverage'])}, "
-        f"{words['reach_rate']} {pct(f['reach_rate'])}, {words['attempts_per_visit']} {num(f['attempts_per_visit'], 2)}, "
+        f"{words['visit_reach_rate']} {pct(f['reach_rate'])}, "
+        f"{words['attempt_reach_rate']} {pct(f['attempt_reach_rate'])}, {words['attempts_per_visit']} {num(f['attempts_per_visit'], 2)}, "
         f"{words['overdue']} {len(f['overdue'])}, {words['not_fixed']} {f['not_fixed']}",
         f"{words['complaints']}: {words['received']} {c['received']}, {words['open']} {c['open']}, "
         f"{words['overdue']} {c['overdue']}, {words['escalated']} {c['escalated']}, "
@@ -161,8 +164,9 @@ def _staff(report: dict, words: dict, language: str) -> list[str]:
                          f"{_ci(row['csi'])} {words['n_is'].format(row['csi']['n'])}  {words['satisfied']} {pct(row['satisfied_share'])}"
                          f"  {words['coverage']} {pct(row['coverage'])}{mark}")
         else:
-            lines.append(f"  {row['id']:<8} {role} {row['attempts']} → {row['reached']} "
-                         f"({words['reach_rate']} {pct(row['reach_rate'])})")
+            lines.append(f"  {row['id']:<8} {role} {row['attempts']} → {row['attempts_reached']} "
+                         f"({words['attempt_reach_rate']} {pct(row['attempt_reach_rate'])})  "
+                         f"{words['coverage']} {pct(row['coverage'])}")
     return lines
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from generator.model import Records
+from generator.model import FOLLOWUP_OUTCOMES, Records
 from generator.render import charts
 from generator.render.i18n import text
 from generator.render.lookup import Lookup
@@ -116,6 +116,47 @@ def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
         charts.line_chart(text(language, "trend_reach"), reach, x_label=month, y_label="%", y_min=None,
                           empty_text=empty),
     ]
+
+
+def outcome_columns(followups: dict) -> list[str]:
+    """Every outcome a follow-up can record, in the records' order, then any other the report holds:
+    the table keeps its columns from month to month, zeros included."""
+    seen = [outcome for outcome in followups["outcomes"] if outcome not in FOLLOWUP_OUTCOMES]
+    return [*FOLLOWUP_OUTCOMES, *seen]
+
+
+def outcome_rows(followups: dict, lookup: Lookup) -> list[dict]:
+    """One row per channel (most attempts first) and a total: attempts, each outcome's count and
+    attempts reached / attempts made."""
+    columns = outcome_columns(followups)
+    rows = [{"title": lookup.label("channel", channel), "attempts": row["attempts"],
+             "counts": [row["outcomes"].get(outcome, 0) for outcome in columns],
+             "reached": row["attempts_reached"], "rate": row["attempt_reach_rate"]}
+            for channel, row in followups["by_channel"].items()]
+    rows.append({"title": text(lookup.language, "total"), "attempts": followups["attempts"],
+                 "counts": [(followups["outcomes"].get(outcome) or {}).get("count", 0) for outcome in columns],
+                 "reached": followups["attempts_reached"], "rate": followups["attempt_reach_rate"]})
+    return rows
+
+
+def weekly_satisfied(report: dict, records: Records, lookup: Lookup) -> dict:
+    """The share of satisfied + very satisfied responses week by week (the report's 13 ISO weeks),
+    as staff report it, against the garage's satisfied-share target of the period's quarter."""
+    language = lookup.language
+    quarter = _quarter_of(report["period"]["end"])
+    target = _target_for(records, "service_advisor", "satisfied_share", quarter)
+    weeks = report["series"]["weekly"]
+    rows = [{"label": p["label"], "start": p["start"], "end": p["end"], **p["satisfied"],
+             "meets": None if target is None or p["satisfied"]["share"] is None
+             else p["satisfied"]["share"] >= target - 1e-9}
+            for p in weeks]
+    points = [charts.Point(p["label"], _as_pct(p["satisfied"]["share"]), _as_pct(p["satisfied"]["ci_low"]),
+                           _as_pct(p["satisfied"]["ci_high"])) for p in weeks]
+    chart = charts.line_chart(text(language, "weekly_satisfied_chart"), points, x_label=text(language, "week"),
+                              y_label="%", target=_as_pct(target), empty_text=text(language, "no_data"))
+    note = (text(language, "weekly_satisfied_note", quarter=quarter, target=_pct(target)) if target is not None
+            else text(language, "weekly_satisfied_note_no_target", quarter=quarter))
+    return {"rows": rows, "chart": chart, "note": note}
 
 
 def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> dict | None:

@@ -76,7 +76,9 @@ Top level
 - ``series``: ``monthly`` (the 12 months up to the period's end, or every
   month of a longer period) and ``weekly`` (13 ISO weeks up to the period's
   end): ``label``, ``start``, ``end``, ``csi``, ``n``, ``ci_low``,
-  ``ci_high``, ``satisfied_share``, ``responses``.
+  ``ci_high``, ``satisfied_share``, ``satisfied`` (``count``, ``n``,
+  ``share``, ``ci_low``, ``ci_high``, as the headline's: the weekly share of
+  satisfied + very satisfied staff report), ``responses``.
 - ``surveys``: questionnaire id -> the same block (``survey``,
   ``responses``, ``csi``, ``satisfied_share``, ``satisfied``, ``items``,
   ``drivers``, ``internal``, ``external``, ``gap``, ``comparison``,
@@ -86,10 +88,21 @@ Top level
   included: they are followed up by SMS, mail, WeChat or face to face);
   ``covered`` (an internal attempt by the window's end; a phone call to a
   do-not-call customer neither covers nor reaches the visit) and
-  ``coverage`` with ``coverage_ci_low``/``high``; ``attempted`` (eligible
-  visits with any attempt); ``reached`` and ``reach_rate`` (reached /
-  attempted); ``attempts`` and ``attempts_per_visit`` (per attempted visit);
+  ``coverage`` with ``coverage_ci_low``/``high``; ``late_reached`` (not
+  covered, but the customer was reached after the window),
+  ``covered_not_reached`` (covered, the customer not reached yet) and
+  ``no_attempt`` (no attempt that follows the visit up, by anyone), so that
+  ``eligible - covered - late_reached + covered_not_reached`` is the length
+  of ``overdue``; ``attempted`` (eligible visits with any attempt);
+  ``reached`` and ``reach_rate`` (visits reached / visits attempted: a
+  visit counts once however many attempts it took); ``attempts``,
+  ``attempts_reached`` and ``attempt_reach_rate`` (attempts reached /
+  attempts made, every attempt of the eligible visits, outcome ``reached``
+  whoever the customer) and ``attempts_per_visit`` (per attempted visit);
   ``channels`` and ``outcomes`` (key -> ``count``, ``share`` of attempts);
+  ``by_channel`` (channel -> ``attempts``, ``attempts_reached``,
+  ``attempt_reach_rate``, ``outcomes``: outcome -> count; most attempts
+  first);
   ``median_days_to_first_attempt`` (from hand-over); ``fixed_answered``,
   ``not_fixed``, ``not_fixed_share`` ("is the fault really fixed?" answered
   no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``): every
@@ -157,9 +170,13 @@ Top level
   ``satisfied_share`` with ``satisfied_ci_low``/``high``, ``complaints``
   (received in the period, by the as-of day, about any visit they served as
   advisor or technician, whatever period the visit was in), ``repairs``, ``comebacks``,
-  ``comebacks_per_100_repairs``; customer service adds ``attempts``,
-  ``reached``, ``reach_rate`` and ``coverage`` (the garage's, their team
-  target); all rows: ``small_sample`` (fewer responses than the minimum:
+  ``comebacks_per_100_repairs``; customer service adds ``attempts``
+  (their attempts at the period's visits, window closed or not),
+  ``attempts_reached`` and ``attempt_reach_rate`` (attempts reached /
+  attempts made), ``eligible`` (eligible visits whose first attempt that
+  follows the visit up was theirs), ``covered`` (of those, covered) and
+  ``coverage``; a visit nobody attempted is in no row (``followups``'
+  ``no_attempt``); all rows: ``small_sample`` (fewer responses than the minimum:
   shown, not ranked), ``rank`` (by CSI within the role, null when not
   ranked), ``target`` (the role's target for the quarter holding the
   period's end: ``quarter``, ``csi``, ``satisfied_share``,
@@ -281,7 +298,7 @@ DRIVERS = obj({
                         "importance": NUMBER, "performance": SCORE, "quadrant": QUADRANT})),
 }, nullable=True)
 POINT = obj({"label": TEXT, "start": DATE, "end": DATE, "csi": SCORE, "n": COUNT, "ci_low": SCORE,
-             "ci_high": SCORE, "satisfied_share": SHARE, "responses": COUNT})
+             "ci_high": SCORE, "satisfied_share": SHARE, "satisfied": SATISFIED, "responses": COUNT})
 SURVEY_BLOCK = {
     "survey": TEXT_OR_NULL, **HEADLINE, "items": array(ITEM), "drivers": DRIVERS,
     "internal": obj(HEADLINE), "external": obj(HEADLINE),
@@ -292,9 +309,13 @@ SURVEY_BLOCK = {
 COUNT_SHARE = obj({"count": COUNT, "share": SHARE})
 FOLLOWUPS = obj({
     "visits": COUNT, "eligible": COUNT, "covered": COUNT, "coverage": SHARE,
-    "coverage_ci_low": SHARE, "coverage_ci_high": SHARE, "attempted": COUNT, "reached": COUNT,
-    "reach_rate": SHARE, "attempts": COUNT, "attempts_per_visit": NUMBER,
+    "coverage_ci_low": SHARE, "coverage_ci_high": SHARE, "late_reached": COUNT, "covered_not_reached": COUNT,
+    "no_attempt": COUNT, "attempted": COUNT, "reached": COUNT,
+    "reach_rate": SHARE, "attempts": COUNT, "attempts_reached": COUNT, "attempt_reach_rate": SHARE,
+    "attempts_per_visit": NUMBER,
     "channels": mapping(COUNT_SHARE), "outcomes": mapping(COUNT_SHARE),
+    "by_channel": mapping(obj({"attempts": COUNT, "attempts_reached": COUNT, "attempt_reach_rate": SHARE,
+                               "outcomes": mapping(COUNT)})),
     "median_days_to_first_attempt": NUMBER, "fixed_answered": COUNT, "not_fixed": COUNT,
     "not_fixed_share": SHARE,
     "not_fixed_list": array(obj({"visit": TEXT, "followup": TEXT, "comment": TEXT_OR_NULL})),
@@ -345,13 +366,13 @@ COMEBACKS = obj({
 })
 STAFF_OPTIONAL = ("visits", "eligible", "covered", "responses", "csi", "satisfied_share", "satisfied_ci_low",
                   "satisfied_ci_high", "complaints", "repairs", "comebacks", "comebacks_per_100_repairs",
-                  "attempts", "reached", "reach_rate")
+                  "attempts", "attempts_reached", "attempt_reach_rate")
 STAFF = obj({
     "id": TEXT, "role": {"enum": ["service_advisor", "technician", "customer_service"]}, "active": BOOL,
     "visits": COUNT, "eligible": COUNT, "covered": COUNT, "coverage": SHARE, "responses": COUNT, "csi": CSI,
     "satisfied_share": SHARE, "satisfied_ci_low": SHARE, "satisfied_ci_high": SHARE, "complaints": COUNT,
     "repairs": COUNT, "comebacks": COUNT, "comebacks_per_100_repairs": NUMBER,
-    "attempts": COUNT, "reached": COUNT, "reach_rate": SHARE,
+    "attempts": COUNT, "attempts_reached": COUNT, "attempt_reach_rate": SHARE,
     "small_sample": BOOL, "rank": {"type": ["integer", "null"], "minimum": 1},
     "target": obj({"quarter": TEXT, "csi": SCORE, "satisfied_share": SHARE, "followup_coverage": SHARE},
                   nullable=True),

@@ -7,6 +7,12 @@ internal attempt (any outcome) was made no later than the end of the window;
 External survey calls are a sample, not the garage's follow-up, so they do
 not count here.
 
+Two reach rates, which must not be confused: visits reached / visits
+attempted (``reach_rate``: a visit counts once, however many calls it took)
+and attempts reached / attempts made (``attempt_reach_rate``, also per
+channel and per specialist: every call counts).  A visit needing three calls
+lowers the second and not the first.
+
 Do-not-call customers are followed up too (the garage aims at 100%), by the
 channels they accept: SMS, mail, WeChat, face to face.  A phone call to one
 (the validator warns of it) neither covers nor reaches their visit, so a
@@ -39,6 +45,7 @@ class VisitStatus(NamedTuple):
     attempts: tuple[Followup, ...]  # every internal attempt up to the as-of day, calls refused included
     covered: bool
     reached: bool
+    first_by: str | None  # who made the first attempt that follows the visit up: whose visit it is
 
 
 def allowed_attempts(attempts):
@@ -68,7 +75,7 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
         eligible = due < cutoff
         made = attempts_of(visit.id)
         if not made:
-            found.append(make(VisitStatus, (visit, due, eligible, (), False, False)))
+            found.append(make(VisitStatus, (visit, due, eligible, (), False, False, None)))
             continue
         attempts = tuple(made) if made[-1].at < after_as_of else tuple(f for f in made if f.at < after_as_of)
         counted = allowed_attempts(attempts) if visit.customer in refusing else attempts
@@ -77,8 +84,9 @@ def visit_statuses(index, visits: list[Visit], as_of: date) -> list[VisitStatus]
             if followup.outcome == "reached":
                 reached = True
                 break
-        found.append(make(VisitStatus, (visit, due, eligible, attempts,
-                                        bool(counted) and counted[0].at <= due, reached)))
+        first = counted[0] if counted else None
+        found.append(make(VisitStatus, (visit, due, eligible, attempts, first is not None and first.at <= due,
+                                        reached, first and first.by)))
     return found
 
 
@@ -88,8 +96,13 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
     attempted = [s for s in eligible if s.attempts]
     reached = sum(s.reached for s in attempted)
     attempts = [f for s in eligible for f in s.attempts]
-    channels = Counter(f.channel for f in attempts)
-    outcomes = Counter(f.outcome for f in attempts)
+    # one count of (channel, outcome) in C, the channels' and outcomes' counts summed from it
+    pairs = Counter([(f.channel, f.outcome) for f in attempts])
+    channels, outcomes = Counter(), Counter()
+    for (channel, outcome), count in pairs.items():
+        channels[channel] += count
+        outcomes[outcome] += count
+    attempts_reached = outcomes["reached"]
     first_days = [(s.attempts[0].at - s.visit.handed_over).total_seconds() / 86400 for s in attempted]
     # every visit of the period, window closed or not: an answer counts once it is recorded
     fixed_answers = [(s.visit.id, f) for s in statuses for f in s.attempts
@@ -104,15 +117,19 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
         "coverage": share(covered, len(eligible)),
         "coverage_ci_low": coverage_low,
         "coverage_ci_high": coverage_high,
+        **coverage_and_reach(eligible),
         "attempted": len(attempted),
         "reached": reached,
         "reach_rate": share(reached, len(attempted)),
         "attempts": len(attempts),
+        "attempts_reached": attempts_reached,
+        "attempt_reach_rate": share(attempts_reached, len(attempts)),
         "attempts_per_visit": share(len(attempts), len(attempted)),
         "channels": {channel: {"count": count, "share": share(count, len(attempts))}
                      for channel, count in channels.most_common()},
         "outcomes": {outcome: {"count": count, "share": share(count, len(attempts))}
                      for outcome, count in outcomes.most_common()},
+        "by_channel": outcomes_by_channel(pairs, channels),
         "median_days_to_first_attempt": median(first_days),
         "fixed_answered": len(fixed_answers),
         "not_fixed": len(not_fixed),
@@ -120,6 +137,32 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
         "not_fixed_list": not_fixed,
         "overdue": overdue_followups(eligible, as_of),
     }
+
+
+def coverage_and_reach(eligible: list[VisitStatus]) -> dict:
+    """How "not covered in the window" and "not reached" (the worklist) differ: a visit followed up
+    late whose customer was reached is the first and not the second; one attempted in time that
+    never reached the customer is the second and not the first."""
+    late_reached = covered_not_reached = no_attempt = 0
+    for status in eligible:
+        if status.covered:
+            covered_not_reached += not status.reached
+        else:
+            late_reached += status.reached
+            no_attempt += status.first_by is None
+    return {"late_reached": late_reached, "covered_not_reached": covered_not_reached, "no_attempt": no_attempt}
+
+
+def outcomes_by_channel(pairs: Counter, channels: Counter) -> dict:
+    """channel -> attempts, how each ended, and attempts reached / attempts made: a channel that
+    rarely reaches anyone shows here, not in the visits' reach rate, which a second call hides."""
+    ended = {channel: Counter() for channel, _ in channels.most_common()}
+    for (channel, outcome), count in pairs.items():
+        ended[channel][outcome] = count
+    return {channel: {"attempts": channels[channel], "attempts_reached": outcomes["reached"],
+                      "attempt_reach_rate": share(outcomes["reached"], channels[channel]),
+                      "outcomes": dict(outcomes.most_common())}
+            for channel, outcomes in ended.items()}
 
 
 def last_outcome(status: VisitStatus) -> str | None:

@@ -115,7 +115,8 @@ def series_months(period: Period) -> list[Period]:
 def _point(period: Period, block: dict) -> dict:
     csi = block["csi"]
     return {**period.to_json(), "csi": csi["value"], "n": csi["n"], "ci_low": csi["ci_low"],
-            "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"], "responses": block["responses"]}
+            "ci_high": csi["ci_high"], "satisfied_share": block["satisfied_share"], "satisfied": block["satisfied"],
+            "responses": block["responses"]}
 
 
 def survey_block(index: Index, survey: str, period: Period) -> dict:
@@ -219,7 +220,7 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
                                       records.actions),
         "comebacks": comeback_stats(period_visits, returns),
         "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
-                            followups["coverage"], index.visits_by_id, as_of),
+                            index.visits_by_id, as_of),
         "actions": _Converted(shared.actions),
         "care": _Converted(shared.care),
         "retention": _Converted(shared.retention),

@@ -4,8 +4,13 @@ Service advisors answer for the visits they received, technicians for the
 visits they worked on (a visit with two technicians counts for both): the
 period's visits for scores and coverage, and the complaints received in the
 period about any of their visits, whenever it was handed over.
-Customer-service staff answer for the follow-ups they made; the garage's
-coverage is their team target.  A CSI on fewer responses than the minimum
+Customer-service staff answer for the follow-ups they made: their attempts
+(attempts reached / attempts made), and the coverage of the eligible visits
+whose first follow-up was theirs (a visit is the specialist's who picked it
+up first: nothing in the records assigns visits to specialists, and a late
+first call is the caller's, not the team's).  A visit nobody followed up is
+nobody's: it lowers the garage's coverage only, which the page shows beside
+them.  A CSI on fewer responses than the minimum
 sample is shown but marked ``small_sample`` and never ranked: coaching
 someone over five answers is how satisfaction management goes wrong.
 """
@@ -35,8 +40,7 @@ def _meets(value, target) -> bool | None:
 
 
 def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: list[Complaint],
-               returns: dict[str, list[str]], coverage: float | None, visits_by_id: dict[str, Visit],
-               as_of: date) -> list[dict]:
+               returns: dict[str, list[str]], visits_by_id: dict[str, Visit], as_of: date) -> list[dict]:
     """One row per staff member; ``responses`` are the period's internal primary-survey responses."""
     quarter = quarter_of(period.end).label
     by_visit = defaultdict(list)
@@ -54,9 +58,12 @@ def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: 
         for member in technicians if len(technicians) < 2 else dict.fromkeys(technicians):
             served[("technician", member)].append(status)
     attempts = defaultdict(list)
+    picked_up = defaultdict(list)  # staff id -> the eligible visits whose first follow-up was theirs
     for status in statuses:
         for followup in status.attempts:
             attempts[followup.by].append(followup)
+        if status.eligible and status.first_by is not None:
+            picked_up[status.first_by].append(status)
     rows = []
     for member in garage.staff:
         target = target_for(garage, quarter, member.role)
@@ -64,7 +71,7 @@ def staff_kpis(garage: Garage, period: Period, statuses, responses, complaints: 
             row = _served_row(served.get((member.role, member.id), []), by_visit,
                               complained.get((member.role, member.id), 0), returns, garage.thresholds.min_sample)
         elif member.role == "customer_service":
-            row = _caller_row(attempts.get(member.id, []), coverage)
+            row = _caller_row(attempts.get(member.id, []), picked_up.get(member.id, []))
         else:
             continue
         rows.append({"id": member.id, "role": member.role, "active": member.active, **row,
@@ -130,10 +137,12 @@ def _served_row(statuses, by_visit, complaints: int, returns, min_sample: int) -
     }
 
 
-def _caller_row(attempts, coverage: float | None) -> dict:
+def _caller_row(attempts, picked_up) -> dict:
     reached = sum(1 for f in attempts if f.outcome == "reached")
-    return {"attempts": len(attempts), "reached": reached, "reach_rate": share(reached, len(attempts)),
-            "coverage": coverage, "small_sample": False}
+    covered = sum(status.covered for status in picked_up)
+    return {"attempts": len(attempts), "attempts_reached": reached, "attempt_reach_rate": share(reached, len(attempts)),
+            "eligible": len(picked_up), "covered": covered, "coverage": share(covered, len(picked_up)),
+            "small_sample": False}
 
 
 def _target_json(target: Target | None, quarter: str) -> dict | None:
