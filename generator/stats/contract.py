@@ -1,4 +1,4 @@
-"""The JSON contract of ``csi stats --format json`` (schema_version 1).
+"""The JSON contract of ``csi stats --format json`` (schema_version 2).
 
 Conventions: shares are fractions 0-1; CSI and item/response scores are
 0-100; item means are on the questionnaire's scale (usually 1-10); dates are
@@ -10,7 +10,8 @@ for shares, Student's t for means.  ``*_p`` values are two-sided p-values;
 names for publication is the site's job.
 
 Top level
-- ``schema_version`` (1), ``garage`` (name), ``language`` (en|zh).
+- ``schema_version`` (2; 1 before customer-service staff rows' ``reached``/``reach_rate``
+  became ``attempts_reached``/``attempt_reach_rate``), ``garage`` (name), ``language`` (en|zh).
 - ``period``: ``label`` (2026-10, 2026-Q3, 2026, 2026-W40 or
   2026-04-01..2026-06-30), ``start``, ``end`` (inclusive).
 - ``as_of``: the day the report is made "as of" (windows and deadlines are
@@ -422,7 +423,7 @@ SCHEMA = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
     "title": "csi stats report",
     **obj({
-        "schema_version": {"const": 1}, "garage": TEXT, "language": {"enum": ["en", "zh"]},
+        "schema_version": {"const": 2}, "garage": TEXT, "language": {"enum": ["en", "zh"]},
         "period": PERIOD, "as_of": DATE,
         **SURVEY_BLOCK,
         "surveys": mapping(obj(SURVEY_BLOCK)),

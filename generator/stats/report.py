@@ -29,7 +29,9 @@ from generator.stats.retention import retention_stats, won_back_customers
 from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
-SCHEMA_VERSION = 1
+# 2: customer-service staff rows' reached/reach_rate became attempts_reached/attempt_reach_rate
+# (attempts, told apart from the follow-ups' visits reached), and their coverage their own
+SCHEMA_VERSION = 2
 SERIES_MONTHS = 12
 SERIES_WEEKS = 13
 SIGNIFICANCE = 0.05
