@@ -177,7 +177,7 @@ def test_each_specialist_has_the_coverage_of_the_visits_they_picked_up(site):
     # CS01: F1 F2a F4, one reached; first on RO1, RO2, RO4, all in time.
     # CS02: F2b F2c F3 F6, three reached; first on RO3 (late) and RO6: below the 100% target
     assert rows[1:] == [["Wu (CS01)", "3", "33% (1/3)", "100% (3/3)"],
-                        ["Zheng (CS02)", "4", "75% (3/4)", "50% (1/2) ▼"]]
+                        ["Zheng (CS02)", "4", "75% (3/4)", "50% (1/2) ✗"]]
     note = {"en": "In no specialist's row: eligible visits followed up by nobody, 1; first followed up by other "
                   "staff, 0. The garage's coverage, the team's target: 67% (4/6).",
             "zh": "不计入任何客服专员的：无人回访的应回访台次 1 台，由其他员工首次回访的 0 台。"
@@ -195,7 +195,7 @@ def test_the_weekly_satisfied_share_with_n_and_the_target(site):
     weeks = {row[0]: row[1:] for row in rows[1:]}
     assert list(weeks) == [f"2026-W{number}" for number in range(28, 41)]  # 13 weeks up to 30 September's
     # W38: RO1 (9) and RO2 (5), one satisfied, under the 90% target; W39: RO3 (10) and RO6 (8)
-    assert weeks["2026-W38"][:4] == ["2026-09-14 – 2026-09-20", "2", "1", "50% ▼"]
+    assert weeks["2026-W38"][:4] == ["2026-09-14 – 2026-09-20", "2", "1", "50% ✗"]
     assert weeks["2026-W39"][:4] == ["2026-09-21 – 2026-09-27", "2", "2", "100%"]
     assert weeks["2026-W30"][1:4] == ["0", "0", "–"]
     note = {"en": "The dashed line is the target of 2026-Q3: 90%.", "zh": "虚线为 2026-Q3 的目标：90%。"}[language]

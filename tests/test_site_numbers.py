@@ -424,27 +424,37 @@ def test_actions_page_lists_every_action_overdue_first(garage):
 
 def test_staff_page_rows_match_the_json(garage):
     page = garage.page("staff.md")
+
+    def against(value, target):
+        # whole percents, one decimal where rounding would hide a miss (89.7% against 90%)
+        if value is not None and target is not None and round(value * 100) == round(target * 100) and value != target:
+            return f"{value * 100:.1f}%"
+        return pct(value)
+
     for role in ("service_advisor", "technician"):
         rows = [s for s in garage.report["staff"] if s["role"] == role]
         shown = table(page, garage.label("role", role))
         assert len(shown.rows) == len(rows)
+        role_target = next((person["target"] for person in rows if person["target"]), None)
+        if role_target and role_target.get("csi") is not None:  # each target in its column's heading
+            assert shown.header[1] == f"{garage.t('csi')} ({garage.t('target')} {one(role_target['csi'])})"
         for cells, person in zip(shown.rows, rows):
             marker = " *" if person["small_sample"] else ""
-            miss = {key: " ▼" if person["meets"][key] is False else "" for key in person["meets"]}
-            assert cells[:8] == [
-                garage.staff(person["id"]) + marker, str(person["visits"]),
-                pct(person["coverage"]) + miss["followup_coverage"], str(person["responses"]),
-                one(person["csi"]["value"]) + miss["csi"], f"{one(person['csi']['ci_low'])}–"
-                f"{one(person['csi']['ci_high'])}", pct(person["satisfied_share"]) + miss["satisfied_share"],
-                str(person["complaints"])]
-            assert cells[8] == f"{person['comebacks']}/{person['repairs']}"
-            assert cells[9] == one((person["target"] or {}).get("csi"))
+            miss = {key: " ✗" if person["meets"][key] is False else "" for key in person["meets"]}
+            target = person["target"] or {}
+            assert cells == [
+                garage.staff(person["id"]) + marker, one(person["csi"]["value"]) + miss["csi"],
+                f"{one(person['csi']['ci_low'])}–{one(person['csi']['ci_high'])}",
+                against(person["satisfied_share"], target.get("satisfied_share")) + miss["satisfied_share"],
+                str(person["responses"]),
+                against(person["coverage"], target.get("followup_coverage")) + miss["followup_coverage"],
+                str(person["visits"]), str(person["complaints"]), f"{person['comebacks']}/{person['repairs']}"]
     desk = [s for s in garage.report["staff"] if s["role"] == "customer_service"]
     shown = table(page, garage.label("role", "customer_service"))
     assert shown.rows == [[garage.staff(s["id"]), str(s["attempts"]),
                            f"{pct(s['attempt_reach_rate'])} ({s['attempts_reached']}/{s['attempts']})",
                            f"{pct(s['coverage'])} ({s['covered']}/{s['eligible']})"
-                           + (" ▼" if s["meets"]["followup_coverage"] is False else "")]
+                           + (" ✗" if s["meets"]["followup_coverage"] is False else "")]
                           for s in desk]
 
 

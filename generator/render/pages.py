@@ -131,6 +131,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
         "tiles": views.tiles(report, records, lookup),
         "comparison_rows": views.comparison_rows(report, lookup),
         "source_rows": views.source_rows(report, lookup, records.garage.thresholds.min_sample),
+        "role_targets": views.role_targets(report),
         "other_surveys": views.other_surveys(report, lookup, survey, records.garage.thresholds.min_sample),
         "trend_charts": views.trend_charts(report, monthly, lookup, csi_target),
         "item_rows": item_rows,

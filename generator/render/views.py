@@ -182,6 +182,15 @@ def item_rows(report: dict, lookup: Lookup, survey: str) -> list[dict]:
     return rows
 
 
+def role_targets(report: dict) -> dict[str, dict]:
+    """Each role's target of the report's quarter, as its staff rows carry it (one per role)."""
+    found: dict[str, dict] = {}
+    for row in report.get("staff") or []:
+        if row.get("target") and row["role"] not in found:
+            found[row["role"]] = row["target"]
+    return found
+
+
 def strength_weakness(rows: list[dict], records: Records, survey: str) -> dict[str, list[dict]]:
     """The two tables garages fill by hand, filled from the action records."""
     tables = {"strength": [], "weakness": []}
