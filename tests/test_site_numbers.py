@@ -395,16 +395,21 @@ def test_actions_page_lists_every_action_overdue_first(garage):
     summary = f"{garage.t('open')}: {actions['open']} · {garage.t('overdue')}: {actions['overdue']} · " \
               f"{garage.t('done')}: {actions['done']}"
     assert summary in page
-    done = [a for a in actions["list"] if a["status"] == "done"]
+    done = [a for a in actions["list"] if a["status"] == "done" and not a["category"]]
     if done:
         loop = table(page, garage.t("closed_loop"))
         assert sorted(row[0].split(" ")[0] for row in loop.rows) == sorted(a["id"] for a in done)
         for row in loop.rows:
             effect = by_id[row[0].split(" ")[0]]["loop"]
             if effect:
-                assert row[3] == f"{pct(effect['before']['top_share'])} ({effect['before']['n']})"
-                assert row[4] == f"{pct(effect['after']['top_share'])} ({effect['after']['n']})"
-                assert row[6:8] == [one(effect["before"]["mean"]), one(effect["after"]["mean"])]
+                before, after = effect["before"], effect["after"]
+                assert row[3] == f"{before['start']} – {before['end']} ({garage.label('loop_basis', effect['basis'])})"
+                assert row[4] == f"{pct(before['top_share'])} · {pct(before['bottom_share'])} ({before['n']})"
+                still_open = garage.t("after_open", elapsed=effect["days_elapsed"], days=effect["window_days"])
+                assert row[5] == (f"{after['start']} – {after['end']}" if effect["complete"]
+                                  else f"{after['start']} – {after['end']} · {still_open}")
+                assert row[6] == f"{pct(after['top_share'])} · {pct(after['bottom_share'])} ({after['n']})"
+                assert row[9] == garage.label("verdict", effect["verdict"])
 
 
 def test_staff_page_rows_match_the_json(garage):
