@@ -369,12 +369,31 @@ def test_strength_and_weakness_tables_list_the_json_items_with_their_actions(gar
         assert row[1:3] == [pct(item["top_share"]), pct(item["bottom_share"])]
         candidates = _candidate_actions(garage, item["id"], kind)
         if not candidates:
-            assert row[3:] == [DASH] * 4 + [garage.t("needs_action")], row
+            assert row[3:8] == [DASH] * 4 + [garage.t("needs_action")], row
+            assert row[8] == _other_actions(garage, item["id"], None)
             continue
         action_id = re.fullmatch(r".* \((A[^)]+)\)", row[7])[1]
         action = candidates[action_id]
         assert row[3:8] == [action["cause"], action["measures"], garage.staff(action["owner"]), action["due"],
                             f"{garage.label('action_status', action['status'])} ({action_id})"]
+        assert row[8] == _other_actions(garage, item["id"], action_id)
+
+
+def _other_actions(garage: Garage, item_id: str, shown: str | None) -> str:
+    """Every other action on the item in start order; a done one with its date and the JSON's verdict."""
+    verdicts = {a["id"]: a["loop"]["verdict"] for a in garage.report["actions"]["list"] if a["loop"]}
+    others = sorted((a for a in garage.records("actions") if a.get("item") == item_id and a["id"] != shown
+                     and a.get("survey", garage.report["survey"]) == garage.report["survey"]),
+                    key=lambda a: (str(a.get("start") or a["due"]), a["id"]))
+    lines = []
+    for other in others:
+        line = f"{other['id']} {other['title']}: {garage.label('action_status', other['status'])}"
+        if other["status"] == "done":
+            line += f" {other['done']}"
+        if other["id"] in verdicts:
+            line += f" ({garage.label('verdict', verdicts[other['id']])})"
+        lines.append(line)
+    return "<br>".join(lines) or DASH
 
 
 def test_actions_page_lists_every_action_overdue_first(garage):

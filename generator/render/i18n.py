@@ -128,6 +128,7 @@ _STRINGS = {
     "loop_categories": ("Actions on a complaint category: complaints per 100 visits",
                         "针对投诉类别的措施：每百台次投诉数"),
     "per_100_visits": ("per 100 visits (complaints/visits)", "每百台次投诉（投诉数/台次）"),
+    "other_actions": ("Other actions on this item", "此项目的其他措施"),
     # generator.stats.actions: how the two windows are chosen, and the verdict's rule
     "loop_windows_rule": ("Before: the period the action names as the one its weakness was found in (found_in); "
                           "without one, for an improvement, the latest of the three months up to its start in "
