@@ -411,6 +411,7 @@ class Action(Record):
     survey: str = "service"
     item: str | None = None  # survey item id targeted
     category: str | None = None  # or complaint category targeted
+    found_in: str | None = None  # report period in which the weakness was found: 2026-06, 2026-Q2
     cause: str | None = None
     measures: str | None = None
     start: date | None = None

@@ -14,7 +14,7 @@ from generator.render.env import make_environment, render
 from generator.render.i18n import LABELS, STRINGS, label, text
 from generator.render.pages import render_pages
 from generator.render.privacy import Masker
-from generator.stats import contract, integrity
+from generator.stats import actions, contract, integrity
 from generator.stats.care import CARE_KINDS
 from generator.stats.drivers import QUADRANTS
 from generator.stats.periods import parse_period
@@ -53,6 +53,8 @@ SHOWN_VALUES = {
     "source": model.FOLLOWUP_SOURCES,
     "overdue_reason": _schema_enum(contract.OVERDUE_COMPLAINT, "reasons", "[]"),
     "class": contract.CLASSES,
+    "verdict": (*actions.VERDICTS, *contract.VERDICTS),
+    "loop_basis": (*actions.BASES, *contract.LOOP_BASES),
     "quadrant": QUADRANTS,
     "signal": (*integrity.KINDS, *contract.SIGNAL_KINDS),
     "warning": problems.WARNING_CODES,

@@ -74,7 +74,28 @@ def test_weakness_without_an_action_needs_one(tmp_path):
     records.actions = [a for a in records.actions if a.item != "waiting_care"]
     _, _, pages = _render(tmp_path, records)
     weakness = pages["items.md"].split("## Weaknesses")[1].split("## ")[0]
-    assert _row(weakness, "Cared for while waiting")[-1] == "**needs an action**"
+    assert _row(weakness, "Cared for while waiting")[-2:] == ["**needs an action**", "–"]
+
+
+def test_a_weakness_lists_the_other_actions_on_its_item_a_done_one_with_its_verdict(tmp_path):
+    from generator import model
+
+    records = sample_records("en")
+    # an earlier round on the weak item, done in the spring, and one that was called off
+    records.actions += [
+        model.Action("A2026-01", "improve", "Tea and a seat", "SM01", date(2026, 5, 31), "done", item="waiting_care",
+                     start=date(2026, 5, 1), done=date(2026, 5, 20)),
+        model.Action("A2026-02", "improve", "Lounge rota", "SM01", date(2026, 6, 30), "cancelled",
+                     item="waiting_care", start=date(2026, 6, 1))]
+    report, _, pages = _render(tmp_path, records)
+    verdict = next(row["loop"]["verdict"] for row in report["actions"]["list"] if row["id"] == "A2026-01")
+    weakness = pages["items.md"].split("## Weaknesses")[1].split("## ")[0]
+    row = _row(weakness, "Cared for while waiting")
+    assert row[7] == "done (A2026\\-03)"  # the latest action is still the one the row is about
+    shown = {"effective": "effective", "not_effective": "not effective", "no_effect_yet": "no effect yet",
+             "too_early": "too early to tell", "too_few": "too few to tell"}[verdict]
+    assert row[8] == (f"A2026\\-01 Tea and a seat: done 2026-05-20 ({shown})<br>"
+                      "A2026\\-02 Lounge rota: cancelled")
 
 
 def test_overview_tiles_and_complaint_counts(zh):

@@ -384,12 +384,31 @@ def test_strength_and_weakness_tables_list_the_json_items_with_their_actions(gar
         assert row[1:3] == [pct(item["top_share"]), pct(item["bottom_share"])]
         candidates = _candidate_actions(garage, item["id"], kind)
         if not candidates:
-            assert row[3:] == [DASH] * 4 + [garage.t("needs_action")], row
+            assert row[3:8] == [DASH] * 4 + [garage.t("needs_action")], row
+            assert row[8] == _other_actions(garage, item["id"], None)
             continue
         action_id = re.fullmatch(r".* \((A[^)]+)\)", row[7])[1]
         action = candidates[action_id]
         assert row[3:8] == [action["cause"], action["measures"], garage.staff(action["owner"]), action["due"],
                             f"{garage.label('action_status', action['status'])} ({action_id})"]
+        assert row[8] == _other_actions(garage, item["id"], action_id)
+
+
+def _other_actions(garage: Garage, item_id: str, shown: str | None) -> str:
+    """Every other action on the item in start order; a done one with its date and the JSON's verdict."""
+    verdicts = {a["id"]: a["loop"]["verdict"] for a in garage.report["actions"]["list"] if a["loop"]}
+    others = sorted((a for a in garage.records("actions") if a.get("item") == item_id and a["id"] != shown
+                     and a.get("survey", garage.report["survey"]) == garage.report["survey"]),
+                    key=lambda a: (str(a.get("start") or a["due"]), a["id"]))
+    lines = []
+    for other in others:
+        line = f"{other['id']} {other['title']}: {garage.label('action_status', other['status'])}"
+        if other["status"] == "done":
+            line += f" {other['done']}"
+        if other["id"] in verdicts:
+            line += f" ({garage.label('verdict', verdicts[other['id']])})"
+        lines.append(line)
+    return "<br>".join(lines) or DASH
 
 
 def test_actions_page_lists_every_action_overdue_first(garage):
@@ -410,16 +429,21 @@ def test_actions_page_lists_every_action_overdue_first(garage):
     summary = f"{garage.t('open')}: {actions['open']} · {garage.t('overdue')}: {actions['overdue']} · " \
               f"{garage.t('done')}: {actions['done']}"
     assert summary in page
-    done = [a for a in actions["list"] if a["status"] == "done"]
+    done = [a for a in actions["list"] if a["status"] == "done" and not a["category"]]
     if done:
         loop = table(page, garage.t("closed_loop"))
         assert sorted(row[0].split(" ")[0] for row in loop.rows) == sorted(a["id"] for a in done)
         for row in loop.rows:
             effect = by_id[row[0].split(" ")[0]]["loop"]
             if effect:
-                assert row[3] == f"{pct(effect['before']['top_share'])} ({effect['before']['n']})"
-                assert row[4] == f"{pct(effect['after']['top_share'])} ({effect['after']['n']})"
-                assert row[6:8] == [one(effect["before"]["mean"]), one(effect["after"]["mean"])]
+                before, after = effect["before"], effect["after"]
+                assert row[3] == f"{before['start']} – {before['end']} ({garage.label('loop_basis', effect['basis'])})"
+                assert row[4] == f"{pct(before['top_share'])} · {pct(before['bottom_share'])} ({before['n']})"
+                still_open = garage.t("after_open", elapsed=effect["days_elapsed"], days=effect["window_days"])
+                assert row[5] == (f"{after['start']} – {after['end']}" if effect["complete"]
+                                  else f"{after['start']} – {after['end']} · {still_open}")
+                assert row[6] == f"{pct(after['top_share'])} · {pct(after['bottom_share'])} ({after['n']})"
+                assert row[9] == garage.label("verdict", effect["verdict"])
 
 
 def test_staff_page_rows_match_the_json(garage):

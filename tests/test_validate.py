@@ -650,3 +650,19 @@ def test_a_car_still_listed_under_its_former_owner_is_one_error_not_a_crash(gara
         "records/customers/c2.yaml:5:5: error duplicate-plate: plate 粤B12345 is also a vehicle of customer C0001 "
         "(records/customers/c1.yaml:1)"]
     assert "Traceback" not in result.output
+
+
+def test_the_period_an_action_says_its_weakness_was_found_in_is_one_before_its_start(garage):
+    action = ("- id: A{number}\n  kind: improve\n  item: waiting_care\n  title: t\n  owner: SA01\n"
+              "  start: 2026-07-01\n  due: 2026-08-01\n  status: planned\n  found_in: {found_in}\n")
+    periods = ("2026-06", "2026-Q2", "2026-13", "2026-07", "2026-Q3")
+    root = garage({"records/actions/a.yaml": "".join(action.format(number=number, found_in=period)
+                                                     for number, period in enumerate(periods))})
+    assert lines(run(root)) == [
+        "records/actions/a.yaml:27:3: error bad-period: bad period '2026-13': month 13 does not exist; use a "
+        "month (2026-10), a quarter (2026-Q3), a year (2026) or a date range (2026-04-01..2026-06-30)",
+        "records/actions/a.yaml:36:3: error time-order: the weakness was found in 2026-07, which begins on or "
+        "after the action's start (2026-07-01)",
+        "records/actions/a.yaml:45:3: error time-order: the weakness was found in 2026-Q3, which begins on or "
+        "after the action's start (2026-07-01)",
+    ]

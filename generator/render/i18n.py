@@ -143,6 +143,38 @@ _STRINGS = {
     "before": ("Before", "实施前"),
     "after": ("After", "实施后"),
     "closed_loop": ("Done actions and their effect", "已完成措施及其效果"),
+    "verdict": ("Verdict", "结论"),
+    "before_window": ("Before: window", "实施前时段"),
+    "after_window": ("After: window", "实施后时段"),
+    "after_open": ("after window still open: {elapsed} of {days} days",
+                   "实施后观察期未结束：已过 {elapsed} 天，共 {days} 天"),
+    "loop_categories": ("Actions on a complaint category: complaints per 100 visits",
+                        "针对投诉类别的措施：每百台次投诉数"),
+    "per_100_visits": ("per 100 visits (complaints/visits)", "每百台次投诉（投诉数/台次）"),
+    "other_actions": ("Other actions on this item", "此项目的其他措施"),
+    # generator.stats.actions: how the two windows are chosen, and the verdict's rule
+    "loop_windows_rule": ("Before: the period the action names as the one its weakness was found in (`found_in`); "
+                          "without one, for an improvement, the latest of the three months up to its start in "
+                          "which the item was a weakness; else as many days before the start as the action lasted "
+                          "(at least 30). Answers given during the action are never \"before\". After: from the day "
+                          "after it was done, as many days as it lasted (at least 30).",
+                          "实施前：措施登记的发现问题统计期（`found_in`）；未登记时，改进措施取开始前三个月内该项目最近一次"
+                          "判为劣势的月份；都没有时取开始前与措施时长相同的天数（至少 30 天）。措施实施期间的答卷不计入实施前。"
+                          "实施后：完成次日起，与措施时长相同的天数（至少 30 天）。"),
+    "loop_verdict_rule": ("Verdict: each window needs at least {min_sample} answers (visits, for a complaint "
+                          "category, and so many complaints before that none after would be a significant fall), "
+                          "else too few, or too early while the after window is open. An improvement is "
+                          "effective when the very-satisfied share rose or the dissatisfied share fell by at least "
+                          "{drop} points, significantly (p < 0.05), and neither moved as far the wrong way; an action "
+                          "on a complaint category when its complaints per 100 visits fell significantly; a "
+                          "maintenance action unless a share moved that far the wrong way. Otherwise no effect yet "
+                          "while the after window is open, then not effective.",
+                          "结论：每个时段至少需 {min_sample} 份答卷（投诉类别措施按台次计，且实施前投诉数须足以使"
+                          "实施后零投诉构成显著下降），不足为“样本过少”，"
+                          "实施后观察期未结束时为“为时尚早”。改进措施：非常满意占比上升或不满意占比下降至少 {drop} 个百分点"
+                          "且显著（p < 0.05），且两者都没有同等幅度的反向变化，为“有效”；投诉类别措施：每百台次投诉数显著下降"
+                          "为“有效”；保持措施：两项占比都没有同等幅度的反向变化即为“有效”。其余情况观察期未结束时为“暂未见效”，"
+                          "结束后为“无效”。"),
     "all_actions": ("All actions (overdue first)", "全部措施（逾期优先）"),
     "days_overdue": ("Days overdue", "逾期天数"),
     # staff
@@ -359,6 +391,12 @@ _LABELS = {
                  "critical": ("critical", "严重")},
     "complaint_status": {"open": ("open", "未处理"), "in_progress": ("in progress", "处理中"),
                          "resolved": ("resolved", "已解决"), "closed": ("closed", "已关闭")},
+    "verdict": {"effective": ("effective", "有效"), "not_effective": ("not effective", "无效"),
+                "no_effect_yet": ("no effect yet", "暂未见效"), "too_early": ("too early to tell", "为时尚早"),
+                "too_few": ("too few to tell", "样本过少")},
+    "loop_basis": {"found_in": ("named in the action", "措施登记的发现期"),
+                   "weakness_month": ("month the item was a weakness", "判为劣势的月份"),
+                   "before_start": ("as long as the action, before its start", "开始前同等天数")},
     "action_status": {"planned": ("planned", "计划中"), "in_progress": ("in progress", "进行中"),
                       "done": ("done", "已完成"), "cancelled": ("cancelled", "已取消"),
                       "overdue": ("overdue", "已逾期")},

@@ -135,7 +135,7 @@ def _base_context(records: Records, report: dict, problems: list[Problem], as_of
         "other_surveys": views.other_surveys(report, lookup, survey, records.garage.thresholds.min_sample),
         "trend_charts": views.trend_charts(report, monthly, lookup, csi_target),
         "item_rows": item_rows,
-        "sw": views.strength_weakness(item_rows, records, survey),
+        "sw": views.strength_weakness(item_rows, records, survey, report),
         "ipa_chart": views.quadrant_chart(report, lookup, survey),
         "ipa_legend": views.quadrant_legend(report, lookup, survey),
         "drivers_stated_items": views.drivers_stated_items(report, lookup, survey),

@@ -170,6 +170,16 @@ def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> d
             "owner": chosen.owner, "due": chosen.due, "status": chosen.status, "done": chosen.done}
 
 
+def other_actions(records: Records, survey: str, item_id: str, shown: str | None,
+                  verdicts: dict[str, str]) -> list[dict]:
+    """Every other action on the item, in start order, a done one with its verdict: a weakness
+    that an earlier action was meant to mend says the loop did not close (or not yet)."""
+    found = sorted((a for a in records.actions if a.item == item_id and a.survey == survey and a.id != shown),
+                   key=lambda a: (a.start or a.due, a.id))
+    return [{"id": a.id, "title": a.title, "status": a.status, "done": a.done, "verdict": verdicts.get(a.id)}
+            for a in found]
+
+
 def item_rows(report: dict, lookup: Lookup, survey: str) -> list[dict]:
     rows = []
     for row in report["items"]:
@@ -191,15 +201,18 @@ def role_targets(report: dict) -> dict[str, dict]:
     return found
 
 
-def strength_weakness(rows: list[dict], records: Records, survey: str) -> dict[str, list[dict]]:
+def strength_weakness(rows: list[dict], records: Records, survey: str, report: dict) -> dict[str, list[dict]]:
     """The two tables garages fill by hand, filled from the action records."""
+    verdicts = {row["id"]: row["loop"]["verdict"] for row in report["actions"]["list"] if row.get("loop")}
     tables = {"strength": [], "weakness": []}
     for row in rows:
         # the overall question measures the outcome, not a process anyone can act on
         if row["class"] not in tables or row.get("overall"):
             continue
         kind = "maintain" if row["class"] == "strength" else "improve"
-        tables[row["class"]].append({"item": row, "action": action_for_item(records, survey, row["id"], kind)})
+        action = action_for_item(records, survey, row["id"], kind)
+        others = other_actions(records, survey, row["id"], action["id"] if action else None, verdicts)
+        tables[row["class"]].append({"item": row, "action": action, "others": others})
     return tables
 
 

@@ -185,14 +185,39 @@ Top level
   true/false, null when there is no target or no value).
 - ``actions``: ``total``, ``open`` (planned or in_progress), ``overdue``
   (open past due), ``done``, ``cancelled``, ``list``: ``id``, ``kind``,
-  ``title``, ``owner``, ``survey``, ``item``, ``category``, ``status``,
-  ``start``, ``due``, ``done``, ``overdue``, ``days_overdue``, ``loop`` (for
-  a done action aimed at an item, else null): ``window_days`` (the action's
-  duration, at least 30), ``complete`` (false when the after-window is cut
-  at the as-of day), ``before``/``after`` (``start``, ``end``, ``n``,
-  ``mean``, ``top``, ``top_share``, ``bottom``, ``bottom_share``),
+  ``title``, ``owner``, ``survey``, ``item``, ``category``, ``found_in``
+  (the period the action says the weakness was found in, as written),
+  ``status``, ``start``, ``due``, ``done``, ``overdue``, ``days_overdue``,
+  ``loop`` (the closed loop of a done action aimed at an item or a complaint
+  category, else null): ``target`` (item | category), ``basis`` of the
+  before-window (found_in: the period the action names, up to the day before
+  it started; weakness_month: else, for an improvement aimed at an item, the
+  latest of the month holding the day before the start and the two before it
+  in which the item was a weakness on the answers before the start;
+  before_start: else as many days before the start as the action lasted, at
+  least 30), ``window_days`` (the after-window's length: as long as the
+  action lasted, at least 30, from the day after done), ``days_elapsed`` (of
+  it by the as-of day), ``complete`` (false while the after-window is cut at
+  the as-of day), ``verdict`` (too_few: fewer than ``min_sample`` answers
+  (for a category: visits) before, or after once the after-window has
+  closed, or for an improvement on a category so few complaints before that
+  none after would be no significant fall; too_early: too few after while
+  it is open; then for an improvement
+  effective when the 9-10 share rose or the 1-4 share fell significantly by
+  at least ``drop`` (a category's complaints per 100 visits fell
+  significantly) and neither moved so the wrong way, else no_effect_yet
+  while the after-window is open and not_effective once it has closed; for
+  a maintenance action not_effective when one moved so the wrong way, else
+  effective).  An item's ``before``/``after``: ``start``, ``end``, ``n``,
+  ``mean``, ``top``, ``top_share``, ``bottom``, ``bottom_share``; with
   ``top_share_change``, ``top_share_p``, ``bottom_share_change``,
-  ``bottom_share_p``, ``mean_change``, ``mean_p`` (Welch).
+  ``bottom_share_p`` (two-proportion z-tests), ``mean_change``, ``mean_p``
+  (Welch).  A category's ``before``/``after``: ``start``, ``end``,
+  ``visits`` (handed over in the window), ``complaints`` (of the category,
+  received in it), ``per_100_visits``; with ``per_100_visits_change`` and
+  ``p`` (two-proportion z-test of complaints per visit; null when a window
+  has more complaints than visits).  An after-window not begun by the as-of
+  day has ``start`` and ``end`` null.
 - ``care``: ``horizon_days``, ``from``, ``to``, ``counts`` (per kind),
   ``total``, ``list`` (``kind``: birthday, first_maintenance (due three
   weeks after purchase, until the car's first visit), next_service,
@@ -381,13 +406,23 @@ STAFF = obj({
 }, optional=STAFF_OPTIONAL)
 WINDOW = obj({"start": DATE_OR_NULL, "end": DATE_OR_NULL, "n": COUNT, "mean": NUMBER, "top": COUNT,
               "top_share": SHARE, "bottom": COUNT, "bottom_share": SHARE})
-LOOP = obj({"window_days": COUNT, "complete": BOOL, "before": WINDOW, "after": WINDOW,
-            "top_share_change": NUMBER, "top_share_p": P_VALUE, "bottom_share_change": NUMBER,
-            "bottom_share_p": P_VALUE, "mean_change": NUMBER, "mean_p": P_VALUE}, nullable=True)
+COMPLAINT_WINDOW = obj({"start": DATE_OR_NULL, "end": DATE_OR_NULL, "visits": COUNT, "complaints": COUNT,
+                        "per_100_visits": NUMBER})
+LOOP_BASES = ["found_in", "weakness_month", "before_start"]
+VERDICTS = ["effective", "not_effective", "no_effect_yet", "too_early", "too_few"]
+LOOP_WINDOWS = {"basis": {"enum": LOOP_BASES}, "window_days": COUNT, "days_elapsed": COUNT, "complete": BOOL,
+                "verdict": {"enum": VERDICTS}}
+ITEM_LOOP = obj({"target": {"const": "item"}, **LOOP_WINDOWS, "before": WINDOW, "after": WINDOW,
+                 "top_share_change": NUMBER, "top_share_p": P_VALUE, "bottom_share_change": NUMBER,
+                 "bottom_share_p": P_VALUE, "mean_change": NUMBER, "mean_p": P_VALUE})
+CATEGORY_LOOP = obj({"target": {"const": "category"}, **LOOP_WINDOWS, "before": COMPLAINT_WINDOW,
+                     "after": COMPLAINT_WINDOW, "per_100_visits_change": NUMBER, "p": P_VALUE})
+LOOP = {"oneOf": [ITEM_LOOP, CATEGORY_LOOP, {"type": "null"}]}
 ACTIONS = obj({
     "total": COUNT, "open": COUNT, "overdue": COUNT, "done": COUNT, "cancelled": COUNT,
     "list": array(obj({"id": TEXT, "kind": TEXT, "title": TEXT, "owner": TEXT, "survey": TEXT,
-                       "item": TEXT_OR_NULL, "category": TEXT_OR_NULL, "status": TEXT, "start": DATE_OR_NULL,
+                       "item": TEXT_OR_NULL, "category": TEXT_OR_NULL, "found_in": TEXT_OR_NULL, "status": TEXT,
+                       "start": DATE_OR_NULL,
                        "due": DATE, "done": DATE_OR_NULL, "overdue": BOOL,
                        "days_overdue": {"type": ["integer", "null"]}, "loop": LOOP})),
 })

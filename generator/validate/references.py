@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import model
 from generator.problems import Problem, error, warning
+from generator.stats.periods import parse_period
 from generator.validate.files import FileResult
 
 
@@ -331,3 +332,19 @@ class ReferenceCheck:
                           wording="status-mismatch-action", action_status=action.status)
         if action.done and action.start and action.done < action.start:
             self._error(action.where, "done", "time-order", "done before it started", "check start and done")
+        if action.found_in is not None:
+            self._found_in(action)
+
+    def _found_in(self, action: model.Action) -> None:
+        """The period the weakness was found in is the closed loop's 'before': it must be one, and
+        begin before the action did (answers given during the action are not 'before')."""
+        try:
+            found = parse_period(str(action.found_in))
+        except ValueError as exc:
+            self._error(action.where, "found_in", "bad-period", str(exc),
+                        "write a month (2026-06) or a quarter (2026-Q2)")
+            return
+        if action.start is not None and found.start >= action.start:
+            self._error(action.where, "found_in", "time-order",
+                        f"the weakness was found in {found.label}, which begins on or after the action's start "
+                        f"({action.start})", "name the period whose report showed the weakness")

@@ -236,6 +236,10 @@ ACTION = Kind("action", "An improvement (改进) or maintenance (保持) action.
     _enum("status", model.ACTION_STATUSES, "Where it stands.", zh="执行状态", labels="action_status", required=True,
           example="planned"),
     Field("done", DATE, "Date it was done.", zh="实际完成日期"),
+    # (last: a new column at the end of an export leaves the spreadsheets made from the old ones working)
+    Field("found_in", LINE, "Report period in which the weakness was found (2026-06, 2026-Q2): the "
+          "'before' of the closed loop.", zh="发现问题的统计期（如 2026-06、2026-Q2）：效果对比中的“实施前”",
+          example="2026-06"),
 ), model=model.Action, folder="actions", id_prefix="A", one_of=(("item", "category"),),
     zh="改进措施或保持措施")
 
