@@ -53,10 +53,10 @@ def test_item_table_shows_each_items_shares(zh):
         answers = _q3_answers(records, item_id)
         top = sum(1 for a in answers if a >= 9) / len(answers)
         bottom = sum(1 for a in answers if a <= 4) / len(answers)
-        row = _row(pages["items.md"], text)
-        assert row[2] == str(len(answers))
-        assert row[3] == f"{sum(answers) / len(answers):.1f}"
-        assert (row[4], row[5]) == (f"{top * 100:.0f}%", f"{bottom * 100:.0f}%")
+        row = _row(pages["items.md"], text)  # item, class, top share, bottom share, change, n, mean, section
+        assert row[5] == str(len(answers))
+        assert row[6] == f"{sum(answers) / len(answers):.1f}"
+        assert (row[2], row[3]) == (f"{top * 100:.0f}%", f"{bottom * 100:.0f}%")
 
 
 def test_weakness_and_strength_tables_are_filled_from_the_actions(zh):
@@ -285,7 +285,8 @@ def test_the_overview_shows_the_internal_external_gap_and_every_questionnaire(tm
     express_row = _row(pages["index.md"], "Express service survey")
     assert (express_row[1], express_row[3], express_row[4]) == ("100.0", "3 (too few answers)", "100%")
     express_items = pages["items.md"][pages["items.md"].index("## Express service survey"):]
-    assert _row(express_items, "Cared for while waiting")[2:5] == ["3", "10.0", "100%"]
+    row = _row(express_items, "Cared for while waiting")
+    assert (row[5], row[6], row[2]) == ("3", "10.0", "100%")
 
 
 def _with_late_complaints(records):

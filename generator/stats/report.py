@@ -25,7 +25,7 @@ from generator.stats.index import Index, build_index
 from generator.stats import integrity
 from generator.stats.intervals import share, summarize, two_proportion_p, welch_p, wilson
 from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
-from generator.stats.retention import retention_stats, won_back_customers
+from generator.stats.retention import retention_warnings, retention_stats, won_back_customers
 from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
@@ -168,8 +168,13 @@ def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) ->
     ``index``: ``build_index(records, as_of)``."""
     index.check_as_of(as_of)
     returns, care, retention = customer_side or customer_blocks(index.records, as_of)
-    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care, retention,
-                      standings_on(index.records.complaints, as_of))
+    records, garage = index.records, index.records.garage
+    # (the warning signs need the follow-ups and complaints, which the customer-side blocks
+    # are made without: they are worked out beside the reading of the follow-ups)
+    warnings = retention_warnings(records.customers, records.visits, records.followups, records.complaints,
+                                  garage.staff, as_of, garage.at_risk_days, garage.lost_days)
+    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care,
+                      {**retention, **to_json(warnings)}, standings_on(index.records.complaints, as_of))
 
 
 def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:
@@ -184,7 +189,7 @@ def comebacks_and_retention(records: Records, as_of: date,
     garage = records.garage
     return (comeback_map(records.visits, garage.comeback_days, as_of),
             to_json(retention_stats(records.customers, records.visits, as_of, garage.at_risk_days, garage.lost_days,
-                                    won_back, records.followups, records.complaints, garage.staff)))
+                                    won_back)))
 
 
 def care_block(records: Records, as_of: date, won_back: dict | None = None) -> dict:

@@ -59,13 +59,11 @@ def won_back_customers(customers: list[Customer], visits: list[Visit], as_of: da
 
 
 def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
-                    at_risk_days: int, lost_days: int, won_back: dict[str, Visit] | None = None,
-                    followups: list[Followup] = (), complaints: list[Complaint] = (),
-                    staff: list[Staff] = ()) -> dict:
-    """``won_back``: ``won_back_customers(customers, visits, as_of)`` when the caller has it;
-    ``followups``, ``complaints`` and ``staff`` give the warning signs."""
+                    at_risk_days: int, lost_days: int, won_back: dict[str, Visit] | None = None) -> dict:
+    """``won_back``: ``won_back_customers(customers, visits, as_of)`` when the caller has it.
+    Customers and visits only (it is worked out beside the reading of the follow-ups): the
+    warning signs are ``retention_warnings``'."""
     last_visit: dict[str, date] = {}
-    latest: dict[str, Visit] = {}
     earlier_year, last_year = set(), set()
     year_ago = as_of - timedelta(days=YEAR_DAYS)
     two_years_ago = year_ago - timedelta(days=YEAR_DAYS)
@@ -75,13 +73,11 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
             continue
         if day > last_visit.get(visit.customer, date.min):
             last_visit[visit.customer] = day
-            latest[visit.customer] = visit
         if year_ago < day <= as_of:
             last_year.add(visit.customer)
         elif two_years_ago < day <= year_ago:
             earlier_year.add(visit.customer)
     state_counts, causes, at_risk, no_visits = Counter(), Counter(), [], 0
-    staying: dict[str, str] = {}  # customer -> active | at_risk
     for customer in customers:
         state, cause, reference = classify_customer(customer, last_visit.get(customer.id), as_of,
                                                     at_risk_days, lost_days)
@@ -89,8 +85,6 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
             no_visits += 1
             continue
         state_counts[state] += 1
-        if state != "lost":
-            staying[customer.id] = state
         if state == "lost":
             causes[cause] += 1
         elif state == "at_risk":
@@ -105,8 +99,6 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
     retained = len(earlier_year & last_year)
     low, high = wilson(retained, len(earlier_year))
     cause_order = [c for c in LOST_CAUSES if causes.get(c)] + (["unknown"] if causes.get("unknown") else [])
-    warnings = warning_signs(staying, latest, visits, followups, complaints, staff, as_of)
-    sign_counts = Counter(sign for row in warnings for sign in row["signs"])
     return {
         "customers": len(customers),
         "active": state_counts["active"], "at_risk": state_counts["at_risk"], "lost": state_counts["lost"],
@@ -117,10 +109,31 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
         "retention_ci_low": low, "retention_ci_high": high,
         "at_risk_list": at_risk,
         "won_back_list": won_back,
-        "warning": len(warnings),
-        "warning_counts": {sign: sign_counts[sign] for sign in WARNING_SIGNS},
-        "warning_list": warnings,
     }
+
+
+def retention_warnings(customers: list[Customer], visits: list[Visit], followups: list[Followup],
+                       complaints: list[Complaint], staff: list[Staff], as_of: date, at_risk_days: int,
+                       lost_days: int) -> dict:
+    """The retention block's warning signs: ``warning`` (customers), ``warning_counts`` (per
+    sign), ``warning_list`` (``warning_signs``)."""
+    latest: dict[str, Visit] = {}
+    for visit in visits:
+        if visit.check_in.date() <= as_of:
+            known = latest.get(visit.customer)
+            if known is None or visit.check_in > known.check_in:
+                latest[visit.customer] = visit
+    staying: dict[str, str] = {}  # customer -> active | at_risk, as retention_stats classes them
+    for customer in customers:
+        visit = latest.get(customer.id)
+        state, _, _ = classify_customer(customer, visit.check_in.date() if visit else None, as_of,
+                                        at_risk_days, lost_days)
+        if state in ("active", "at_risk"):
+            staying[customer.id] = state
+    warnings = warning_signs(staying, latest, visits, followups, complaints, staff, as_of)
+    sign_counts = Counter(sign for row in warnings for sign in row["signs"])
+    return {"warning": len(warnings), "warning_counts": {sign: sign_counts[sign] for sign in WARNING_SIGNS},
+            "warning_list": warnings}
 
 
 def warning_signs(staying: dict[str, str], latest: dict[str, Visit], visits: list[Visit],
