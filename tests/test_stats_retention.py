@@ -96,8 +96,13 @@ def test_early_warning_signs_of_customers_not_yet_lost():
         followup("F1", "V1b", datetime(2025, 12, 2, 10), fixed=False),                 # C1, an older visit
     ]
     staff = [Staff("SA01", "王强", "service_advisor"), Staff("SA09", "赵六", "service_advisor", active=False)]
-    found = retention_warnings(customers, visits, followups, complaints, staff, AS_OF, at_risk_days=180,
-                               lost_days=365)
+    from generator.model import Records
+    from generator.stats.index import build_index
+    from tests.stats_factories import garage, questionnaire
+
+    everything = Records(garage(staff=staff, at_risk_days=180, lost_days=365), {"service": questionnaire()},
+                         customers=customers, visits=visits, followups=followups, complaints=complaints)
+    found = retention_warnings(build_index(everything, AS_OF), AS_OF)
     assert [(row["customer"], row["state"], row["signs"]) for row in found["warning_list"]] == [
         ("C1", "active", ["complaint_unsatisfied", "complained", "fault_not_fixed"]),
         ("C2", "active", ["complaint_open", "complained"]),
@@ -110,13 +115,8 @@ def test_early_warning_signs_of_customers_not_yet_lost():
                                        "fault_not_fixed": 2, "refused_followup": 1, "advisor_left": 1}
     # a build makes the customer-side blocks from the customers and visits alone, beside the
     # reading of the follow-ups: the warning signs are the same whichever way the block is made
-    from generator.model import Records
-    from generator.stats.index import build_index
     from generator.stats.report import customer_blocks, unperiodic
-    from tests.stats_factories import garage, questionnaire
 
-    everything = Records(garage(staff=staff), {"service": questionnaire()}, customers=customers, visits=visits,
-                         followups=followups, complaints=complaints)
     index = build_index(everything, AS_OF)
     beside = customer_blocks(Records(everything.garage, customers=customers, visits=visits), AS_OF)
     assert unperiodic(index, AS_OF, beside).retention == unperiodic(index, AS_OF).retention

@@ -168,11 +168,9 @@ def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) ->
     ``index``: ``build_index(records, as_of)``."""
     index.check_as_of(as_of)
     returns, care, retention = customer_side or customer_blocks(index.records, as_of)
-    records, garage = index.records, index.records.garage
     # (the warning signs need the follow-ups and complaints, which the customer-side blocks
     # are made without: they are worked out beside the reading of the follow-ups)
-    warnings = retention_warnings(records.customers, records.visits, records.followups, records.complaints,
-                                  garage.staff, as_of, garage.at_risk_days, garage.lost_days)
+    warnings = retention_warnings(index, as_of)
     return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care,
                       {**retention, **to_json(warnings)}, standings_on(index.records.complaints, as_of))
 

@@ -18,7 +18,7 @@ before the last twelve, the share who visited again in the last twelve
 
 Warning signs (流失预警信号): time since the last visit is the late signal; the
 early ones are in the records of the last 365 days before it shows
-(``warning_signs``): a complaint, one still open or whose outcome did not
+(``retention_warnings``): a complaint, one still open or whose outcome did not
 satisfy the customer, a fault the customer said is not fixed, a follow-up
 call refused, and the service advisor of their last visit gone (domain.md:
 "staff who left and took customers").  Only customers not lost have them.
@@ -32,7 +32,7 @@ from datetime import date, timedelta
 from generator.model import LOST_CAUSES, Complaint, Customer, Followup, Staff, Visit
 from generator.stats.complaints import standing
 from generator.stats.intervals import share, wilson
-from generator.stats.periods import known_until
+from generator.stats.periods import date_range, known_until
 
 YEAR_DAYS = 365
 WARNING_SIGNS = ("complaint_unsatisfied", "complaint_open", "complained", "fault_not_fixed", "refused_followup",
@@ -112,79 +112,73 @@ def retention_stats(customers: list[Customer], visits: list[Visit], as_of: date,
     }
 
 
-def retention_warnings(customers: list[Customer], visits: list[Visit], followups: list[Followup],
-                       complaints: list[Complaint], staff: list[Staff], as_of: date, at_risk_days: int,
-                       lost_days: int) -> dict:
-    """The retention block's warning signs: ``warning`` (customers), ``warning_counts`` (per
-    sign), ``warning_list`` (``warning_signs``)."""
-    latest: dict[str, Visit] = {}
-    for visit in visits:
-        if visit.check_in.date() <= as_of:
+def retention_warnings(index, as_of: date) -> dict:
+    """The retention block's warning signs, from the index (``generator.stats.index``, as of
+    ``as_of``): ``warning`` (customers), ``warning_counts`` (per sign), ``warning_list``
+    (most signs first: ``customer``, ``state``, ``last_visit``, ``signs``)."""
+    records, garage = index.records, index.records.garage
+    year = date_range(as_of - timedelta(days=YEAR_DAYS - 1), as_of)
+    signs = _signs(index.visits_by_id, index.internal_followups_logged_in(year), records.complaints, as_of)
+    gone = {member.id for member in garage.staff if not member.active}
+    # Only the customers with a sign, or a visit with a service advisor who left, are looked
+    # at further: a large dealer's 100,000 visits are scanned once, for those alone.
+    candidates = set(signs) | {visit.customer for visit in records.visits if visit.service_advisor in gone} \
+        if gone else set(signs)
+    before, latest = known_until(as_of), {}
+    for visit in records.visits:
+        if visit.customer in candidates and visit.check_in < before:
             known = latest.get(visit.customer)
             if known is None or visit.check_in > known.check_in:
                 latest[visit.customer] = visit
-    staying: dict[str, str] = {}  # customer -> active | at_risk, as retention_stats classes them
-    for customer in customers:
-        visit = latest.get(customer.id)
-        state, _, _ = classify_customer(customer, visit.check_in.date() if visit else None, as_of,
-                                        at_risk_days, lost_days)
-        if state in ("active", "at_risk"):
-            staying[customer.id] = state
-    warnings = warning_signs(staying, latest, visits, followups, complaints, staff, as_of)
-    sign_counts = Counter(sign for row in warnings for sign in row["signs"])
-    return {"warning": len(warnings), "warning_counts": {sign: sign_counts[sign] for sign in WARNING_SIGNS},
-            "warning_list": warnings}
+    rows = []
+    for customer_id, visit in latest.items():
+        customer = index.customers_by_id.get(customer_id)
+        if customer is None:  # (a visit of an unknown customer: the validator's to report)
+            continue
+        state, _, _ = classify_customer(customer, visit.check_in.date(), as_of, garage.at_risk_days, garage.lost_days)
+        if state != "active" and state != "at_risk":  # lost customers are the loss analysis's
+            continue
+        found = signs.get(customer.id, set()) | ({"advisor_left"} if visit.service_advisor in gone else set())
+        if found:
+            rows.append({"customer": customer.id, "state": state, "last_visit": visit.check_in.date().isoformat(),
+                         "signs": [sign for sign in WARNING_SIGNS if sign in found]})
+    rows.sort(key=lambda row: (-len(row["signs"]), row["state"] != "at_risk", row["customer"]))
+    sign_counts = Counter(sign for row in rows for sign in row["signs"])
+    return {"warning": len(rows), "warning_counts": {sign: sign_counts[sign] for sign in WARNING_SIGNS},
+            "warning_list": rows}
 
 
-def warning_signs(staying: dict[str, str], latest: dict[str, Visit], visits: list[Visit],
-                  followups: list[Followup], complaints: list[Complaint], staff: list[Staff],
-                  as_of: date) -> list[dict]:
-    """The customers not lost (``staying``: id -> active | at_risk; ``latest``: their last visit)
-    with an early sign of leaving in the last ``YEAR_DAYS`` days, most signs first:
-    [{customer, state, last_visit, signs}]."""
+def _signs(visits_by_id: dict[str, Visit], followups: list[Followup], complaints: list[Complaint],
+           as_of: date) -> dict[str, set[str]]:
+    """customer -> the signs of the complaints received and the garage's own follow-ups
+    (``followups``) logged in the last ``YEAR_DAYS`` days up to ``as_of``."""
     until, since = known_until(as_of), as_of - timedelta(days=YEAR_DAYS)
     signs: dict[str, set[str]] = {}
-
-    def note(customer_id: str | None, sign: str) -> None:
-        if customer_id in staying:
-            signs.setdefault(customer_id, set()).add(sign)
-
     for complaint in complaints:
-        if complaint.customer in staying and since < complaint.received.date() and complaint.received < until:
-            note(complaint.customer, "complained")
+        if since < complaint.received.date() and complaint.received < until:
+            found = signs.setdefault(complaint.customer, set())
+            found.add("complained")
             if standing(complaint, until).open:
-                note(complaint.customer, "complaint_open")
+                found.add("complaint_open")
             elif complaint.customer_satisfied is False:
-                note(complaint.customer, "complaint_unsatisfied")
-    refused: set[str] = set()
+                found.add("complaint_unsatisfied")
     fixed_answer: dict[str, tuple] = {}  # visit -> (time, fixed) of its latest answer about the fault
     for followup in followups:
-        if followup.source != "internal" or not followup.visit or followup.at >= until \
-                or followup.at.date() <= since:
+        if not followup.visit:
             continue
         if followup.outcome == "refused":
-            refused.add(followup.visit)
+            visit = visits_by_id.get(followup.visit)
+            if visit is not None:
+                signs.setdefault(visit.customer, set()).add("refused_followup")
         elif followup.fixed is not None:
             known = fixed_answer.get(followup.visit)
             if known is None or followup.at >= known[0]:
                 fixed_answer[followup.visit] = (followup.at, followup.fixed)
-    not_fixed = {visit_id for visit_id, (_, fixed) in fixed_answer.items() if fixed is False}
-    if refused or not_fixed:
-        for visit in visits:  # (the few visits with such a follow-up: their customers)
-            if visit.id in refused:
-                note(visit.customer, "refused_followup")
-            if visit.id in not_fixed:
-                note(visit.customer, "fault_not_fixed")
-    gone = {member.id for member in staff if not member.active}
-    for customer_id, visit in latest.items():
-        if visit.service_advisor in gone:
-            note(customer_id, "advisor_left")
-    rows = [{"customer": customer_id, "state": staying[customer_id],
-             "last_visit": latest[customer_id].check_in.date().isoformat(),
-             "signs": [sign for sign in WARNING_SIGNS if sign in found]}
-            for customer_id, found in signs.items() if customer_id in latest]
-    rows.sort(key=lambda row: (-len(row["signs"]), row["state"] != "at_risk", row["customer"]))
-    return rows
+    for visit_id, (_, fixed) in fixed_answer.items():
+        visit = visits_by_id.get(visit_id)
+        if fixed is False and visit is not None:
+            signs.setdefault(visit.customer, set()).add("fault_not_fixed")
+    return signs
 
 
 def classify_customer(customer: Customer, last_visit: date | None, as_of: date,
