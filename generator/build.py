@@ -490,7 +490,7 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch, made: list, customer_
     then the reports of the period and its months on every core; the index goes to ``made``.
     ``customer_side``: ``_customer_side`` started beside the reading, or None."""
     from generator.site.build import monthly_periods
-    from generator.stats.batch import build_reports
+    from generator.stats.batch import build_reports, month_day
     from generator.stats.index import build_index
     from generator.stats.report import care_block, unperiodic
 
@@ -519,7 +519,8 @@ def _statistics(loaded, chosen, checks, watch: _Stopwatch, made: list, customer_
     shared = unperiodic(index, loaded.as_of, (returns, care, retention))
     watch.lap("stats", "index and shared blocks; the checks finished beside them")
     months = monthly_periods(records, chosen, loaded.as_of)
-    report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared)
+    report, *month_reports = build_reports(index, [chosen] + months, loaded.as_of, shared,
+                                           days=[loaded.as_of] + [month_day(month, loaded.as_of) for month in months])
     watch.lap("stats reports", f"the period and {len(months)} months")
     return report, list(zip((month.label for month in months), month_reports)), loaded
 

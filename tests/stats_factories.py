@@ -69,3 +69,11 @@ def answered(day: date, scores: list[dict[str, int]], prefix: str = "X", by: str
         followups.append(followup(f"F{visit_id}", visit_id, at(day + timedelta(days=1)), answers, by=by,
                                   source=source))
     return visits, followups
+
+
+def but_actions(report: dict) -> dict:
+    """The report without what the actions' dates decide (a report built alone as of a day takes
+    their written status as that day's), care and retention (null in a month's report)."""
+    kept = {key: value for key, value in report.items() if key not in ("actions", "care", "retention")}
+    kept["complaints"] = {key: value for key, value in kept["complaints"].items() if key != "prevention"}
+    return kept

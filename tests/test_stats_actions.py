@@ -13,7 +13,7 @@ import pytest
 from scipy import stats
 
 from generator.model import Action, Complaint
-from generator.stats.actions import action_stats, moved, verdict
+from generator.stats.actions import action_stats, moved, standing_on, verdict
 from generator.stats.contract import ACTIONS
 from generator.stats.index import build_index
 from tests.stats_factories import answered, questionnaire, records, visit
@@ -275,3 +275,18 @@ def test_an_action_on_a_complaint_category_compares_its_complaints_per_100_visit
 def test_an_action_on_a_category_not_yet_done_has_no_loop():
     actions = [action("A1", "in_progress", date(2026, 9, 1), category="noise", start=date(2026, 6, 1))]
     assert _loops(actions, _category_records(actions)) == {"A1": None}
+
+
+@pytest.mark.parametrize("status,fields,day,expected", [
+    ("planned", {}, date(2026, 7, 1), None),  # no start: nothing says it existed then
+    ("planned", {"start": date(2026, 6, 1)}, date(2026, 7, 1), "planned"),
+    ("in_progress", {"start": date(2026, 7, 2)}, date(2026, 7, 1), None),
+    ("done", {"done": date(2026, 6, 20)}, date(2026, 7, 1), "done"),  # no start: from the day it was done
+    ("done", {"done": date(2026, 7, 20)}, date(2026, 7, 1), None),
+    ("done", {"start": date(2026, 6, 1), "done": date(2026, 7, 20)}, date(2026, 7, 1), "in_progress"),
+    ("cancelled", {"start": date(2026, 6, 1)}, date(2026, 7, 1), "cancelled"),  # when it was: not recorded
+    ("planned", {}, AS_OF, "planned"),  # on the records' own day: as written
+    ("in_progress", {"start": date(2026, 9, 1)}, AS_OF, "in_progress"),
+])
+def test_where_an_action_stood_on_an_earlier_day(status, fields, day, expected):
+    assert standing_on(action("A1", status, date(2026, 8, 1), **fields), day, AS_OF) == expected

@@ -66,17 +66,19 @@ def test_a_period_asked_for_twice_is_worked_out_once():
 
 
 def test_each_process_gets_a_run_of_neighbouring_periods_of_about_equal_cost():
-    from generator.stats.batch import _shares
+    from generator.stats.batch import _shares, month_day
 
     months = [parse_period(f"2025-{number:02d}") for number in (10, 11, 12)] + \
         [parse_period(f"2026-{number:02d}") for number in range(1, 10)]
     quarter = parse_period("2026-Q3")
+    jobs = [(month, month_day(month, AS_OF)) for month in months]
 
-    parent, child = _shares([quarter] + months, 2)
+    parent, child = _shares([(quarter, AS_OF)] + jobs, 2)
 
     # the quarter (three months' days) goes with the newest months, whose series it shares
-    assert [period.label for period in parent] == ["2026-Q3", "2026-09", "2026-08", "2026-07", "2026-06", "2026-05"]
-    assert [period.label for period in child] == ["2026-04", "2026-03", "2026-02", "2026-01", "2025-12",
-                                                  "2025-11", "2025-10"]
-    assert [len(share) for share in _shares(months, 3)] == [4, 4, 4]
-    assert _shares(months[:1], 2) == [months[:1]]
+    assert [period.label for period, _ in parent] == ["2026-Q3", "2026-09", "2026-08", "2026-07", "2026-06",
+                                                      "2026-05"]
+    assert [period.label for period, _ in child] == ["2026-04", "2026-03", "2026-02", "2026-01", "2025-12",
+                                                     "2025-11", "2025-10"]
+    assert [len(share) for share in _shares(jobs, 3)] == [4, 4, 4]
+    assert _shares(jobs[:1], 2) == [jobs[:1]]

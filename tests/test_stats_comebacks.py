@@ -1,6 +1,6 @@
-from datetime import date
+from datetime import date, timedelta
 
-from generator.stats.comebacks import comeback_map, comeback_stats
+from generator.stats.comebacks import DatedReturns, comeback_map, comeback_stats
 from tests.stats_factories import visit
 
 
@@ -46,3 +46,22 @@ def test_a_visit_of_another_type_staff_recorded_a_comeback_for_counts_as_a_repai
         {"technician": "T01", "repairs": 1, "comebacks": 1, "per_100_repairs": 100.0},
         {"technician": "T02", "repairs": 1, "comebacks": 0, "per_100_repairs": 0.0},
     ]
+
+
+def test_the_comebacks_known_on_an_earlier_day_are_those_a_map_as_of_that_day_finds():
+    visits = [
+        visit("r1", date(2026, 7, 1), vehicle="P1"),
+        visit("r2", date(2026, 7, 20), vehicle="P1"),                        # back within 30 days
+        visit("m1", date(2026, 8, 2), vehicle="P1", type="maintenance", comeback_of="r1"),  # and linked later
+        visit("r4", date(2026, 7, 2), vehicle="P2"),
+        visit("m2", date(2026, 9, 30), vehicle="P2", type="maintenance", comeback_of="r4"),
+        visit("r5", date(2026, 9, 25), vehicle="P3"),
+        visit("r6", date(2026, 10, 3), vehicle="P3"),                        # after the month's end
+    ]
+    later = DatedReturns(comeback_map(visits, comeback_days=30, as_of=date(2026, 10, 8)),
+                         {v.id: v for v in visits})
+    assert [entry[2] for entry in later.spread] == ["r1"]  # returns on both sides of some days
+    day = date(2026, 6, 25)
+    while day <= date(2026, 10, 8):
+        assert later.on(day) == comeback_map(visits, comeback_days=30, as_of=day), day
+        day += timedelta(days=1)

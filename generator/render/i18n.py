@@ -94,8 +94,10 @@ _STRINGS = {
     "other_surveys_items": ("Their items are on the Items page.", "各题目的结果见“调查项目”页。"),
     "trend_csi": ("CSI by month, with 95% interval", "各月客户满意度指数（含95%置信区间）"),
     "trend_satisfied": ("Satisfied share by month (%)", "各月满意占比（%）"),
-    "trend_coverage": ("Follow-up coverage by month (%)", "各月回访覆盖率（%）"),
-    "trend_reach": ("Visits reached / visits attempted by month (%)", "各月回访成功率（联系上台次/已回访台次，%）"),
+    "trend_coverage": ("Follow-up coverage by month, each as of the month's end (%)",
+                       "各月回访覆盖率（截至各月月末，%）"),
+    "trend_reach": ("Visits reached / visits attempted by month, each as of the month's end (%)",
+                    "各月回访成功率（联系上台次/已回访台次，截至各月月末，%）"),
     "no_data": ("No data for this period.", "本期无数据。"),
     # items
     "item": ("Item", "项目"),

@@ -91,7 +91,8 @@ def _as_pct(value: float | None) -> float | None:
 
 def trend_charts(report: dict, monthly: list[tuple[str, dict]], lookup: Lookup,
                  csi_target: float | None) -> list[str]:
-    """CSI and satisfied share from the report's monthly series; coverage and reach per month report."""
+    """CSI and satisfied share from the report's monthly series; coverage and reach per month report
+    (each as of its month's end, as the monthly pages give them)."""
     language = lookup.language
     month, empty = text(language, "month"), text(language, "no_data")
     series = report["series"]["monthly"][-TREND_MONTHS:]

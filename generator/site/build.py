@@ -234,14 +234,14 @@ def monthly_periods(records: Records, period, as_of: date) -> list:
 
 
 def monthly_reports(records: Records, report: dict, as_of: date, index=None, shared=None) -> list[tuple[str, dict]]:
-    """[(YYYY-MM, report of that month)] for ``monthly_periods`` of ``report``'s period.
+    """[(YYYY-MM, report of that month as of its end)] for ``monthly_periods`` of ``report``'s period.
 
     The months share one ``generator.stats.index.Index`` and one
     ``generator.stats.report.Unperiodic`` (given, or made here once): indexing,
     care and retention are most of a report's cost, and none depends on the
     period.
     """
-    from generator.stats.batch import build_reports
+    from generator.stats.batch import build_reports, month_day
     from generator.stats.index import build_index
     from generator.stats.periods import Period
     from generator.stats.report import unperiodic
@@ -253,6 +253,7 @@ def monthly_reports(records: Records, report: dict, as_of: date, index=None, sha
         return []
     index = index if index is not None else build_index(records, as_of)
     shared = shared if shared is not None else unperiodic(index, as_of)
-    return list(zip((month.label for month in months), build_reports(index, months, as_of, shared)))
+    days = [month_day(month, as_of) for month in months]
+    return list(zip((month.label for month in months), build_reports(index, months, as_of, shared, days=days)))
 
 

@@ -28,6 +28,14 @@ every window says how it was chosen (``basis``).
 After: from the day after the action was done, as many days as it lasted (at
 least ``CLOSED_LOOP_MIN_DAYS``), cut at the as-of day: then ``complete`` is
 false and ``days_elapsed`` says how much of ``window_days`` has passed.
+
+An action's written status is the records' day's (the build's as-of day).  A
+report as of an earlier day (a month's, as of its end) takes where each action
+stood then from its dates, as there is no status log (``standing_on``): an
+action counts from its start (without one, from the day it was done: nothing
+else says it existed), then stands as ``status_on`` says.  A cancelled one
+counts as cancelled once it has started: the records do not say when it was
+cancelled, and calling it open or overdue until then would be a guess.
 """
 
 from __future__ import annotations
@@ -73,13 +81,13 @@ class ItemAnswers:
         index = self.index
         low = bisect_left(index.response_days, first)
         high = bisect_left(index.response_days, self.first)
-        responses = index.responses[low:high]
+        responses, days = index.known_between(low, high)  # (in an index cut back to a month's end: known then)
         answered = list(map(methodcaller("get", self.item), map(attrgetter("scores"), responses)))
         # the questionnaire's internal answers to the item (picked in C)
         chosen = list(map(and_, map(and_, map(eq, map(attrgetter("survey"), responses), repeat(self.frame.id)),
                                     map(eq, map(attrgetter("source"), responses), repeat("internal"))),
                           map(is_not, answered, repeat(None))))
-        self.days = list(compress(index.response_days[low:high], chosen)) + self.days
+        self.days = list(compress(days, chosen)) + self.days
         self.values = list(compress(answered, chosen)) + self.values
         self.first = first
 
@@ -198,14 +206,30 @@ def moved(change: float | None, p_value: float | None, drop: float) -> int:
 def closed_loop(action: Action, index, frame: SurveyFrame | None, as_of: date,
                 complaints: ComplaintDays | None = None) -> dict | None:
     """Before/after comparison for a done action; None when not applicable.  ``complaints``:
-    ``ComplaintDays(index.records.complaints)`` when the caller has it."""
+    ``ComplaintDays(index.records.complaints)`` when the caller has it.
+
+    Worked out once per index (``Index.memo``) for the action's dates, the end of its
+    after-window by the as-of day and the answers known then: every month's report since the
+    after-window closed has the same loop; read-only."""
     if action.status != "done" or action.done is None:
         return None
+    after_last = after_window(action, as_of)[1]
     if action.item and frame is not None:
-        return item_loop(action, index, frame, as_of)
+        key = ("item loop", action.kind, action.item, frame.id, action.found_in, action.start, action.done,
+               after_last, index.responses_key(date.min, after_last, frame.id, "internal"))
+        return _once(index, key, lambda: item_loop(action, index, frame, as_of))
     if action.category and not action.item:
-        return category_loop(action, index, as_of, complaints or ComplaintDays(index.records.complaints))
+        key = ("category loop", action.kind, action.category, action.found_in, action.start, action.done, after_last)
+        return _once(index, key, lambda: category_loop(action, index, as_of,
+                                                       complaints or ComplaintDays(index.records.complaints)))
     return None
+
+
+def _once(index, key: tuple, compute):
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = compute()
+    return found
 
 
 def item_loop(action: Action, index, frame: SurveyFrame, as_of: date) -> dict:
@@ -307,19 +331,42 @@ def status_on(action: Action, as_of: date) -> str:
     return "planned" if action.start is not None and action.start > as_of else "in_progress"
 
 
-def action_stats(actions: list[Action], index, as_of: date) -> dict:
-    rows = []
-    complaints = (ComplaintDays(index.records.complaints)
+def standing_on(action: Action, day: date, records_as_of: date | None = None) -> str | None:
+    """Where ``action`` stood at the end of ``day``, None when nothing says it existed then;
+    ``records_as_of``: the day its written status is for (None: ``day``), taken as written."""
+    if records_as_of is None or day >= records_as_of:
+        return action.status
+    began = action.start or action.done
+    if began is None or began > day:
+        return None
+    return status_on(action, day)
+
+
+def known_actions(actions: list[Action], day: date, records_as_of: date | None = None) -> list[Action]:
+    """The actions known at the end of ``day`` (``standing_on``): all on the records' own day."""
+    if records_as_of is None or day >= records_as_of:
+        return actions
+    return [action for action in actions if standing_on(action, day, records_as_of) is not None]
+
+
+def action_stats(actions: list[Action], index, as_of: date, records_as_of: date | None = None) -> dict:
+    """Every action known at the end of ``as_of``, as it stood then (``standing_on``)."""
+    rows, today = [], records_as_of is None or as_of >= records_as_of
+    complaints = (_once(index, ("complaint days",), lambda: ComplaintDays(index.records.complaints))
                   if any(a.category and a.status == "done" for a in actions) else None)
     for action in sorted(actions, key=lambda a: (a.due, a.id)):
-        open_ = action.status in OPEN_STATUSES
+        status = standing_on(action, as_of, records_as_of)
+        if status is None:
+            continue
+        open_ = status in OPEN_STATUSES
+        done = action.done if today or (action.done is not None and action.done <= as_of) else None
         rows.append({
             "id": action.id, "kind": action.kind, "title": action.title, "owner": action.owner,
             "survey": action.survey, "item": action.item, "category": action.category,
-            "found_in": action.found_in, "status": action.status, "start": _iso(action.start),
-            "due": action.due.isoformat(), "done": _iso(action.done), "overdue": open_ and action.due < as_of,
+            "found_in": action.found_in, "status": status, "start": _iso(action.start),
+            "due": action.due.isoformat(), "done": _iso(done), "overdue": open_ and action.due < as_of,
             "days_overdue": (as_of - action.due).days if open_ and action.due < as_of else None,
-            "loop": closed_loop(action, index, index.frames.get(action.survey), as_of, complaints),
+            "loop": closed_loop(action, index, index.frames.get(action.survey), as_of, complaints) if done else None,
         })
     return {
         "total": len(rows),

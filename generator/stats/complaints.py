@@ -147,6 +147,26 @@ def standings_on(complaints: list[Complaint], as_of: date) -> list[tuple[Complai
     return [(complaint, standing(complaint, until)) for complaint in complaints if complaint.received < until]
 
 
+def standings_earlier(standings: list[tuple[Complaint, Standing]], day: date) -> list[tuple[Complaint, Standing]]:
+    """``standings_on(complaints, day)`` from ``standings``, the same complaints' standings on a
+    later day: each one cut back by its times, without reading its log again (a month's report
+    as of the month's end, twelve times a build)."""
+    until = known_until(day)
+    found = []
+    for complaint, later in standings:
+        if complaint.received >= until:
+            continue
+        resolved, first = later.resolved, later.first_response
+        if (resolved is None or resolved < until) and (first is None or first < until):
+            found.append((complaint, later))
+        else:  # resolved, or first answered, only after ``day``
+            resolved_then = resolved is not None and resolved < until
+            found.append((complaint, Standing(later.open or not resolved_then and resolved is not None,
+                                              resolved if resolved_then else None,
+                                              first if first is not None and first < until else None)))
+    return found
+
+
 def complaint_stats(complaints: list[Complaint], period: Period, as_of: date, garage: Garage,
                     visits_in_period: int, standings: list[tuple[Complaint, Standing]] | None = None,
                     actions: Iterable[Action] = ()) -> dict:

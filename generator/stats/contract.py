@@ -16,7 +16,11 @@ Top level
   2026-04-01..2026-06-30), ``start``, ``end`` (inclusive).
 - ``as_of``: the day the report is made "as of" (windows and deadlines are
   judged against it); every figure is as known at the end of that day:
-  follow-ups logged (``at``) after it are left out of all of them.
+  follow-ups logged (``at``) after it are left out of all of them.  The
+  site's monthly reports have this shape too, each as of its month's last
+  day (the build's day in a month not over), made beside the period's
+  report from records of the build's day: ``care`` and ``retention`` are
+  null in them, and ``actions`` stand as their dates say (see ``actions``).
 - ``survey``: id of the headline questionnaire (``service`` when present);
   the following headline fields are for it, on *internal* responses (the
   garage's own follow-ups) whose event (the visit's hand-over, or the
@@ -183,8 +187,13 @@ Top level
   period's end: ``quarter``, ``csi``, ``satisfied_share``,
   ``followup_coverage``; null without one) and ``meets`` (per target field:
   true/false, null when there is no target or no value).
-- ``actions``: ``total``, ``open`` (planned or in_progress), ``overdue``
-  (open past due), ``done``, ``cancelled``, ``list``: ``id``, ``kind``,
+- ``actions``: each action as it stood at the end of the as-of day: as
+  written, in a report as of the records' own day; in a monthly report of an
+  earlier month, from its dates: known from its ``start`` (without one, from
+  its ``done`` date), done from its ``done`` date, in progress in between,
+  planned or cancelled as written.  ``total``, ``open`` (planned or
+  in_progress), ``overdue`` (open past due), ``done``, ``cancelled``,
+  ``list``: ``id``, ``kind``,
   ``title``, ``owner``, ``survey``, ``item``, ``category``, ``found_in``
   (the period the action says the weakness was found in, as written),
   ``status``, ``start``, ``due``, ``done``, ``overdue``, ``days_overdue``,

@@ -15,10 +15,10 @@ from decimal import Decimal
 from operator import attrgetter
 
 from generator.model import Record, Records
-from generator.stats.actions import action_stats
+from generator.stats.actions import action_stats, known_actions
 from generator.stats.care import care_reminders
-from generator.stats.comebacks import comeback_map, comeback_stats
-from generator.stats.complaints import complaint_stats, standings_on
+from generator.stats.comebacks import DatedReturns, comeback_map, comeback_stats
+from generator.stats.complaints import complaint_stats, standings_earlier, standings_on
 from generator.stats.drivers import key_drivers
 from generator.stats.followups import followup_process, visit_statuses
 from generator.stats.index import Index, build_index
@@ -26,7 +26,7 @@ from generator.stats import integrity
 from generator.stats.intervals import share, summarize, two_proportion_p, welch_p, wilson
 from generator.stats.periods import Period, month, months_between, previous, week, weeks_between, year_before
 from generator.stats.retention import retention_warnings, retention_stats, won_back_customers
-from generator.stats.scores import csi_interval, csi_values, item_row, satisfied_counts, tally
+from generator.stats.scores import csi_interval, csi_values, cut_back, item_row, satisfied_counts, tally
 from generator.stats.staff import staff_kpis
 
 # 2: customer-service staff rows' reached/reach_rate became attempts_reached/attempt_reach_rate
@@ -78,14 +78,22 @@ def _public(block: dict) -> dict:
 
 def period_headline(index: Index, period: Period, survey: str, source: str = "internal") -> dict:
     """``headline`` of the period's responses, worked out once per index; read-only."""
-    return _once(index, ("headline", survey, source, period.start, period.end),
+    return _once(index, ("headline", survey, source, period.start, period.end,
+                         index.responses_key(period.start, period.end, survey, source)),
                  lambda: headline(index.responses_in(period, survey, source)))
 
 
 def period_tally(index: Index, period: Period, survey: str) -> dict:
-    """``tally`` of the period's internal responses, worked out once per index; read-only."""
-    return _once(index, ("tally", survey, period.start, period.end),
-                 lambda: tally(index.responses_in(period, survey, "internal"), index.frames[survey]))
+    """``tally`` of the period's internal responses, worked out once per index; read-only.  In an
+    index cut back to a month's end (``Index.known_on``), the build's counts less the answers
+    logged since: a month's own counts as of its end, without counting all its answers again."""
+    key = index.responses_key(period.start, period.end, survey, "internal")
+    if key is None:
+        return _once(index, ("tally", survey, period.start, period.end, None),
+                     lambda: tally(index.responses_in(period, survey, "internal"), index.frames[survey]))
+    return _once(index, ("tally", survey, period.start, period.end, key),
+                 lambda: cut_back(period_tally(index.whole, period, survey),
+                                  *index.changes_in(period, survey, "internal")))
 
 
 def _once(index: Index, key: tuple, compute):
@@ -150,16 +158,17 @@ def survey_block(index: Index, survey: str, period: Period) -> dict:
 class Unperiodic:
     """The parts of a report that depend on the as-of day but not on the period.
 
-    Computed once and shared by the report and every monthly report: at a
-    large dealer they are most of a monthly report's cost (care and retention
-    walk every customer and visit).  The blocks are already JSON-able and must
-    not be mutated by their readers.
+    Computed once and shared by the report and every monthly report (cut back
+    to the month's end by ``unperiodic_earlier``): at a large dealer they are
+    most of a monthly report's cost (care and retention walk every customer and
+    visit).  The blocks are already JSON-able and must not be mutated by their
+    readers.
     """
     as_of: date
     returns: dict[str, list[str]]  # repair id -> visits that came back for it
     actions: dict
-    care: dict
-    retention: dict
+    care: dict | None  # None in ``unperiodic_earlier``'s
+    retention: dict | None  # (the same)
     complaints: list  # complaints.standings_on(complaints, as_of)
 
 
@@ -171,8 +180,34 @@ def unperiodic(index: Index, as_of: date, customer_side: tuple | None = None) ->
     # (the warning signs need the follow-ups and complaints, which the customer-side blocks
     # are made without: they are worked out beside the reading of the follow-ups)
     warnings = retention_warnings(index, as_of)
-    return Unperiodic(as_of, returns, to_json(action_stats(index.records.actions, index, as_of)), care,
-                      {**retention, **to_json(warnings)}, standings_on(index.records.complaints, as_of))
+    actions = action_stats(index.records.actions, index, as_of, index.records_as_of)
+    return Unperiodic(as_of, returns, to_json(actions), care, {**retention, **to_json(warnings)},
+                      standings_on(index.records.complaints, as_of))
+
+
+def unperiodic_earlier(shared: Unperiodic, index: Index) -> Unperiodic:
+    """``shared`` as it stood at the end of an earlier day, ``index``'s (``Index.known_on``), for
+    a month's report as of the month's end: the comebacks, actions and complaints of that day,
+    cut back from the build's rather than worked out again from every visit and complaint.
+
+    Care reminders and retention are left out (None): they are the build's day's worklist and
+    customer base, on the site's own pages, and working them out for each month end would walk
+    every customer and visit twelve times more.
+    """
+    day = index.as_of
+    actions = action_stats(index.records.actions, index, day, index.records_as_of)
+    return Unperiodic(day, dated_returns(shared, index).on(day), to_json(actions), None, None,
+                      standings_earlier(shared.complaints, day))
+
+
+def dated_returns(shared: Unperiodic, index: Index) -> DatedReturns:
+    """``shared.returns`` by day, once per process (``Index.memo``) for every month's report: called
+    before forking, once for all."""
+    key = ("dated returns", shared.as_of)
+    found = index.memo.get(key)
+    if found is None:
+        found = index.memo[key] = DatedReturns(shared.returns, index.visits_by_id)
+    return found
 
 
 def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:
@@ -222,7 +257,7 @@ def build_report(records: Records, period: Period, as_of: date, index: Index | N
         "surveys": {survey: _public(block) for survey, block in blocks.items()},
         "followups": followups,
         "complaints": complaint_stats(records.complaints, period, as_of, garage, len(period_visits), shared.complaints,
-                                      records.actions),
+                                      known_actions(records.actions, as_of, index.records_as_of)),
         "comebacks": comeback_stats(period_visits, returns),
         "staff": staff_kpis(garage, period, statuses, internal_responses, records.complaints, returns,
                             index.visits_by_id, as_of),

@@ -221,6 +221,23 @@ def tally(responses, frame: SurveyFrame) -> dict[str, Counter]:
     return counts
 
 
+def cut_back(counts: dict[str, Counter], less, more) -> dict[str, Counter]:
+    """``counts`` (a ``tally``) less the answers of the responses ``less``, plus those of ``more``:
+    the same counts as a ``tally`` of the responses then (in another order: ``item_row`` adds
+    whole numbers only)."""
+    found = {item_id: Counter(values) for item_id, values in counts.items()}
+    for responses, sign in ((less, -1), (more, 1)):
+        for response in responses:
+            for item_id, value in response.scores.items():
+                values = found.get(item_id)
+                if values is not None:
+                    values[value] += sign
+    for values in found.values():
+        for value in [value for value, count in values.items() if not count]:
+            del values[value]
+    return found
+
+
 def _with_interval(successes: int, n: int) -> dict:
     low, high = wilson(successes, n)
     return {"share": share(successes, n), "ci_low": low, "ci_high": high}
