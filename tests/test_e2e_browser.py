@@ -140,3 +140,17 @@ def test_long_tables_sort_without_any_outside_script(browser_page, served):
     assert values == sorted(values, reverse=True)
     page.fill("input.csi-filter", "2026-09")
     assert table.locator("tbody tr:visible").count() == 1
+
+
+def test_a_months_page_says_its_day_on_paper_without_the_print_hint(browser_page, served):
+    page, seen = browser_page
+    page.goto(served + "/monthly/2026-09.html")
+    line, hint = page.locator("p.csi-provenance"), page.locator("p.csi-provenance .csi-print-hint")
+    assert "数据截至 2026-09-30" in line.inner_text() and hint.is_visible()
+    page.emulate_media(media="print")
+    try:
+        assert line.is_visible() and not hint.is_visible()
+        assert "数据截至 2026-09-30" in line.inner_text() and "Ctrl+P" not in line.inner_text()
+    finally:
+        page.emulate_media(media="screen")
+    assert seen["outside"] == []

@@ -375,3 +375,44 @@ def test_monthly_report_shows_the_months_timeliness_in_both_languages(tmp_path):
         assert _row(page, backlog[language])[1] == "4"
         assert "CP\\-LATE" in page.split({"en": "## First responses later than 24 h",
                                           "zh": "## 首次响应超过 24 小时"}[language])[1]
+
+
+def _month_records():
+    from generator.model import Complaint
+    from tests.stats_factories import answered, garage, questionnaire, records
+
+    top, bottom = {"a": 10, "b": 10, "c": 10, "overall": 10}, {"a": 1, "b": 1, "c": 1, "overall": 1}
+    august_visits, august_calls = answered(date(2026, 8, 10), [top, top], "G")
+    september_visits, september_calls = answered(date(2026, 9, 10), [top, bottom], "S")
+    complaint = Complaint("K1", datetime(2026, 9, 12, 10), "phone", "CS1", "noise", "low", "x", "SA01", "open")
+    return records([questionnaire()], garage=garage(language="en"), visits=august_visits + september_visits,
+                   followups=august_calls + september_calls, complaints=[complaint])
+
+
+def test_a_months_page_says_its_day_and_its_change_on_the_month_before(tmp_path):
+    from pathlib import Path
+
+    from generator.stats.batch import build_reports, month_day
+    from generator.stats.index import build_index
+    from generator.stats.report import unperiodic
+
+    records = _month_records()
+    index = build_index(records, AS_OF)
+    months = [parse_period("2026-08"), parse_period("2026-09")]
+    reports = build_reports(index, months, AS_OF, unperiodic(index, AS_OF),
+                            days=[month_day(month, AS_OF) for month in months])
+    _, _, pages = _render(tmp_path, records, [(month.label, report) for month, report in zip(months, reports)])
+    september, august = pages["monthly/2026-09.md"], pages["monthly/2026-08.md"]
+    assert '· figures as of 2026-09-30<span class="csi-print-hint"> · Print this page (Ctrl+P)' in september
+    # August: CSI 100, all satisfied, both visits covered, no complaint; September: 100 and 0, one complaint
+    assert _row(september, "CSI")[2] == "-50.0"
+    assert _row(september, "Satisfied + very satisfied")[2] == "-50 pp"
+    assert _row(september, "Follow-up coverage")[2] == "+0 pp"
+    assert _row(september, "Complaints received this period")[2] == "+1"
+    assert _row(september, "Open on 2026-09-30, received in any period")[1] == "1"
+    assert _row(september, "Actions overdue on 2026-09-30")[1] == "0"
+    assert [_row(august, title)[2] for title in ("CSI", "Satisfied + very satisfied", "Follow-up coverage",
+                                                  "Complaints received this period")] == ["–"] * 4  # no July report
+    css = (Path(__file__).resolve().parent.parent / "generator" / "assets" / "csi.css").read_text(encoding="utf-8")
+    print_rules = css[css.index("@media print"):]
+    assert ".csi-print-hint" in print_rules[:print_rules.index("}")]  # not on the paper

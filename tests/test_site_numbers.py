@@ -634,6 +634,7 @@ def test_latest_monthly_page_equals_csi_stats_for_that_month_as_of_its_end(garag
     latest = [p for p in garage.report["series"]["monthly"] if p["end"] <= garage.report["as_of"]][-1]
     month = _month_stats(garage, latest)
     page = garage.page(f"monthly/{latest['label']}.md")
+    assert f"{garage.t('figures_as_of', day=latest['end'])}<span class=\"csi-print-hint\">" in page
     figures = table(page, f"{garage.t('monthly_report')} {latest['label']}").pairs()
     value = month["csi"]
     assert figures[garage.t("csi")] == f"{one(value['value'])} ({one(value['ci_low'])}–{one(value['ci_high'])}, " \
@@ -641,9 +642,12 @@ def test_latest_monthly_page_equals_csi_stats_for_that_month_as_of_its_end(garag
     assert figures[garage.t("eligible")] == str(month["followups"]["eligible"])
     assert figures[garage.t("coverage")] == pct(month["followups"]["coverage"])
     assert figures[garage.t("complaints_received")] == str(month["complaints"]["received"])
+    day = latest["end"]
+    assert figures[garage.t("backlog_open", day=day)] == str(month["complaints"]["backlog_open"])
+    assert figures[garage.t("backlog_overdue", day=day)] == str(month["complaints"]["backlog_overdue"])
     # (csi stats as of that day takes the actions' statuses as written, the page as their dates say
     # they stood then: the same count here; where they differ, see tests/test_stats_month_end.py)
-    assert figures[garage.t("actions_overdue")] == str(month["actions"]["overdue"])
+    assert figures[garage.t("actions_overdue_on", day=day)] == str(month["actions"]["overdue"])
 
 
 def test_data_quality_page_counts_warnings_and_integrity_signals(garage):

@@ -375,6 +375,11 @@ _STRINGS = {
                            "（0–100）。客户此前反映故障未排除或就该工单投诉后的回访，是在核实维修或投诉处理"
                            "结果，不作标记。“全部满分”和“得分异常偏高”两项信号计入客服的全部答复，包括重复调查。"),
     "monthly_report": ("Customer-relations monthly report", "客户关系中心月度报表"),
+    "figures_as_of": ("figures as of {day}", "数据截至 {day}"),
+    "monthly_as_of": ("Each month's figures are as they stood at the end of that month, as its report "
+                      "would have said then.", "各月数据均为该月月末时的情况，与当时的月度报表一致。"),
+    "change_on_previous_month": ("Change on the previous month", "较上月变化"),
+    "actions_overdue_on": ("Actions overdue on {day}", "截至 {day} 逾期措施"),
     "months": ("Months", "月份列表"),
 }
 

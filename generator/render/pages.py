@@ -22,6 +22,7 @@ from generator.render.i18n import text
 from generator.render.lookup import Lookup
 from generator.render.privacy import PhoneSweep
 from generator.render.template_cache import use_template_cache
+from generator.stats.periods import parse_period, previous
 
 
 @dataclass(frozen=True)
@@ -66,7 +67,7 @@ def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, pro
     by_label = dict(monthly)
     here = [(page, {**base, "page": page}) for page in topic_pages if page.path not in BESIDE_PAGES]
     beside = [(page, {**base, "page": page}) for page in topic_pages if page.path in BESIDE_PAGES] + \
-        [(page, {**base, "page": page, "month_report": by_label[page.title]}) for page in month_pages]
+        [(page, _month_context(base, page, by_label)) for page in month_pages]
     # The longest page and the monthly ones in a forked child while this process writes
     # the rest: at a large dealer the pages took ~0.2 s of one core, the other one idle.
     writer = Background(_write_pages, env, docs_dir, beside, sweep) if month_pages else None
@@ -80,6 +81,14 @@ def render_pages(root: Path, docs_dir: Path, records: Records, report: dict, pro
         else:
             nav.append({page.title: page.path})
     return nav
+
+
+def _month_context(base: dict, page: Page, by_label: dict[str, dict]) -> dict:
+    """A month's page: its report, and the changes on the previous month's report when the
+    build made it (the oldest of the twelve has none)."""
+    report = by_label[page.title]
+    before = by_label.get(previous(parse_period(page.title)).label)
+    return {**base, "page": page, "month_report": report, "month_changes": views.month_changes(report, before)}
 
 
 # What the topic pages' Markdown holds where their provenance line goes: the line names the

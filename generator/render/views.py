@@ -160,6 +160,19 @@ def weekly_satisfied(report: dict, records: Records, lookup: Lookup) -> dict:
     return {"rows": rows, "chart": chart, "note": note}
 
 
+def month_changes(report: dict, before: dict | None) -> dict:
+    """A month's headline figures minus the previous month's, from that month's own report (as its
+    page gives them, as of its end): None for each without that report or either value."""
+    figures = {"csi": lambda r: r["csi"]["value"], "satisfied_share": lambda r: r["satisfied_share"],
+               "coverage": lambda r: r["followups"]["coverage"],
+               "complaints_received": lambda r: r["complaints"]["received"]}
+    changes = {}
+    for key, figure in figures.items():
+        now, then = figure(report), figure(before) if before is not None else None
+        changes[key] = None if now is None or then is None else now - then
+    return changes
+
+
 def action_for_item(records: Records, survey: str, item_id: str, kind: str) -> dict | None:
     """The action record that answers a strength or weakness: the latest one not cancelled."""
     found = [a for a in records.actions
