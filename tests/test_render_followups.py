@@ -159,10 +159,10 @@ def test_the_worklist_says_why_it_is_not_eligible_minus_covered(site):
     heading = text(language, "overdue_worklist")
     # two visits not covered (RO3, RO5), one of them reached later (RO3); RO4 covered, never reached
     expected = {"en": "Visits not followed up within the window: 2, of which reached later, and so not listed: 1. "
-                      "Visits followed up in time whose customer has not been reached yet, and so listed: 1. "
+                      "Visits followed up in time whose customer has not been reached yet: 1. "
                       "The list holds every visit whose customer has not been reached (2).",
                 "zh": "2 台次未在回访时限内回访：其中 1 台次之后已联系上客户，不在清单中。"
-                      "另有 1 台次在时限内回访过但仍未联系上客户，列入清单。清单列出全部仍未联系上客户的台次（2 台次）。"}
+                      "另有 1 台次在时限内回访过但仍未联系上客户。清单列出全部仍未联系上客户的台次（2 台次）。"}
     assert lines_under(pages["followups.md"], heading)[0] == expected[language]
     assert [row[0] for row in rows_under(pages["followups.md"], heading)[1:]] == ["RO4", "RO5"]
 

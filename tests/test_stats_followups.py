@@ -1,4 +1,4 @@
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -173,3 +173,41 @@ def test_not_covered_and_not_reached_are_told_apart():
     assert [row["visit"] for row in found["overdue"]] == ["V3", "V5", "V6"]
     assert len(found["overdue"]) == (found["eligible"] - found["covered"] - found["late_reached"]
                                      + found["covered_not_reached"])
+
+
+def test_a_customer_who_refused_at_the_last_call_is_not_called_again():
+    records_ = _july()
+    records_.visits.append(visit("V8", date(2026, 7, 1), customer="C1", vehicle="P1"))
+    records_.visits.append(visit("V9", date(2026, 7, 1), customer="C2", vehicle="P2"))
+    records_.followups.append(followup("F8", "V8", datetime(2026, 7, 2, 10), outcome="refused"))
+    records_.followups.append(followup("F9a", "V9", datetime(2026, 7, 2, 10), outcome="refused"))
+    records_.followups.append(followup("F9b", "V9", datetime(2026, 7, 3, 10), outcome="no_answer"))
+    index = build_index(records_)
+    found = followup_process(visit_statuses(index, index.visits_in(JULY), AS_OF), AS_OF)
+    # V8 refused at its only call: still not reached, but off the worklist; V9's customer refused,
+    # then a later call went unanswered: the last call decides, V9 stays listed
+    assert (found["eligible"], found["reached"], found["refused"]) == (7, 2, 1)
+    assert [row["visit"] for row in found["overdue"]] == ["V3", "V4", "V5", "V9"]
+    assert len(found["overdue"]) == (found["eligible"] - found["covered"] - found["late_reached"]
+                                     + found["covered_not_reached"] - found["refused"])
+
+
+def test_the_followups_page_says_how_many_refused_visits_it_leaves_off(tmp_path):
+    from tests.browser import AS_OF, sample_records
+    from generator import model
+    from generator.render.pages import render_pages
+    from generator.stats.report import build_report
+
+    records_ = sample_records("en")
+    q3 = [v for v in records_.visits if v.handed_over and date(2026, 7, 1) <= v.handed_over.date() <= date(2026, 9, 20)]
+    unfollowed = [v for v in q3 if not any(f.visit == v.id for f in records_.followups)][:2]
+    for number, visit_ in enumerate(unfollowed):
+        records_.followups.append(model.Followup(f"R{number}", visit_.handed_over + timedelta(hours=20), "phone",
+                                                 "CS01", "refused", visit=visit_.id))
+    report = build_report(records_, parse_period("2026-Q3"), AS_OF)
+    render_pages(tmp_path, tmp_path / "docs", records_, report, [], AS_OF, None, [])
+    page = (tmp_path / "docs" / "followups.md").read_text(encoding="utf-8")
+    assert report["followups"]["refused"] == 2
+    from generator.render.escape import md_text
+    assert md_text("Left off: 2 whose customer refused at the last call, not to be called again.") in page
+    assert not {visit_.id for visit_ in unfollowed} & {row["visit"] for row in report["followups"]["overdue"]}

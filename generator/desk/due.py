@@ -24,7 +24,7 @@ from generator.render.i18n import label
 from generator.stats.care import care_reminders
 from generator.stats.comebacks import REPAIR_TYPES
 from generator.stats.complaints import open_on, overdue_reasons, resolution_deadline, response_due, standings_on
-from generator.stats.followups import CALL_CHANNELS, followup_process, last_outcome, visit_statuses
+from generator.stats.followups import CALL_CHANNELS, followup_process, last_outcome, refused_last, visit_statuses
 from generator.stats.index import Index, build_index
 from generator.stats.periods import Period, date_range, known_until
 
@@ -93,8 +93,9 @@ def followups_due(index: Index, period: Period, as_of: date) -> tuple[list[dict]
     cutoff = datetime.combine(as_of, time.min)
     in_window = []
     for status in visit_statuses(index, recent, as_of):
-        # do-not-call customers are listed too, with a channel they accept (``_channel``)
-        if status.due < cutoff or status.reached:
+        # do-not-call customers are listed too, with a channel they accept (``_channel``); one
+        # who refused at the last call is not called again (followups.refused_last)
+        if status.due < cutoff or status.reached or refused_last(status):
             continue
         in_window.append({"group": "followup_open", "id": status.visit.id, **_who(index, status.visit.customer),
                           "date": status.due.isoformat(timespec="minutes"),

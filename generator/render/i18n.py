@@ -208,11 +208,13 @@ _STRINGS = {
     # why the worklist's length is not eligible minus covered (stats.followups.coverage_and_reach)
     "worklist_note": ("Visits not followed up within the window: {not_covered}, of which reached later, and so "
                       "not listed: {late_reached}. Visits followed up in time whose customer has not been "
-                      "reached yet, and so listed: {covered_not_reached}. The list holds every visit whose "
-                      "customer has not been reached ({listed}).",
+                      "reached yet: {covered_not_reached}. The list holds every visit whose customer has not "
+                      "been reached ({listed}).",
                       "{not_covered} 台次未在回访时限内回访：其中 {late_reached} 台次之后已联系上客户，不在清单中。"
-                      "另有 {covered_not_reached} 台次在时限内回访过但仍未联系上客户，列入清单。"
+                      "另有 {covered_not_reached} 台次在时限内回访过但仍未联系上客户。"
                       "清单列出全部仍未联系上客户的台次（{listed} 台次）。"),
+    "worklist_refused": ("Left off: {refused} whose customer refused at the last call, not to be called again.",
+                         "最近一次回访被客户拒访的 {refused} 台次不列入：不再打扰这些客户。"),
     "outcomes_by_channel": ("Attempts by outcome and channel", "回访结果（按渠道）"),
     "total": ("Total", "合计"),
     "weekly_satisfied": ("Satisfied + very satisfied by week", "每周满意及非常满意占比"),

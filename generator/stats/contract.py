@@ -96,9 +96,11 @@ Top level
   ``coverage`` with ``coverage_ci_low``/``high``; ``late_reached`` (not
   covered, but the customer was reached after the window),
   ``covered_not_reached`` (covered, the customer not reached yet) and
-  ``no_attempt`` (no attempt that follows the visit up, by anyone), so that
-  ``eligible - covered - late_reached + covered_not_reached`` is the length
-  of ``overdue``; ``attempted`` (eligible visits with any attempt);
+  ``no_attempt`` (no attempt that follows the visit up, by anyone),
+  ``refused`` (not reached, the customer refused the last attempt: left off
+  the worklist, since calling again is harassing), so that ``eligible -
+  covered - late_reached + covered_not_reached - refused`` is the length of
+  ``overdue``; ``attempted`` (eligible visits with any attempt);
   ``reached`` and ``reach_rate`` (visits reached / visits attempted: a
   visit counts once however many attempts it took); ``attempts``,
   ``attempts_reached`` and ``attempt_reach_rate`` (attempts reached /
@@ -345,7 +347,7 @@ COUNT_SHARE = obj({"count": COUNT, "share": SHARE})
 FOLLOWUPS = obj({
     "visits": COUNT, "eligible": COUNT, "covered": COUNT, "coverage": SHARE,
     "coverage_ci_low": SHARE, "coverage_ci_high": SHARE, "late_reached": COUNT, "covered_not_reached": COUNT,
-    "no_attempt": COUNT, "attempted": COUNT, "reached": COUNT,
+    "no_attempt": COUNT, "refused": COUNT, "attempted": COUNT, "reached": COUNT,
     "reach_rate": SHARE, "attempts": COUNT, "attempts_reached": COUNT, "attempt_reach_rate": SHARE,
     "attempts_per_visit": NUMBER,
     "channels": mapping(COUNT_SHARE), "outcomes": mapping(COUNT_SHARE),

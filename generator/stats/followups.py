@@ -140,17 +140,26 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
 
 
 def coverage_and_reach(eligible: list[VisitStatus]) -> dict:
-    """How "not covered in the window" and "not reached" (the worklist) differ: a visit followed up
-    late whose customer was reached is the first and not the second; one attempted in time that
-    never reached the customer is the second and not the first."""
-    late_reached = covered_not_reached = no_attempt = 0
+    """How "not covered in the window" and "not reached" differ: a visit followed up late whose
+    customer was reached is the first and not the second; one attempted in time that never
+    reached the customer is the second and not the first.  The worklist (``overdue``) is the
+    visits not reached, but those whose customer refused at the last call (``refused``)."""
+    late_reached = covered_not_reached = no_attempt = refused = 0
     for status in eligible:
         if status.covered:
             covered_not_reached += not status.reached
         else:
             late_reached += status.reached
             no_attempt += status.first_by is None
-    return {"late_reached": late_reached, "covered_not_reached": covered_not_reached, "no_attempt": no_attempt}
+        refused += not status.reached and refused_last(status)
+    return {"late_reached": late_reached, "covered_not_reached": covered_not_reached, "no_attempt": no_attempt,
+            "refused": refused}
+
+
+def refused_last(status: VisitStatus) -> bool:
+    """The customer refused the visit's last attempt: asked again, a customer who said no is
+    harassed, so the visit leaves the worklist (it is still not reached in the figures)."""
+    return bool(status.attempts) and status.attempts[-1].outcome == "refused"
 
 
 def outcomes_by_channel(pairs: Counter, channels: Counter) -> dict:
@@ -176,7 +185,8 @@ def last_outcome(status: VisitStatus) -> str | None:
 
 
 def overdue_followups(eligible: list[VisitStatus], as_of: date) -> list[dict]:
-    """Eligible visits whose customer has not been reached: the specialist's worklist."""
+    """Eligible visits whose customer has not been reached, but those who refused at the last
+    call (``refused_last``): the specialist's worklist."""
     rows = [{
         "visit": s.visit.id,
         "customer": s.visit.customer,
@@ -186,6 +196,6 @@ def overdue_followups(eligible: list[VisitStatus], as_of: date) -> list[dict]:
         "days_overdue": (as_of - s.due.date()).days,
         "attempts": len(s.attempts),
         "last_outcome": last_outcome(s),
-    } for s in eligible if not s.reached]
+    } for s in eligible if not s.reached and not refused_last(s)]
     rows.sort(key=lambda row: (row["due"], row["visit"]))
     return rows
