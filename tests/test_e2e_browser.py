@@ -61,7 +61,7 @@ def test_overview_shows_tiles_and_charts(browser_page, served):
     page.goto(served + "/index.html")
     assert page.locator(".csi-tile").count() == 9
     assert page.locator("[data-tile=csi] .csi-tile-value").inner_text() != "–"
-    assert page.locator("svg.csi-chart").count() == 4
+    assert page.locator("svg.csi-chart").count() == 5  # four monthly trends and the weekly satisfied share
     assert page.locator("svg.csi-chart title").first.text_content() == "各月客户满意度指数（含95%置信区间）"
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "overview.png"), full_page=True)

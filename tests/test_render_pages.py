@@ -116,7 +116,7 @@ def test_overview_tiles_and_complaint_counts(zh):
     assert provenance_line(records, report, AS_OF, "0123456789abcdef") == (
         f'<p class="csi-provenance">数据截至 {AS_OF.isoformat()} · 提交 0123456789 · 统计记录 {counted} 条 · '
         f'统计期 {report["period"]["label"]}</p>')
-    assert overview.count("<svg") == 4
+    assert overview.count("<svg") == 5  # four monthly trends and the weekly satisfied share
 
 
 def test_every_complaint_has_its_log_and_an_anchor(zh):
