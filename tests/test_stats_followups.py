@@ -42,7 +42,7 @@ def test_followup_process_on_a_hand_checked_month():
     # first attempts 19 h, 43 h and 91 h after hand-over
     assert found["median_days_to_first_attempt"] == pytest.approx(43 / 24)
     assert (found["fixed_answered"], found["not_fixed"], found["not_fixed_share"]) == (2, 1, 0.5)
-    assert found["not_fixed_list"] == [{"visit": "V1", "followup": "F1", "comment": "still noisy"}]
+    assert found["not_fixed_list"] == [{"visit": "V1", "customer": "C1", "followup": "F1", "comment": "still noisy"}]
     assert found["overdue"] == [
         {"visit": "V3", "customer": "C3", "service_advisor": "SA01", "handed_over": "2026-07-01T15:00",
          "due": "2026-07-04T15:00", "days_overdue": 16, "attempts": 1, "last_outcome": "no_answer"},
@@ -117,7 +117,7 @@ def test_fault_not_fixed_counts_once_recorded_whatever_the_window_or_customer():
     found = followup_process(visit_statuses(index, index.visits_in(JULY), AS_OF), AS_OF)
     # F1 (window still open) and F2 (do-not-call, by SMS) are known on 20 July; F3 is not
     assert (found["fixed_answered"], found["not_fixed"], found["not_fixed_share"]) == (2, 1, 0.5)
-    assert found["not_fixed_list"] == [{"visit": "V1", "followup": "F1", "comment": "still noisy"}]
+    assert found["not_fixed_list"] == [{"visit": "V1", "customer": "C1", "followup": "F1", "comment": "still noisy"}]
     # coverage keeps its rule: only V2's window has closed
     assert (found["eligible"], found["covered"]) == (1, 1)
 

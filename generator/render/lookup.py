@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cached_property
 
 from generator.model import Customer, Records
 from generator.render.i18n import label
@@ -48,14 +47,6 @@ class Lookup:
         if found is None:
             return customer_id or ""
         return f"{self.masker.name(found.name)} ({found.id})"
-
-    @cached_property
-    def _visit_customers(self) -> dict[str, str]:
-        return {visit.id: visit.customer for visit in self.records.visits}
-
-    def customer_of_visit(self, visit_id: str | None) -> str | None:
-        """The id of the customer a visit was for: text about the visit is about them."""
-        return self._visit_customers.get(visit_id or "")
 
     def phone(self, customer_id: str | None) -> str:
         found = self._customer(customer_id)

@@ -112,7 +112,7 @@ Top level
   first);
   ``median_days_to_first_attempt`` (from hand-over); ``fixed_answered``,
   ``not_fixed``, ``not_fixed_share`` ("is the fault really fixed?" answered
-  no), ``not_fixed_list`` (``visit``, ``followup``, ``comment``): every
+  no), ``not_fixed_list`` (``visit``, ``customer``, ``followup``, ``comment``): every
   internal reached follow-up of the period's visits recorded by the as-of
   day, whether the visit's window has closed or not, whoever the customer;
   ``overdue``: eligible visits whose customer was not reached (``visit``,
@@ -355,7 +355,7 @@ FOLLOWUPS = obj({
                                "outcomes": mapping(COUNT)})),
     "median_days_to_first_attempt": NUMBER, "fixed_answered": COUNT, "not_fixed": COUNT,
     "not_fixed_share": SHARE,
-    "not_fixed_list": array(obj({"visit": TEXT, "followup": TEXT, "comment": TEXT_OR_NULL})),
+    "not_fixed_list": array(obj({"visit": TEXT, "customer": TEXT, "followup": TEXT, "comment": TEXT_OR_NULL})),
     "overdue": array(obj({"visit": TEXT, "customer": TEXT, "service_advisor": TEXT, "handed_over": TIME,
                           "due": TIME, "days_overdue": {"type": "integer"}, "attempts": COUNT,
                           "last_outcome": TEXT_OR_NULL})),

@@ -105,10 +105,11 @@ def followup_process(statuses: list[VisitStatus], as_of: date) -> dict:
     attempts_reached = outcomes["reached"]
     first_days = [(s.attempts[0].at - s.visit.handed_over).total_seconds() / 86400 for s in attempted]
     # every visit of the period, window closed or not: an answer counts once it is recorded
-    fixed_answers = [(s.visit.id, f) for s in statuses for f in s.attempts
+    fixed_answers = [(s.visit, f) for s in statuses for f in s.attempts
                      if f.outcome == "reached" and f.fixed is not None]
-    not_fixed = [{"visit": visit_id, "followup": f.id, "comment": f.comment}
-                 for visit_id, f in fixed_answers if f.fixed is False]
+    # (the customer too: the page masks their name in the comment, which is about them)
+    not_fixed = [{"visit": visit.id, "customer": visit.customer, "followup": f.id, "comment": f.comment}
+                 for visit, f in fixed_answers if f.fixed is False]
     coverage_low, coverage_high = wilson(covered, len(eligible))
     return {
         "visits": len(statuses),
