@@ -19,7 +19,6 @@ import json
 import re
 import shutil
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import pytest

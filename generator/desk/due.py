@@ -80,9 +80,9 @@ def _who(index: Index, customer_id: str) -> dict:
             "phone": customer.phone or "" if customer else "", "channel": _channel(customer)}
 
 
-def followups_due(index: Index, period: Period, as_of: date) -> tuple[list[dict], list[dict]]:
-    """(overdue, still in the window): visits whose customer is not reached yet."""
-    statuses = visit_statuses(index, index.visits_in(period), as_of)
+def followups_due(index: Index, statuses: list, as_of: date) -> tuple[list[dict], list[dict]]:
+    """(overdue, still in the window): visits whose customer is not reached yet; ``statuses``: the
+    period's visits' (``visit_statuses``)."""
     overdue = []
     for row in followup_process(statuses, as_of)["overdue"]:
         overdue.append({"group": "followup_overdue", "id": row["visit"], **_who(index, row["customer"]),
@@ -127,7 +127,7 @@ def complaints_due(index: Index, as_of: date) -> list[dict]:
     return rows
 
 
-def faults_not_fixed(index: Index, period: Period, as_of: date) -> list[dict]:
+def faults_not_fixed(index: Index, statuses: list, as_of: date) -> list[dict]:
     """Visits of the period whose customer last said the fault is not fixed (domain.md: the
     follow-up "confirms the fault is really fixed"), with nothing done since that the records
     show: no complaint about the visit (nor, naming no visit, one about the work from the
@@ -135,11 +135,11 @@ def faults_not_fixed(index: Index, period: Period, as_of: date) -> list[dict]:
     car not back for a repair since.  Such an answer is not a complaint by itself; left alone, it becomes one."""
     until = known_until(as_of)
     answers = {}
-    for visit in index.visits_in(period):
-        fixed_answers = [followup for followup in index.followups_by_visit.get(visit.id, ())
-                         if followup.outcome == "reached" and followup.fixed is not None and followup.at < until]
+    for status in statuses:  # (their attempts are those made by the as-of day, in time order)
+        fixed_answers = [followup for followup in status.attempts
+                         if followup.outcome == "reached" and followup.fixed is not None]
         if fixed_answers and fixed_answers[-1].fixed is False:  # the latest answer decides
-            answers[visit.id] = (visit, fixed_answers[-1])
+            answers[status.visit.id] = (status.visit, fixed_answers[-1])
     if not answers:
         return []
     customers = {visit.customer for visit, _ in answers.values()}
@@ -201,9 +201,10 @@ def worklist(records: Records, as_of: date, period: Period | None = None,
              care_days: int = DEFAULT_CARE_DAYS) -> dict[str, list[dict]]:
     index = build_index(records, as_of)
     period = period or default_period(as_of)
-    overdue, in_window = followups_due(index, period, as_of)
+    statuses = visit_statuses(index, index.visits_in(period), as_of)
+    overdue, in_window = followups_due(index, statuses, as_of)
     return {"followup_overdue": overdue, "followup_open": in_window,
-            "fault_not_fixed": faults_not_fixed(index, period, as_of),
+            "fault_not_fixed": faults_not_fixed(index, statuses, as_of),
             "complaint": complaints_due(index, as_of), "complaint_outcome": outcomes_to_confirm(index, period, as_of),
             "care": care_due(index, as_of, care_days)}
 

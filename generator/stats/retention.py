@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
-from generator.model import LOST_CAUSES, Complaint, Customer, Followup, Staff, Visit
+from generator.model import LOST_CAUSES, Complaint, Customer, Followup, Visit
 from generator.stats.complaints import standing
 from generator.stats.intervals import share, wilson
 from generator.stats.periods import date_range, known_until
@@ -170,7 +170,7 @@ def _signs(visits_by_id: dict[str, Visit], followups: list[Followup], complaints
             visit = visits_by_id.get(followup.visit)
             if visit is not None:
                 signs.setdefault(visit.customer, set()).add("refused_followup")
-        elif followup.fixed is not None:
+        elif followup.fixed is not None and followup.outcome == "reached":  # (as the follow-up figures count it)
             known = fixed_answer.get(followup.visit)
             if known is None or followup.at >= known[0]:
                 fixed_answer[followup.visit] = (followup.at, followup.fixed)
