@@ -49,7 +49,7 @@ from generator.model import Action, Complaint, Thresholds
 from generator.stats.intervals import Summary, share, two_proportion_p, welch_p
 from generator.stats.periods import Period, month, parse_period
 # (the item table's epsilon: a change of 0.30 - 0.20 is a change of the garage's 0.10)
-from generator.stats.scores import _EPSILON, BOTTOM_BANDS, SIGNIFICANCE, TOP_BANDS, SurveyFrame, classify
+from generator.stats.scores import BOTTOM_BANDS, SIGNIFICANCE, TOP_BANDS, SurveyFrame, classify, significant_change
 
 OPEN_STATUSES = ("planned", "in_progress")
 CLOSED_LOOP_MIN_DAYS = 30
@@ -198,15 +198,13 @@ def verdict(kind: str, enough_before: bool, enough_after: bool, complete: bool, 
 
 def moved(change: float | None, p_value: float | None, drop: float) -> int:
     """+1 or -1 when a share moved up or down significantly by at least ``drop``, else 0."""
-    if change is None or p_value is None or p_value >= SIGNIFICANCE or abs(change) < drop - _EPSILON:
+    if not significant_change(change, p_value, drop):
         return 0
     return 1 if change > 0 else -1
 
 
-def closed_loop(action: Action, index, frame: SurveyFrame | None, as_of: date,
-                complaints: ComplaintDays | None = None) -> dict | None:
-    """Before/after comparison for a done action; None when not applicable.  ``complaints``:
-    ``ComplaintDays(index.records.complaints)`` when the caller has it.
+def closed_loop(action: Action, index, frame: SurveyFrame | None, as_of: date) -> dict | None:
+    """Before/after comparison for a done action; None when not applicable.
 
     Worked out once per index (``Index.memo``) for the action's dates, the end of its
     after-window by the as-of day and the answers known then: every month's report since the
@@ -217,19 +215,13 @@ def closed_loop(action: Action, index, frame: SurveyFrame | None, as_of: date,
     if action.item and frame is not None:
         key = ("item loop", action.kind, action.item, frame.id, action.found_in, action.start, action.done,
                after_last, index.responses_key(date.min, after_last, frame.id, "internal"))
-        return _once(index, key, lambda: item_loop(action, index, frame, as_of))
+        return index.once(key, lambda: item_loop(action, index, frame, as_of))
     if action.category and not action.item:
         key = ("category loop", action.kind, action.category, action.found_in, action.start, action.done, after_last)
-        return _once(index, key, lambda: category_loop(action, index, as_of,
-                                                       complaints or ComplaintDays(index.records.complaints)))
+        # (the complaints by category and day: one index of them for every action and month)
+        complaints = index.once(("complaint days",), lambda: ComplaintDays(index.records.complaints))
+        return index.once(key, lambda: category_loop(action, index, as_of, complaints))
     return None
-
-
-def _once(index, key: tuple, compute):
-    found = index.memo.get(key)
-    if found is None:
-        found = index.memo[key] = compute()
-    return found
 
 
 def item_loop(action: Action, index, frame: SurveyFrame, as_of: date) -> dict:
@@ -352,8 +344,6 @@ def known_actions(actions: list[Action], day: date, records_as_of: date | None =
 def action_stats(actions: list[Action], index, as_of: date, records_as_of: date | None = None) -> dict:
     """Every action known at the end of ``as_of``, as it stood then (``standing_on``)."""
     rows, today = [], records_as_of is None or as_of >= records_as_of
-    complaints = (_once(index, ("complaint days",), lambda: ComplaintDays(index.records.complaints))
-                  if any(a.category and a.status == "done" for a in actions) else None)
     for action in sorted(actions, key=lambda a: (a.due, a.id)):
         status = standing_on(action, as_of, records_as_of)
         if status is None:
@@ -366,7 +356,7 @@ def action_stats(actions: list[Action], index, as_of: date, records_as_of: date 
             "found_in": action.found_in, "status": status, "start": _iso(action.start),
             "due": action.due.isoformat(), "done": _iso(done), "overdue": open_ and action.due < as_of,
             "days_overdue": (as_of - action.due).days if open_ and action.due < as_of else None,
-            "loop": closed_loop(action, index, index.frames.get(action.survey), as_of, complaints) if done else None,
+            "loop": closed_loop(action, index, index.frames.get(action.survey), as_of) if done else None,
         })
     return {
         "total": len(rows),

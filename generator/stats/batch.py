@@ -59,11 +59,9 @@ def build_reports(index: Index, periods: list[Period], as_of: date, shared: Unpe
 def _reports(index: Index, jobs: list[Job], shared: Unperiodic) -> list[dict]:
     reports = []
     for period, day in jobs:
-        if day == shared.as_of:
-            reports.append(build_report(index.records, period, day, index, shared))
-        else:
-            known = index.known_on(day)
-            reports.append(build_report(index.records, period, day, known, unperiodic_earlier(shared, known)))
+        known = index.known_on(day)  # (the index itself on its own day)
+        reports.append(build_report(index.records, period, day, known,
+                                    shared if known is index else unperiodic_earlier(shared, known)))
     return reports
 
 

@@ -82,9 +82,16 @@ class DatedReturns:
         return known
 
 
+def counts_as_repair(visit: Visit, came_back: list[str] | None) -> bool:
+    """A repair, or a visit of another type that a comeback known by then names (``came_back``:
+    ``returns.get(visit.id)``, which a month's end may have left empty): the garage's comeback
+    rate and the staff rows count the same visits."""
+    return visit.type in REPAIR_TYPES or bool(came_back)
+
+
 def comeback_stats(period_visits: list[Visit], returns: dict[str, list[str]]) -> dict:
     """Comebacks per 100 repairs handed over in the period, overall and by technician."""
-    repairs = [visit for visit in period_visits if visit.type in REPAIR_TYPES or visit.id in returns]
+    repairs = [visit for visit in period_visits if counts_as_repair(visit, returns.get(visit.id))]
     came_back = [visit for visit in repairs if returns.get(visit.id)]
     per_technician: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     for visit in repairs:

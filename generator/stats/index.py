@@ -81,9 +81,6 @@ class Index:
     memo: dict = field(default_factory=dict, repr=False)
     # the day the index is "as of": follow-ups logged after it are not in it (None: all are)
     as_of: date | None = None
-    # the day the records' statuses are for: ``as_of``, or the later day of the index this one
-    # is ``known_on`` (an action's written status is that day's, not this one's)
-    records_as_of: date | None = None
     # An index ``known_on`` an earlier day shares the lists above with the build's and leaves
     # out, when asked, what was not yet logged: the responses from ``cut`` on but those at
     # ``early``, and those at ``late`` before it (places in ``responses``, sorted).
@@ -94,6 +91,19 @@ class Index:
     # (questionnaire, source) -> the days of its responses this index and the one it is
     # ``known_on`` do not share, sorted
     changed_days: dict[tuple[str, str], list[date]] = field(default_factory=dict)
+
+    @property
+    def records_as_of(self) -> date | None:
+        """The day the records' statuses are for: ``as_of``, or the build's day for an index
+        ``known_on`` an earlier one (an action's written status is that day's, not this one's)."""
+        return (self.whole or self).as_of
+
+    def once(self, key, compute):
+        """``compute()``, kept in ``memo`` under ``key`` for the other reports of the build."""
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = compute()
+        return found
 
     def check_as_of(self, as_of: date) -> None:
         """A report as of one day cannot be made from an index as of another: it would count
@@ -149,19 +159,20 @@ class Index:
     def irregular_responses(self) -> list[int]:
         """Where in ``responses`` those logged before their day or more than ``LATE_DAYS`` after it
         are (survey-firm answers come months late); worked out once, for every ``known_on``."""
-        found = self.memo.get("irregular responses")
-        if found is None:
-            found = self.memo["irregular responses"] = []
-            responses, days = self.responses, self.response_days
-            logged = list(map(attrgetter("at"), responses))
-            low = 0
-            while low < len(days):  # a day at a time: two bounds for all its responses, looked at in C
-                day = days[low]
-                high = bisect_right(days, day, low)
-                first, last = datetime.combine(day, time.min), known_until(day + timedelta(days=LATE_DAYS))
-                if min(logged[low:high]) < first or max(logged[low:high]) >= last:
-                    found += [at for at in range(low, high) if not first <= logged[at] < last]
-                low = high
+        return self.once("irregular responses", self._irregular_responses)
+
+    def _irregular_responses(self) -> list[int]:
+        found: list[int] = []
+        days = self.response_days
+        logged = list(map(attrgetter("at"), self.responses))
+        low = 0
+        while low < len(days):  # a day at a time: two bounds for all its responses, looked at in C
+            day = days[low]
+            high = bisect_right(days, day, low)
+            first, last = datetime.combine(day, time.min), known_until(day + timedelta(days=LATE_DAYS))
+            if min(logged[low:high]) < first or max(logged[low:high]) >= last:
+                found += [at for at in range(low, high) if not first <= logged[at] < last]
+            low = high
         return found
 
     def responses_key(self, first: date, last: date, survey: str | None = None,
@@ -300,7 +311,7 @@ def build_index(records: Records, as_of: date | None = None) -> Index:
                  responses, [r.day for r in responses],
                  repeats=repeats, repeat_days=[repeat.response.day for repeat in repeats],
                  logged=[internal[at] for at in order], logged_days=[internal_days[at] for at in order],
-                 as_of=as_of, records_as_of=as_of)
+                 as_of=as_of)
 
 
 # a later response found by ``_later_internal`` / ``_later_others``: (its follow-up, the id of the

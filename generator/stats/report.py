@@ -78,7 +78,7 @@ def _public(block: dict) -> dict:
 
 def period_headline(index: Index, period: Period, survey: str, source: str = "internal") -> dict:
     """``headline`` of the period's responses, worked out once per index; read-only."""
-    return _once(index, ("headline", survey, source, period.start, period.end,
+    return index.once(("headline", survey, source, period.start, period.end,
                          index.responses_key(period.start, period.end, survey, source)),
                  lambda: headline(index.responses_in(period, survey, source)))
 
@@ -89,19 +89,11 @@ def period_tally(index: Index, period: Period, survey: str) -> dict:
     logged since: a month's own counts as of its end, without counting all its answers again."""
     key = index.responses_key(period.start, period.end, survey, "internal")
     if key is None:
-        return _once(index, ("tally", survey, period.start, period.end, None),
+        return index.once(("tally", survey, period.start, period.end, None),
                      lambda: tally(index.responses_in(period, survey, "internal"), index.frames[survey]))
-    return _once(index, ("tally", survey, period.start, period.end, key),
+    return index.once(("tally", survey, period.start, period.end, key),
                  lambda: cut_back(period_tally(index.whole, period, survey),
                                   *index.changes_in(period, survey, "internal")))
-
-
-def _once(index: Index, key: tuple, compute):
-    """``compute()``, kept in ``Index.memo`` under ``key`` for the other reports of the build."""
-    found = index.memo.get(key)
-    if found is None:
-        found = index.memo[key] = compute()
-    return found
 
 
 def series(index: Index, survey: str, period: Period) -> dict:
@@ -203,11 +195,7 @@ def unperiodic_earlier(shared: Unperiodic, index: Index) -> Unperiodic:
 def dated_returns(shared: Unperiodic, index: Index) -> DatedReturns:
     """``shared.returns`` by day, once per process (``Index.memo``) for every month's report: called
     before forking, once for all."""
-    key = ("dated returns", shared.as_of)
-    found = index.memo.get(key)
-    if found is None:
-        found = index.memo[key] = DatedReturns(shared.returns, index.visits_by_id)
-    return found
+    return index.once(("dated returns", shared.as_of), lambda: DatedReturns(shared.returns, index.visits_by_id))
 
 
 def customer_blocks(records: Records, as_of: date) -> tuple[dict[str, list[str]], dict, dict]:

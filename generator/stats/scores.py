@@ -290,6 +290,13 @@ def _previous_summary(previous: Counter | None, frame: SurveyFrame, top_values, 
     }}
 
 
+def significant_change(change: float | None, p_value: float | None, drop: float) -> bool:
+    """A share moved by at least ``drop`` (either way) and unlikely by chance: the weakness rule's
+    fall, and the closed loop's verdict on an action (``generator.stats.actions.moved``)."""
+    return (change is not None and p_value is not None and p_value < SIGNIFICANCE
+            and abs(change) >= drop - _EPSILON)
+
+
 def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
              thresholds: Thresholds) -> tuple[str, list[str]]:
     """strength | weakness | neutral | too_few, with the reasons that decided it.
@@ -306,8 +313,7 @@ def classify(n: int, top: int, bottom: int, previous_n: int, previous_top: int,
         reasons.append("low_top_high_bottom")
     if previous_n > 0:
         fall = previous_top / previous_n - top_share
-        p_value = two_proportion_p(top, n, previous_top, previous_n)
-        if fall >= thresholds.drop - _EPSILON and p_value is not None and p_value < SIGNIFICANCE:
+        if fall > 0 and significant_change(fall, two_proportion_p(top, n, previous_top, previous_n), thresholds.drop):
             reasons.append("significant_drop")
     if reasons:
         return "weakness", reasons

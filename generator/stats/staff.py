@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from datetime import date
 
 from generator.model import Complaint, Garage, Target, Visit
-from generator.stats.comebacks import REPAIR_TYPES
+from generator.stats.comebacks import counts_as_repair
 from generator.stats.intervals import share, summarize, wilson
 from generator.stats.periods import Period, quarter_of
 from generator.stats.scores import csi_interval, csi_values, satisfied_counts
@@ -117,9 +117,10 @@ def _served_row(statuses, by_visit, complaints: int, returns, min_sample: int) -
         found = responses_of(visit.id)
         if found:
             responses += found
-        if visit.type in REPAIR_TYPES or came_back(visit.id):  # (as the garage's comeback rate counts them)
+        back = came_back(visit.id)
+        if counts_as_repair(visit, back):
             repairs += 1
-            comebacks += bool(came_back(visit.id))
+            comebacks += bool(back)
     csi = csi_interval(summarize(csi_values(responses)))
     happy, answered = satisfied_counts(responses)
     low, high = wilson(happy, answered)
