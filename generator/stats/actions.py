@@ -46,7 +46,7 @@ from itertools import compress, repeat
 from operator import and_, attrgetter, eq, is_not, methodcaller, mul
 
 from generator.model import Action, Complaint, Thresholds
-from generator.stats.intervals import Summary, share, two_proportion_p, welch_p
+from generator.stats.intervals import share, summary_from_sums, two_proportion_p, welch_p
 from generator.stats.periods import Period, month, parse_period
 # (the item table's epsilon: a change of 0.30 - 0.20 is a change of the garage's 0.10)
 from generator.stats.scores import BOTTOM_BANDS, SIGNIFICANCE, TOP_BANDS, SurveyFrame, classify, significant_change
@@ -98,13 +98,9 @@ class ItemAnswers:
                 sum(map(self.bottom_values.__contains__, values)))
 
     def window(self, first: date, last: date) -> dict:
+        n, top, bottom = self.counts(first, last)
         values = self._slice(first, last)
-        n, top, bottom = len(values), sum(map(self.top_values.__contains__, values)), \
-            sum(map(self.bottom_values.__contains__, values))
-        # (integers: the sums are exact, and the variance from them as well)
-        total, squares = sum(values), sum(map(mul, values, values))
-        summary = Summary(n, total / n if n else None,
-                          (n * squares - total * total) / (n * (n - 1)) if n > 1 else None)
+        summary = summary_from_sums(n, sum(values), sum(map(mul, values, values)))
         return {"start": first.isoformat(), "end": last.isoformat(), "n": n,
                 "mean": summary.mean, "top": top, "top_share": share(top, n),
                 "bottom": bottom, "bottom_share": share(bottom, n), "_summary": summary}

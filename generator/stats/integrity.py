@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from generator.stats.intervals import Summary, share, two_proportion_p, welch_p
+from generator.stats.intervals import share, summary_from_sums, two_proportion_p, welch_p
 
 SIGNAL_P = 0.01
 MIN_ITEMS_FOR_STRAIGHT_LINE = 3
@@ -108,14 +108,6 @@ def implausible_reach_rates(attempts, min_sample: int) -> list[dict]:
     return signals
 
 
-def _summary_from_sums(n: int, total: float, squares: float) -> Summary:
-    # sums rather than lists: "everyone else" is the garage minus the caller, in O(1)
-    if n == 0:
-        return Summary(0, None, None)
-    mean = total / n
-    return Summary(n, mean, max(0.0, (squares - n * mean * mean) / (n - 1)) if n > 1 else None)
-
-
 def implausible_scores(responses, min_sample: int) -> list[dict]:
     """Callers whose responses score significantly higher than everyone else's."""
     per_caller = defaultdict(lambda: [0, 0.0, 0.0])
@@ -130,8 +122,8 @@ def implausible_scores(responses, min_sample: int) -> list[dict]:
     squares_all = sum(e[2] for e in per_caller.values())
     signals = []
     for by, (n, total, squares) in sorted(per_caller.items()):
-        mine = _summary_from_sums(n, total, squares)
-        others = _summary_from_sums(n_all - n, sum_all - total, squares_all - squares)
+        mine = summary_from_sums(n, total, squares)
+        others = summary_from_sums(n_all - n, sum_all - total, squares_all - squares)
         p = welch_p(mine, others)
         if mine.n >= min_sample and p is not None and p < SIGNAL_P and mine.mean > others.mean:
             signals.append(_signal("implausible_scores", by,

@@ -58,6 +58,15 @@ def summarize(values: list[float]) -> Summary:
     return Summary(n, mean, variance)
 
 
+def summary_from_sums(n: int, total: float, squares: float) -> Summary:
+    """``summarize`` from a count, a sum and a sum of squares: a group's figure without its list
+    (everyone else is the garage minus the caller; a window is a slice of one item's answers)."""
+    if n == 0:
+        return Summary(0, None, None)
+    mean = total / n
+    return Summary(n, mean, max(0.0, (squares - n * mean * mean) / (n - 1)) if n > 1 else None)
+
+
 # --- distributions ----------------------------------------------------------------
 
 def _beta_continued_fraction(a: float, b: float, x: float) -> float:
